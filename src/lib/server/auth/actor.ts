@@ -1,0 +1,11 @@
+// Who a request acts as. Services take an actor, never a raw user id from the client.
+import type { Role } from '$lib/domain/roles';
+
+export interface Actor {
+	userId: string;
+	/** Set when the request came with an API token: the token is scoped to one space and role. */
+	token?: { id: string; spaceId: string; role: Role };
+	via: AuditVia;
+}
+
+export type AuditVia = 'web' | 'api' | 'realtime' | 'import' | 'checkin' | 'system';
