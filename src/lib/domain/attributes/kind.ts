@@ -48,6 +48,12 @@ export type CellValue = string | number | boolean | string[] | Attachment[] | nu
 
 export type KindResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
+
+export const isAttributeKindName = (name: string): name is AttributeKindName =>
+	(attributeKindNames as readonly string[]).includes(name);
+
 export interface AttributeKind<Options = unknown, Value extends CellValue = CellValue> {
 	readonly name: AttributeKindName;
 	readonly label: string;

@@ -26,7 +26,11 @@ export interface FilterCondition {
 	operator: FilterOperator;
 	/**
 	 * The operand as text, exactly as the user wrote it; the compiler parses it with the
-	 * attribute kind's `parse`. `in` carries a list; `is_empty`/`is_not_empty` carry none.
+	 * attribute kind's `parse`. `in` carries a list (an empty list matches nothing);
+	 * `is_empty`/`is_not_empty` carry none. `like`/`ilike` carry a SQL LIKE pattern (`%`, `_`,
+	 * `\` escapes): PostgREST's `*` wildcard has already become `%`. `contains` carries text
+	 * (substring, from the filter bar) or a list (PostgREST `cs.{a,b}`: every listed value is
+	 * present, for multi-value kinds).
 	 */
 	value?: string | string[];
 	/** PostgREST's `not.` prefix. */

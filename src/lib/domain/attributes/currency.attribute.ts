@@ -1,0 +1,78 @@
+// An amount in one currency per field. The currency is a property of the field, not of each
+// value, so a pasted amount in another currency is refused rather than silently relabelled.
+import { z } from 'zod';
+import { fail, ok, type AttributeKind } from './kind';
+import { checkNumber, numberFormat, readNumber } from './numeric';
+import { wholeNumber } from './option-schemas';
+import { readStoredNumber } from './storage';
+import { isBlank, quoted } from './text-input';
+
+const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
+
+const optionsSchema = z.object({
+	currency: z
+		.string({ error: 'Currency must be a three-letter code like EUR' })
+		.trim()
+		.toUpperCase()
+		.refine((code) => knownCurrencies.has(code), {
+			error: 'Currency must be a three-letter code like EUR'
+		})
+		.default('EUR'),
+	precision: wholeNumber('Decimal places', 0, 10).default(2)
+});
+
+export type CurrencyOptions = z.output<typeof optionsSchema>;
+
+const amountFormat = (
+	{ currency, precision }: CurrencyOptions,
+	currencyDisplay: Intl.NumberFormatOptions['currencyDisplay'] = 'symbol'
+) =>
+	numberFormat({
+		style: 'currency',
+		currency,
+		currencyDisplay,
+		minimumFractionDigits: precision,
+		maximumFractionDigits: precision
+	});
+
+/** The ways the field's own currency may be written next to an amount: '€', 'CA$', '$', 'CAD'. */
+function currencyMarks(options: CurrencyOptions): string[] {
+	const symbolOf = (display: Intl.NumberFormatOptions['currencyDisplay']) =>
+		amountFormat(options, display)
+			.formatToParts(0)
+			.find((part) => part.type === 'currency')?.value ?? options.currency;
+	const marks = new Set([symbolOf('symbol'), symbolOf('narrowSymbol'), options.currency]);
+	return [...marks].sort((a, b) => b.length - a.length);
+}
+
+const escapeForPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export const currencyKind: AttributeKind<CurrencyOptions, number> = {
+	name: 'currency',
+	label: 'Currency',
+	optionsSchema,
+	storage: 'value_num',
+	isSearchable: false,
+	validate(input, options) {
+		if (input === null || input === undefined) return ok(null);
+		return typeof input === 'number' ? checkNumber(input, options) : fail('Expected a number');
+	},
+	parse(text, options) {
+		if (isBlank(text)) return ok(null);
+		const marks = currencyMarks(options).map(escapeForPattern).join('|');
+		const value = readNumber(text.replace(new RegExp(marks, 'gi'), ''));
+		if (value === null) {
+			return fail(`Expected an amount in ${options.currency}, got ${quoted(text.trim())}`);
+		}
+		return checkNumber(value, options);
+	},
+	// Intl puts a no-break space after letter symbols ('CHF 5.00'); a plain one survives TSV.
+	format: (value, options) =>
+		value === null
+			? ''
+			: amountFormat(options)
+					.format(value)
+					.replace(/\u00a0/g, ' '),
+	toStorage: (value) => value,
+	fromStorage: readStoredNumber
+};

@@ -1,0 +1,78 @@
+// Short-lived cache for entity-type metadata (the attributes of a type). Values are plain JSON.
+import type { Redis } from 'ioredis';
+import { redisKey } from './keys';
+
+export interface Cache {
+	get<T>(key: string): Promise<T | undefined>;
+	set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+	delete(key: string): Promise<void>;
+}
+
+function checkTtl(ttlSeconds: number): void {
+	// Redis' EX takes whole positive seconds; refusing here keeps both implementations alike.
+	if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
+		throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
+	}
+}
+
+/** Above this many entries, a `set` first drops the expired ones so the map cannot only grow. */
+const SWEEP_THRESHOLD = 10_000;
+
+export function createMemoryCache(): Cache {
+	// Values are kept serialised, as Redis keeps them: a caller mutating what it got back cannot
+	// change the cached copy, and a value that does not survive JSON fails here as it would there.
+	const entries = new Map<string, { json: string; expiresAt: number }>();
+
+	return {
+		async get<T>(key: string) {
+			const entry = entries.get(key);
+			if (!entry) return undefined;
+			if (entry.expiresAt <= Date.now()) {
+				entries.delete(key);
+				return undefined;
+			}
+			return JSON.parse(entry.json) as T;
+		},
+		async set<T>(key: string, value: T, ttlSeconds: number) {
+			checkTtl(ttlSeconds);
+			if (value === undefined) {
+				entries.delete(key);
+				return;
+			}
+			if (entries.size >= SWEEP_THRESHOLD) {
+				const now = Date.now();
+				for (const [entryKey, entry] of entries) {
+					if (entry.expiresAt <= now) entries.delete(entryKey);
+				}
+			}
+			entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
+		},
+		async delete(key: string) {
+			entries.delete(key);
+		}
+	};
+}
+
+export function createRedisCache(redis: Redis): Cache {
+	const keyOf = (key: string) => redisKey('cache', key);
+
+	return {
+		async get<T>(key: string) {
+			const json = await redis.get(keyOf(key));
+			return json === null ? undefined : (JSON.parse(json) as T);
+		},
+		async set<T>(key: string, value: T, ttlSeconds: number) {
+			checkTtl(ttlSeconds);
+			// JSON.stringify(undefined) is undefined, which Redis would store as the text
+			// "undefined"; an absent value is a deletion instead.
+			if (value === undefined) {
+				await redis.del(keyOf(key));
+				return;
+			}
+			await redis.set(keyOf(key), JSON.stringify(value), 'EX', ttlSeconds);
+		},
+		async delete(key: string) {
+			await redis.del(keyOf(key));
+		}
+	};
+}

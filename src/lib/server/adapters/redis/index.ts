@@ -1,0 +1,56 @@
+// Cache and rate limits: Redis when REDIS_URL is set (shared across processes), in-process
+// otherwise, behind the same interfaces.
+import { Redis } from 'ioredis';
+import type { Config } from '$lib/server/config';
+import { createMemoryCache, createRedisCache, type Cache } from './cache';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limit';
+
+export { redisKey } from './keys';
+export type { Cache } from './cache';
+export type { RateLimiter, RateLimiterOptions } from './rate-limit';
+export { createMemoryCache, createRedisCache } from './cache';
+export { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limit';
+
+export interface KeyValue {
+	cache: Cache;
+	signInLimiter: RateLimiter;
+	writeLimiter: RateLimiter;
+	/** Present only when REDIS_URL is set; the socket.io adapter duplicates it for pub/sub. */
+	redis?: Redis;
+	close(): Promise<void>;
+}
+
+const MINUTE = 60;
+
+export function createKeyValue(config: Config): KeyValue {
+	const signIn = {
+		points: config.RATE_LIMIT_SIGNIN_PER_MINUTE,
+		durationSeconds: MINUTE,
+		keyPrefix: 'sign-in'
+	};
+	const write = {
+		points: config.RATE_LIMIT_WRITES_PER_MINUTE,
+		durationSeconds: MINUTE,
+		keyPrefix: 'write'
+	};
+
+	if (!config.REDIS_URL) {
+		return {
+			cache: createMemoryCache(),
+			signInLimiter: createMemoryRateLimiter(signIn),
+			writeLimiter: createMemoryRateLimiter(write),
+			async close() {}
+		};
+	}
+
+	const redis = new Redis(config.REDIS_URL);
+	return {
+		cache: createRedisCache(redis),
+		signInLimiter: createRedisRateLimiter(redis, signIn),
+		writeLimiter: createRedisRateLimiter(redis, write),
+		redis,
+		async close() {
+			await redis.quit();
+		}
+	};
+}

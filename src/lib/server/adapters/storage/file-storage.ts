@@ -1,0 +1,106 @@
+// The interface every file store implements, and the checks they share so that S3 and the
+// local directory refuse exactly the same uploads.
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+
+export interface PresignedUpload {
+	url: string;
+	method: 'PUT';
+	/** Headers the browser must send with the PUT; the upload is refused without them. */
+	headers: Record<string, string>;
+}
+
+export interface StoredFile {
+	body: Buffer;
+	contentType: string;
+}
+
+export interface FileStorage {
+	presignUpload(input: {
+		key: string;
+		contentType: string;
+		size: number;
+	}): Promise<PresignedUpload>;
+	presignDownload(key: string, options?: { filename?: string }): Promise<string>;
+	put(key: string, body: Buffer, contentType: string): Promise<void>;
+	get(key: string): Promise<StoredFile | undefined>;
+	delete(key: string): Promise<void>;
+}
+
+export interface UploadLimits {
+	maxBytes: number;
+	allowedTypes: string[];
+}
+
+/** How long a presigned URL stays usable: long enough for a slow phone upload, no longer. */
+export const PRESIGN_EXPIRY_SECONDS = 15 * 60;
+
+const KEY_PATTERN = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+const MAX_KEY_LENGTH = 1024;
+
+/**
+ * Keys become paths on disk in the local store, so they are held to a small alphabet: no
+ * leading '/', no empty or '.' segments and no '..' anywhere keeps every key inside its root.
+ */
+export function checkKey(key: string): void {
+	const isSafe =
+		typeof key === 'string' &&
+		key.length <= MAX_KEY_LENGTH &&
+		KEY_PATTERN.test(key) &&
+		!key.includes('..') &&
+		!key.split('/').includes('.');
+	if (!isSafe) {
+		throw new AppError(AppErrorCode.InvalidInput, 'File key is not allowed', {
+			field: 'key',
+			hint: 'Use letters, digits, ".", "_", "-" and "/" between non-empty segments'
+		});
+	}
+}
+
+/** `image/png; charset=x` and `IMAGE/PNG` both mean `image/png` for the allow-list. */
+export function mediaTypeOf(contentType: string): string {
+	return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export function checkUpload(
+	input: { key: string; contentType: string; size: number },
+	limits: UploadLimits
+): void {
+	checkKey(input.key);
+	if (!Number.isInteger(input.size) || input.size < 0) {
+		throw new AppError(AppErrorCode.InvalidInput, 'File size must be a whole number of bytes', {
+			field: 'size'
+		});
+	}
+	if (input.size > limits.maxBytes) {
+		throw new AppError(
+			AppErrorCode.TooLarge,
+			`File is larger than the limit of ${limits.maxBytes} bytes`,
+			{ field: 'size', details: { maxBytes: limits.maxBytes } }
+		);
+	}
+	const allowed = limits.allowedTypes.map(mediaTypeOf);
+	if (!allowed.includes(mediaTypeOf(input.contentType))) {
+		throw new AppError(
+			AppErrorCode.InvalidInput,
+			`Files of type ${input.contentType} are not allowed`,
+			{
+				field: 'contentType',
+				details: { allowedTypes: limits.allowedTypes }
+			}
+		);
+	}
+}
+
+/**
+ * `attachment` with both an ASCII fallback and the RFC 6266 UTF-8 form, so names with accents
+ * survive and quotes or newlines in a name cannot break out of the header.
+ */
+export function contentDisposition(filename: string | undefined): string {
+	if (filename === undefined) return 'inline';
+	const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+	const encoded = encodeURIComponent(filename).replace(
+		/['()*]/g,
+		(character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`
+	);
+	return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,37 @@
+// Record changes leave the write path here, after their transaction commits. The realtime
+// engine, the SSE stream and the cache listen; none of them writes the database back.
+import { EventEmitter } from 'node:events';
+import type { CellValue } from '$lib/domain/attributes/kind';
+import type { AuditVia } from './auth/actor';
+
+export interface RecordChange {
+	spaceId: string;
+	entityTypeId: string;
+	entityTypeKey: string;
+	entityId: string;
+	action: 'create' | 'update' | 'delete';
+	/** The values that changed, keyed by attribute key (all values for a create). */
+	values: Record<string, CellValue>;
+	actorId: string;
+	via: AuditVia;
+	at: string;
+}
+
+export interface ChangeBus {
+	publish(changes: RecordChange[]): void;
+	subscribe(listener: (changes: RecordChange[]) => void): () => void;
+}
+
+export function createChangeBus(): ChangeBus {
+	const emitter = new EventEmitter();
+	emitter.setMaxListeners(0);
+	return {
+		publish(changes) {
+			if (changes.length > 0) emitter.emit('changes', changes);
+		},
+		subscribe(listener) {
+			emitter.on('changes', listener);
+			return () => emitter.off('changes', listener);
+		}
+	};
+}

@@ -1,0 +1,119 @@
+// Configuration is read and checked once, at start, and fails fast naming the variable.
+// Every variable is documented in .env.example.
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no'])
+	.transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optional = z
+	.string()
+	.optional()
+	.transform((value) => (value === '' ? undefined : value));
+
+const schema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().default('0.0.0.0'),
+	ORIGIN: z.url().optional(),
+	DATA_DIR: z.string().default('.data'),
+
+	DATABASE_URL: z.url().optional(),
+	DATABASE_RUNTIME_ROLE: z
+		.string()
+		.regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+		.default('roster_app'),
+	DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+
+	REDIS_URL: z.url().optional(),
+
+	S3_ENDPOINT: z.url().optional(),
+	S3_BUCKET: optional,
+	S3_ACCESS_KEY: optional,
+	S3_SECRET_KEY: optional,
+	S3_REGION: z.string().default('us-east-1'),
+	UPLOAD_MAX_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(25 * 1024 * 1024),
+	UPLOAD_ALLOWED_TYPES: z
+		.string()
+		.default(
+			'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+		)
+		.transform((value) => value.split(',').map((type) => type.trim()).filter(Boolean)),
+
+	VAULT_ADDR: z.url().optional(),
+	VAULT_TOKEN: optional,
+	VAULT_SECRET_PATH: z.string().default('secret/data/roster'),
+
+	AUTH_SECRET: optional,
+	AUTH_TRUST_HOST: flag.default(true),
+	AUTH_GOOGLE_ID: optional,
+	AUTH_GOOGLE_SECRET: optional,
+	AUTH_MICROSOFT_ENTRA_ID_ID: optional,
+	AUTH_MICROSOFT_ENTRA_ID_SECRET: optional,
+	AUTH_MICROSOFT_ENTRA_ID_ISSUER: z.url().optional(),
+
+	SEED_DEMO: flag.default(true),
+	RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+	RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(600)
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config extends Env {
+	dataDir: string;
+	s3: { endpoint: string; bucket: string; accessKey: string; secretKey: string } | undefined;
+	vault: { addr: string; token: string } | undefined;
+}
+
+/** Groups of variables that only make sense together. */
+function requireTogether(env: Env, names: (keyof Env)[]): void {
+	const present = names.filter((name) => env[name] !== undefined);
+	if (present.length > 0 && present.length < names.length) {
+		const missing = names.filter((name) => env[name] === undefined);
+		throw new ConfigError(
+			`${missing.join(', ')} must be set when ${present.join(', ')} ${present.length > 1 ? 'are' : 'is'} set`
+		);
+	}
+}
+
+export class ConfigError extends Error {
+	constructor(message: string) {
+		super(`Invalid configuration: ${message}`);
+		this.name = 'ConfigError';
+	}
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+	const parsed = schema.safeParse(source);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+		throw new ConfigError(problems.join('; '));
+	}
+	const env = parsed.data;
+	requireTogether(env, ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']);
+	requireTogether(env, ['VAULT_ADDR', 'VAULT_TOKEN']);
+	requireTogether(env, ['AUTH_GOOGLE_ID', 'AUTH_GOOGLE_SECRET']);
+	requireTogether(env, [
+		'AUTH_MICROSOFT_ENTRA_ID_ID',
+		'AUTH_MICROSOFT_ENTRA_ID_SECRET',
+		'AUTH_MICROSOFT_ENTRA_ID_ISSUER'
+	]);
+	return {
+		...env,
+		dataDir: path.resolve(env.DATA_DIR),
+		s3: env.S3_ENDPOINT
+			? {
+					endpoint: env.S3_ENDPOINT,
+					bucket: env.S3_BUCKET!,
+					accessKey: env.S3_ACCESS_KEY!,
+					secretKey: env.S3_SECRET_KEY!
+				}
+			: undefined,
+		vault: env.VAULT_ADDR ? { addr: env.VAULT_ADDR, token: env.VAULT_TOKEN! } : undefined
+	};
+}

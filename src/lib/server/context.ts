@@ -1,0 +1,101 @@
+// The process-wide application context: config, database pools, adapters and the change bus,
+// built once at start. It lives on globalThis so the custom server entry, the SvelteKit bundle
+// and the realtime transport share one instance even when bundled separately.
+import { loadConfig, type Config } from './config';
+import { createChangeBus, type ChangeBus } from './changes';
+import { createPool, type Database } from './db';
+import { startEmbeddedPostgres } from './adapters/postgres/embedded';
+import { runMigrations } from './adapters/postgres/migrate';
+import { ensureRuntimeRole, runtimePassword, runtimeUrl } from './adapters/postgres/runtime-role';
+import { createKeyValue, type KeyValue } from './adapters/redis';
+import { createSecrets } from './adapters/secrets';
+import { createStorage } from './adapters/storage';
+import type { FileStorage } from './adapters/storage';
+
+export interface AppContext {
+	config: Config;
+	db: Database;
+	kv: KeyValue;
+	storage: FileStorage;
+	changes: ChangeBus;
+	authSecret: string;
+	close(): Promise<void>;
+}
+
+const slot = Symbol.for('roster.context');
+const ready = Symbol.for('roster.context.ready');
+type Holder = { [slot]?: Promise<AppContext>; [ready]?: AppContext };
+const holder = globalThis as unknown as Holder;
+
+export interface BootOptions {
+	env?: Record<string, string | undefined>;
+	/** Seed the demo space when missing (default: the SEED_DEMO setting). */
+	seed?: (context: AppContext) => Promise<void>;
+	log?: (line: string) => void;
+}
+
+async function create(options: BootOptions): Promise<AppContext> {
+	const log = options.log ?? ((line: string) => console.log(line));
+	const config = loadConfig(options.env);
+	const secrets = createSecrets(config);
+	const authSecret = config.AUTH_SECRET ?? (await secrets.get('AUTH_SECRET'));
+	if (!authSecret) throw new Error('Invalid configuration: AUTH_SECRET is missing from the secret store');
+
+	let stopEmbedded: (() => Promise<void>) | undefined;
+	let ownerUrl = config.DATABASE_URL;
+	if (!ownerUrl) {
+		log('Starting embedded Postgres in ' + config.dataDir + '/pg ...');
+		const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+		ownerUrl = embedded.url;
+		stopEmbedded = embedded.stop;
+	}
+	const owner = createPool(ownerUrl, 2);
+	const { applied } = await runMigrations({ pool: owner });
+	if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+	const password = runtimePassword(authSecret);
+	await ensureRuntimeRole({ pool: owner, role: config.DATABASE_RUNTIME_ROLE, password });
+	const appUrl = runtimeUrl(ownerUrl, config.DATABASE_RUNTIME_ROLE, password);
+	const runtime = createPool(appUrl, config.DATABASE_POOL_SIZE);
+
+	const kv = createKeyValue(config);
+	const storage = createStorage(config, authSecret);
+	const context: AppContext = {
+		config,
+		db: { owner, runtime, ownerUrl, runtimeUrl: appUrl },
+		kv,
+		storage,
+		changes: createChangeBus(),
+		authSecret,
+		async close() {
+			await kv.close();
+			await runtime.end();
+			await owner.end();
+			await stopEmbedded?.();
+		}
+	};
+	if (options.seed) await options.seed(context);
+	return context;
+}
+
+/** Builds the context once per process; later calls get the same one. */
+export function boot(options: BootOptions = {}): Promise<AppContext> {
+	holder[slot] ??= create(options).then((context) => {
+		holder[ready] = context;
+		return context;
+	});
+	return holder[slot];
+}
+
+/** The booted context; throws when called before `boot` finished. */
+export function context(): AppContext {
+	const current = holder[ready];
+	if (current) return current;
+	throw new Error('The application context is not booted yet');
+}
+
+export async function shutdown(): Promise<void> {
+	const pending = holder[slot];
+	holder[slot] = undefined;
+	holder[ready] = undefined;
+	if (pending) await (await pending).close();
+}

@@ -1,0 +1,73 @@
+// The only way services reach tenant data: a transaction on the runtime role with the
+// caller's identity set for the policies. Nothing else in the app holds a tenant connection.
+import pg from 'pg';
+import type { Actor } from './auth/actor';
+
+export type Tx = pg.PoolClient;
+
+// numeric stays a string from pg (exactness); bigint counts come back as JS numbers where we
+// select them, so parse int8 as a number: our counts and sequences stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface Database {
+	/** Runtime-role pool: every query is subject to RLS. */
+	runtime: pg.Pool;
+	/** Owner pool: migrations and boot-time setup only. */
+	owner: pg.Pool;
+	ownerUrl: string;
+	runtimeUrl: string;
+}
+
+export function createPool(connectionString: string, max: number): pg.Pool {
+	const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+	// An idle client that errors (server restart) must not crash the process.
+	pool.on('error', () => undefined);
+	return pool;
+}
+
+async function transaction<T>(pool: pg.Pool, setup: (tx: Tx) => Promise<void>, work: (tx: Tx) => Promise<T>): Promise<T> {
+	const client = await pool.connect();
+	try {
+		await client.query('begin');
+		await setup(client);
+		const result = await work(client);
+		await client.query('commit');
+		return result;
+	} catch (error) {
+		await client.query('rollback').catch(() => undefined);
+		throw error;
+	} finally {
+		client.release();
+	}
+}
+
+/**
+ * Runs `work` in one transaction as `actor`. The settings are transaction-local
+ * (`set_config(..., true)`), so a pooled connection never carries one caller's identity into
+ * the next transaction.
+ */
+export function withActor<T>(pool: pg.Pool, actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+	return transaction(
+		pool,
+		(tx) =>
+			tx
+				.query(
+					`select set_config('app.current_user_id', $1, true),
+					        set_config('app.token_space', $2, true),
+					        set_config('app.token_role', $3, true)`,
+					[actor.userId, actor.token?.spaceId ?? '', actor.token?.role ?? '']
+				)
+				.then(() => undefined),
+		work
+	);
+}
+
+/** Shorthand for a signed-in user acting through the web app. */
+export function withUser<T>(pool: pg.Pool, userId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+	return withActor(pool, { userId, via: 'web' }, work);
+}
+
+/** A transaction with no identity: sees nothing tenant-owned; for the narrow definer functions. */
+export function withAnonymous<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+	return transaction(pool, async () => undefined, work);
+}

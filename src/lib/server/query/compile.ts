@@ -1,0 +1,383 @@
+// Compiles a RecordQuery over one entity type into SQL for the EAV tables.
+//
+// Shape matters more than cleverness here (see "RLS policy shape" in DESIGN.md):
+// - every statement names its space, so indexes that start with the attribute or the space are
+//   usable and RLS stays a cheap guard;
+// - a sort on an attribute walks that attribute's value index: values first, then the records
+//   with no value (or the other way round for NULLS FIRST), in two phases, so a page costs a
+//   few index probes instead of a sort of the whole type;
+// - search first collects matching ids through the trigram index, then sorts only those.
+import { kindOf } from '$lib/domain/attributes';
+import type { EntityColumn, StorageColumn } from '$lib/domain/attributes/kind';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import {
+	DEFAULT_PAGE_SIZE,
+	MAX_PAGE_SIZE,
+	type FilterCondition,
+	type FilterNode,
+	type RecordQuery,
+	type SortKey
+} from '$lib/domain/query/ast';
+import type { AttributeDef, EntityTypeDef } from '../services/schema';
+import { Params } from './sql';
+
+/** A field the query can name: an attribute stored in eav_values, or a column of entities. */
+type FieldRef =
+	| { type: 'eav'; attribute: AttributeDef; column: StorageColumn }
+	| { type: 'entity'; column: 'id' | EntityColumn | 'position'; attribute?: AttributeDef };
+
+export interface CompiledPage {
+	/** Statements to run in order until `limit` ids are collected. */
+	phases: { sql: string; params: unknown[] }[];
+	limit: number;
+	/** Sort fields, to build the cursor from the last row. */
+	sortFields: ResolvedSort[];
+}
+
+interface ResolvedSort {
+	key: SortKey;
+	ref: FieldRef;
+	nullsFirst: boolean;
+}
+
+export interface Cursor {
+	/** Sort key values of the last row, in sort order, as returned by Postgres (text). */
+	values: (string | null)[];
+	id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+	return Buffer.from(JSON.stringify([cursor.values, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string, sortLength: number): Cursor {
+	try {
+		const [values, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+		if (
+			Array.isArray(values) &&
+			values.length === sortLength &&
+			values.every((value) => value === null || typeof value === 'string') &&
+			typeof id === 'string' &&
+			/^[0-9a-f-]{36}$/.test(id)
+		) {
+			return { values, id };
+		}
+	} catch {
+		// fall through to the error below
+	}
+	throw new AppError(AppErrorCode.InvalidFilter, 'The page cursor is not valid for this query', {
+		field: 'cursor'
+	});
+}
+
+const entityColumns: Record<string, FieldRef> = {
+	id: { type: 'entity', column: 'id' }
+};
+
+export function resolveField(type: EntityTypeDef, key: string): FieldRef {
+	if (entityColumns[key]) return entityColumns[key];
+	const attribute = type.attributes.find((candidate) => candidate.key === key);
+	if (!attribute) {
+		throw new AppError(AppErrorCode.UnknownAttribute, `"${type.key}" has no field "${key}"`, { field: key });
+	}
+	const kind = kindOf(attribute.kind);
+	if (kind.entityColumn) return { type: 'entity', column: kind.entityColumn, attribute };
+	if (!kind.storage) {
+		throw new AppError(AppErrorCode.InvalidFilter, `Field "${key}" cannot be queried`, { field: key });
+	}
+	return { type: 'eav', attribute, column: kind.storage };
+}
+
+const comparison: Record<string, string> = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+
+/** Parses an operand with the attribute kind's text parser, as a pasted cell would be. */
+function operand(ref: FieldRef, field: string, text: string): unknown {
+	if (ref.type === 'entity' && !ref.attribute) {
+		if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+			throw new AppError(AppErrorCode.InvalidFilter, `"${text}" is not a record id`, { field });
+		}
+		return text;
+	}
+	const attribute = ref.attribute!;
+	const kind = kindOf(attribute.kind);
+	const parsed = kind.parse(text, kind.optionsSchema.parse(attribute.options));
+	if (!parsed.ok) throw new AppError(AppErrorCode.InvalidFilter, `${attribute.name}: ${parsed.message}`, { field });
+	if (parsed.value === null) return null;
+	if (ref.type === 'entity') return parsed.value;
+	return kind.toStorage(parsed.value as never);
+}
+
+function escapeLike(text: string): string {
+	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** The SQL expression of a field for sorting and comparison, given the alias of its value row. */
+function fieldSql(ref: FieldRef, valueAlias: string): string {
+	return ref.type === 'entity' ? `e.${ref.column}` : `${valueAlias}.${ref.column}`;
+}
+
+class FilterCompiler {
+	private aliasCount = 0;
+
+	constructor(
+		private readonly type: EntityTypeDef,
+		private readonly params: Params
+	) {}
+
+	compile(node: FilterNode): string {
+		if (node.type === 'condition') return this.condition(node);
+		if (node.children.length === 0) return node.negate ? 'false' : 'true';
+		const joined = node.children.map((child) => `(${this.compile(child)})`).join(` ${node.type} `);
+		return node.negate ? `not (${joined})` : joined;
+	}
+
+	private condition(condition: FilterCondition): string {
+		const sql = this.positive(condition);
+		return condition.negate ? `not (${sql})` : sql;
+	}
+
+	private positive(condition: FilterCondition): string {
+		const { field, operator } = condition;
+		const ref = resolveField(this.type, field);
+		const alias = `f${this.aliasCount++}`;
+		const exists = (predicate: string) =>
+			ref.type === 'entity'
+				? predicate
+				: `exists (select 1 from eav_values ${alias} where ${alias}.entity_id = e.id and ${alias}.attribute_id = ${this.params.add(ref.attribute.id)} and ${predicate})`;
+		const column = fieldSql(ref, alias);
+		const single = () => {
+			if (typeof condition.value !== 'string') {
+				throw new AppError(AppErrorCode.InvalidFilter, `Filter "${operator}" on "${field}" needs one value`, {
+					field
+				});
+			}
+			return condition.value;
+		};
+		const isJson = ref.type === 'eav' && ref.column === 'value_json';
+
+		switch (operator) {
+			case 'is_empty':
+				return ref.type === 'entity' ? `${column} is null` : `not ${exists(`${column} is not null`)}`;
+			case 'is_not_empty':
+				return exists(`${column} is not null`);
+			case 'eq':
+			case 'neq':
+			case 'lt':
+			case 'lte':
+			case 'gt':
+			case 'gte': {
+				const value = operand(ref, field, single());
+				if (value === null) {
+					return operator === 'eq' ? this.positive({ ...condition, operator: 'is_empty' }) : 'false';
+				}
+				if (isJson) {
+					if (operator !== 'eq' && operator !== 'neq') {
+						throw new AppError(AppErrorCode.InvalidFilter, `"${field}" cannot be compared with "${operator}"`, {
+							field
+						});
+					}
+					return exists(`${column} ${operator === 'eq' ? '=' : '<>'} ${this.params.add(JSON.stringify(value))}::jsonb`);
+				}
+				return exists(`${column} ${comparison[operator]} ${this.params.add(value)}`);
+			}
+			case 'in': {
+				const list = Array.isArray(condition.value) ? condition.value : [single()];
+				const values = list.map((text) => operand(ref, field, text)).filter((value) => value !== null);
+				if (isJson) {
+					return exists(
+						`${column} @> any (${this.params.add(values.map((value) => JSON.stringify(value)))}::jsonb[])`
+					);
+				}
+				return exists(`${column} = any (${this.params.add(values)})`);
+			}
+			case 'contains':
+			case 'starts_with': {
+				if (isJson) {
+					// PostgREST's cs.{a,b}: the array holds every listed item.
+					const items = Array.isArray(condition.value) ? condition.value : [single()];
+					const elements = ref.attribute.kind === 'attachment' ? items.map((name) => ({ name })) : items;
+					return exists(`${column} @> ${this.params.add(JSON.stringify(elements))}::jsonb`);
+				}
+				const text = single();
+				if (ref.type !== 'eav' || ref.column !== 'value_text') {
+					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, { field });
+				}
+				const pattern = operator === 'contains' ? `%${escapeLike(text)}%` : `${escapeLike(text)}%`;
+				return exists(`${column} ilike ${this.params.add(pattern)}`);
+			}
+			case 'like':
+			case 'ilike': {
+				if (ref.type !== 'eav' || ref.column !== 'value_text') {
+					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, { field });
+				}
+				return exists(`${column} ${operator} ${this.params.add(single())}`);
+			}
+		}
+	}
+}
+
+function resolveSort(type: EntityTypeDef, sort: SortKey[] | undefined): ResolvedSort[] {
+	const keys = sort?.length ? sort : [];
+	return keys.map((key) => ({
+		key,
+		ref: resolveField(type, key.field),
+		nullsFirst: (key.nulls ?? (key.direction === 'desc' ? 'first' : 'last')) === 'first'
+	}));
+}
+
+/**
+ * "Comes after the cursor" for a list of sort expressions with their directions and null
+ * placement, expanded as (k1 after v1) or (k1 same v1 and (... or id > last id)).
+ */
+function afterCursor(expressions: { sql: string; sort: ResolvedSort }[], cursor: Cursor, params: Params): string {
+	let tail = `e.id > ${params.add(cursor.id)}`;
+	for (let index = expressions.length - 1; index >= 0; index--) {
+		const { sql, sort } = expressions[index]!;
+		const value = cursor.values[index];
+		const isDesc = sort.key.direction === 'desc';
+		let after: string;
+		let same: string;
+		if (value === null || value === undefined) {
+			same = `${sql} is null`;
+			after = sort.nullsFirst ? `${sql} is not null` : 'false';
+		} else {
+			const placeholder = params.add(value);
+			const cast = castFor(sort.ref);
+			same = `${sql} = ${placeholder}${cast}`;
+			const beyond = `${sql} ${isDesc ? '<' : '>'} ${placeholder}${cast}`;
+			after = sort.nullsFirst ? beyond : `(${beyond} or ${sql} is null)`;
+		}
+		tail = `(${after}) or (${same} and (${tail}))`;
+	}
+	return tail;
+}
+
+function castFor(ref: FieldRef): string {
+	if (ref.type === 'entity') {
+		if (ref.column === 'id' || ref.column === 'created_by' || ref.column === 'updated_by') return '::uuid';
+		if (ref.column === 'seq') return '::bigint';
+		if (ref.column === 'position') return '::double precision';
+		return '::timestamptz';
+	}
+	return (
+		{ value_text: '::text', value_num: '::numeric', value_time: '::timestamptz', value_bool: '::boolean', value_json: '::jsonb' } as const
+	)[ref.column];
+}
+
+function orderSql(expressions: { sql: string; sort: ResolvedSort }[]): string {
+	const parts = expressions.map(
+		({ sql, sort }) => `${sql} ${sort.key.direction} nulls ${sort.nullsFirst ? 'first' : 'last'}`
+	);
+	return [...parts, 'e.id asc'].join(', ');
+}
+
+export function compilePage(options: {
+	spaceId: string;
+	type: EntityTypeDef;
+	query: RecordQuery;
+	/** Attribute ids a search looks in; empty means search is not possible. */
+	searchAttributeIds: string[];
+}): CompiledPage {
+	const { spaceId, type, query } = options;
+	const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+	if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
+		throw new AppError(AppErrorCode.LimitExceeded, `Page size must be between 0 and ${MAX_PAGE_SIZE}`, {
+			field: 'limit'
+		});
+	}
+	const sorts = resolveSort(type, query.sort);
+	const cursor = query.after ? decodeCursor(query.after, sorts.length) : undefined;
+
+	const build = (phase: 'all' | 'values' | 'nulls') => {
+		const params = new Params();
+		const where: string[] = [`e.space_id = ${params.add(spaceId)}`, `e.entity_type_id = ${params.add(type.id)}`];
+		const joins: string[] = [];
+		let from = 'entities e';
+
+		if (query.search?.trim()) {
+			const pattern = params.add(`%${escapeLike(query.search.trim())}%`);
+			// Materialized so the planner collects matches through the trigram index first and
+			// never walks a sort index filtering row by row.
+			from = `(with matched as materialized (
+				select distinct v.entity_id from eav_values v
+				 where v.space_id = $1 and v.attribute_id = any (${params.add(options.searchAttributeIds)}) and v.value_text ilike ${pattern}
+			) select entities.* from matched join entities on entities.id = matched.entity_id) e`;
+		}
+
+		const expressions = sorts.map((sort, index) => {
+			if (sort.ref.type === 'entity') return { sql: fieldSql(sort.ref, ''), sort };
+			const alias = `s${index}`;
+			const attributeParam = params.add(sort.ref.attribute.id);
+			if (index === 0 && phase === 'values') {
+				joins.push(
+					`join eav_values ${alias} on ${alias}.entity_id = e.id and ${alias}.attribute_id = ${attributeParam} and ${alias}.${sort.ref.column} is not null`
+				);
+			} else {
+				joins.push(
+					`left join eav_values ${alias} on ${alias}.entity_id = e.id and ${alias}.attribute_id = ${attributeParam}`
+				);
+			}
+			return { sql: `${alias}.${sort.ref.column}`, sort };
+		});
+		if (phase === 'nulls') where.push(`${expressions[0]!.sql} is null`);
+
+		if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
+		if (cursor) where.push(`(${afterCursor(expressions, cursor, params)})`);
+
+		const select = ['e.id', ...expressions.map(({ sql }, index) => `${sql}::text as k${index}`)].join(', ');
+		const sql = `select ${select} from ${from} ${joins.join(' ')} where ${where.join(' and ')} order by ${orderSql(expressions)}`;
+		const offset = query.offset ? ` offset ${params.add(query.offset)}` : '';
+		return { sql: `${sql} limit ${params.add(limit)}${offset}`, params: params.values };
+	};
+
+	const first = sorts[0];
+	const canWalkIndex = first && first.ref.type === 'eav' && !query.search?.trim() && !query.offset;
+	if (!canWalkIndex) return { phases: [build('all')], limit, sortFields: sorts };
+
+	let phases: ('values' | 'nulls')[] = first.nullsFirst ? ['nulls', 'values'] : ['values', 'nulls'];
+	// A cursor already past the first phase skips it: re-running it would scan for nothing.
+	if (cursor) {
+		const isCursorInNulls = cursor.values[0] === null;
+		if (isCursorInNulls && !first.nullsFirst) phases = ['nulls'];
+		if (!isCursorInNulls && first.nullsFirst) phases = ['values'];
+	}
+	return {
+		phases: phases.map(build),
+		limit,
+		sortFields: sorts
+	};
+}
+
+export function compileCount(options: {
+	spaceId: string;
+	type: EntityTypeDef;
+	query: RecordQuery;
+	searchAttributeIds: string[];
+}): { sql: string; params: unknown[] } {
+	const { spaceId, type, query } = options;
+	const params = new Params();
+	const where = [`e.space_id = ${params.add(spaceId)}`, `e.entity_type_id = ${params.add(type.id)}`];
+	if (query.search?.trim()) {
+		where.push(`e.id in (select v.entity_id from eav_values v
+			 where v.space_id = $1 and v.attribute_id = any (${params.add(options.searchAttributeIds)})
+			   and v.value_text ilike ${params.add(`%${escapeLike(query.search.trim())}%`)})`);
+	}
+	if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
+	return { sql: `select count(*)::int as count from entities e where ${where.join(' and ')}`, params: params.values };
+}
+
+/** The filter alone, for bulk PATCH and DELETE by filter. */
+export function compileMatch(options: {
+	spaceId: string;
+	type: EntityTypeDef;
+	filter?: FilterNode;
+	limit: number;
+}): { sql: string; params: unknown[] } {
+	const params = new Params();
+	const where = [`e.space_id = ${params.add(options.spaceId)}`, `e.entity_type_id = ${params.add(options.type.id)}`];
+	if (options.filter) where.push(`(${new FilterCompiler(options.type, params).compile(options.filter)})`);
+	return {
+		sql: `select e.id from entities e where ${where.join(' and ')} order by e.id limit ${params.add(options.limit)}`,
+		params: params.values
+	};
+}

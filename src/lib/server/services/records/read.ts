@@ -1,0 +1,86 @@
+// Assembles flat records ({ id, type, <attribute key>: value }) from entities and eav_values.
+import { kindOf } from '$lib/domain/attributes';
+import type { CellValue } from '$lib/domain/attributes/kind';
+import type { Tx } from '../../db';
+import type { AttributeDef, EntityTypeDef } from '../schema';
+
+export type FlatRecord = { id: string; type: string } & Record<string, CellValue>;
+
+interface EntityRow {
+	id: string;
+	seq: number;
+	created_at: Date;
+	created_by: string | null;
+	updated_at: Date;
+	updated_by: string | null;
+}
+
+interface ValueRow {
+	entity_id: string;
+	attribute_id: string;
+	value_text: string | null;
+	value_num: string | null;
+	value_time: Date | null;
+	value_bool: boolean | null;
+	value_json: unknown;
+}
+
+export function readStored(attribute: AttributeDef, row: ValueRow | undefined): CellValue {
+	const kind = kindOf(attribute.kind);
+	if (!kind.storage || !row) return null;
+	return kind.fromStorage(row[kind.storage]);
+}
+
+/** Records in the order of `ids`; ids that are missing (or invisible under RLS) are skipped. */
+export async function loadRecords(options: {
+	tx: Tx;
+	spaceId: string;
+	type: EntityTypeDef;
+	ids: string[];
+	/** Attribute keys to include; all when undefined. */
+	select?: string[];
+}): Promise<FlatRecord[]> {
+	const { tx, spaceId, type, ids } = options;
+	if (ids.length === 0) return [];
+	const attributes = options.select
+		? type.attributes.filter((attribute) => options.select!.includes(attribute.key))
+		: type.attributes;
+	const entities = await tx.query<EntityRow>(
+		`select id, seq, created_at, created_by, updated_at, updated_by
+		   from entities where space_id = $1 and entity_type_id = $2 and id = any ($3::uuid[])`,
+		[spaceId, type.id, ids]
+	);
+	const stored = attributes.filter((attribute) => kindOf(attribute.kind).storage);
+	const values = stored.length
+		? await tx.query<ValueRow>(
+				`select entity_id, attribute_id, value_text, value_num, value_time, value_bool, value_json
+				   from eav_values
+				  where space_id = $1 and entity_id = any ($2::uuid[]) and attribute_id = any ($3::uuid[])`,
+				[spaceId, ids, stored.map((attribute) => attribute.id)]
+			)
+		: { rows: [] as ValueRow[] };
+
+	const valuesByEntity = new Map<string, Map<string, ValueRow>>();
+	for (const row of values.rows) {
+		let byAttribute = valuesByEntity.get(row.entity_id);
+		if (!byAttribute) valuesByEntity.set(row.entity_id, (byAttribute = new Map()));
+		byAttribute.set(row.attribute_id, row);
+	}
+	const entityById = new Map(entities.rows.map((row) => [row.id, row]));
+
+	const records: FlatRecord[] = [];
+	for (const id of ids) {
+		const entity = entityById.get(id);
+		if (!entity) continue;
+		const record: FlatRecord = { id, type: type.key };
+		const byAttribute = valuesByEntity.get(id);
+		for (const attribute of attributes) {
+			const kind = kindOf(attribute.kind);
+			record[attribute.key] = kind.entityColumn
+				? kind.fromStorage(entity[kind.entityColumn])
+				: readStored(attribute, byAttribute?.get(attribute.id));
+		}
+		records.push(record);
+	}
+	return records;
+}

@@ -1,0 +1,108 @@
+// Entity types and their attributes as the caller may see them. Reads go through RLS, so a
+// check-in member gets only the types and fields check-in needs; the cache is keyed by role
+// for the same reason and dropped on every schema change.
+import type { AttributeKindName } from '$lib/domain/attributes/kind';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import type { Role } from '$lib/domain/roles';
+import type { Cache } from '../adapters/redis/cache';
+import { redisKey } from '../adapters/redis/keys';
+import type { Tx } from '../db';
+
+export interface AttributeDef {
+	id: string;
+	entityTypeId: string;
+	key: string;
+	name: string;
+	kind: AttributeKindName;
+	options: Record<string, unknown>;
+	position: number;
+	isRequired: boolean;
+	isUnique: boolean;
+	checkinAccess: 'none' | 'read' | 'write';
+}
+
+export interface EntityTypeDef {
+	id: string;
+	spaceId: string;
+	key: string;
+	name: string;
+	position: number;
+	attributes: AttributeDef[];
+}
+
+export interface SpaceAccess {
+	id: string;
+	slug: string;
+	name: string;
+	role: Role;
+}
+
+const SCHEMA_TTL_SECONDS = 300;
+const roleKeys: Role[] = ['owner', 'editor', 'viewer', 'checkin'];
+const schemaKey = (spaceId: string, role: Role) => redisKey('schema', spaceId, role);
+
+/** The space named by slug or id, with the caller's effective role; 404 when not a member. */
+export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAccess> {
+	const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(slugOrId);
+	const { rows } = await tx.query<SpaceAccess>(
+		`select s.id, s.slug, s.name, m.role
+		   from spaces s join app_memberships() m on m.space_id = s.id
+		  where ${isUuid ? 's.id = $1::uuid' : 's.slug = $1'}`,
+		[slugOrId]
+	);
+	// A forged or foreign space id looks exactly like one that does not exist.
+	if (!rows[0]) throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
+	return rows[0];
+}
+
+export async function loadEntityTypes(options: {
+	tx: Tx;
+	space: SpaceAccess;
+	cache?: Cache;
+}): Promise<EntityTypeDef[]> {
+	const { tx, space, cache } = options;
+	const key = schemaKey(space.id, space.role);
+	const cached = await cache?.get<EntityTypeDef[]>(key);
+	if (cached) return cached;
+
+	const types = await tx.query<Omit<EntityTypeDef, 'attributes'>>(
+		`select id, space_id as "spaceId", key, name, position
+		   from entity_types where space_id = $1 order by position, created_at`,
+		[space.id]
+	);
+	const attributes = await tx.query<AttributeDef>(
+		`select id, entity_type_id as "entityTypeId", key, name, kind, options, position,
+		        is_required as "isRequired", is_unique as "isUnique", checkin_access as "checkinAccess"
+		   from attributes where space_id = $1 order by position, created_at`,
+		[space.id]
+	);
+	const result = types.rows.map((type) => ({
+		...type,
+		attributes: attributes.rows.filter((attribute) => attribute.entityTypeId === type.id)
+	}));
+	await cache?.set(key, result, SCHEMA_TTL_SECONDS);
+	return result;
+}
+
+export async function invalidateSchema(cache: Cache | undefined, spaceId: string): Promise<void> {
+	if (!cache) return;
+	await Promise.all(roleKeys.map((role) => cache.delete(schemaKey(spaceId, role))));
+}
+
+export function findEntityType(types: EntityTypeDef[], keyOrId: string): EntityTypeDef {
+	const type = types.find((candidate) => candidate.key === keyOrId || candidate.id === keyOrId);
+	if (!type) {
+		throw new AppError(AppErrorCode.NotFound, `Record type "${keyOrId}" not found`, { field: 'type' });
+	}
+	return type;
+}
+
+export function findAttribute(type: EntityTypeDef, keyOrId: string): AttributeDef {
+	const attribute = type.attributes.find((candidate) => candidate.key === keyOrId || candidate.id === keyOrId);
+	if (!attribute) {
+		throw new AppError(AppErrorCode.UnknownAttribute, `"${type.key}" has no field "${keyOrId}"`, {
+			field: keyOrId
+		});
+	}
+	return attribute;
+}
