@@ -190,7 +190,7 @@ language sql stable security definer set search_path = public, pg_temp as $$
     from memberships m
    where m.user_id = app_user_id()
      and (nullif(current_setting('app.token_space', true), '') is null
-          or m.space_id = current_setting('app.token_space', true)::uuid)
+          or m.space_id = nullif(current_setting('app.token_space', true), '')::uuid)
 $$;
 
 create function app_member_space_ids() returns uuid[]
@@ -235,95 +235,95 @@ alter table users enable row level security;
 alter table users force row level security;
 create policy users_select on users for select using (
   id = app_user_id()
-  or id in (select m.user_id from memberships m where m.space_id = any ((select app_member_space_ids())))
+  or id in (select m.user_id from memberships m where m.space_id = any ((select app_member_space_ids())::uuid[]))
 );
 create policy users_update on users for update using (id = app_user_id()) with check (id = app_user_id());
 
 alter table spaces enable row level security;
 alter table spaces force row level security;
-create policy spaces_select on spaces for select using (id = any ((select app_member_space_ids())));
-create policy spaces_update on spaces for update using (id = any ((select app_owner_space_ids())));
-create policy spaces_delete on spaces for delete using (id = any ((select app_owner_space_ids())));
+create policy spaces_select on spaces for select using (id = any ((select app_member_space_ids())::uuid[]));
+create policy spaces_update on spaces for update using (id = any ((select app_owner_space_ids())::uuid[]));
+create policy spaces_delete on spaces for delete using (id = any ((select app_owner_space_ids())::uuid[]));
 
 alter table memberships enable row level security;
 alter table memberships force row level security;
-create policy memberships_select on memberships for select using (space_id = any ((select app_member_space_ids())));
-create policy memberships_insert on memberships for insert with check (space_id = any ((select app_owner_space_ids())));
-create policy memberships_update on memberships for update using (space_id = any ((select app_owner_space_ids())));
-create policy memberships_delete on memberships for delete using (space_id = any ((select app_owner_space_ids())));
+create policy memberships_select on memberships for select using (space_id = any ((select app_member_space_ids())::uuid[]));
+create policy memberships_insert on memberships for insert with check (space_id = any ((select app_owner_space_ids())::uuid[]));
+create policy memberships_update on memberships for update using (space_id = any ((select app_owner_space_ids())::uuid[]));
+create policy memberships_delete on memberships for delete using (space_id = any ((select app_owner_space_ids())::uuid[]));
 
 alter table invitations enable row level security;
 alter table invitations force row level security;
 create policy invitations_all on invitations for all
-  using (space_id = any ((select app_owner_space_ids())))
-  with check (space_id = any ((select app_owner_space_ids())));
+  using (space_id = any ((select app_owner_space_ids())::uuid[]))
+  with check (space_id = any ((select app_owner_space_ids())::uuid[]));
 
 alter table api_tokens enable row level security;
 alter table api_tokens force row level security;
 create policy api_tokens_all on api_tokens for all
-  using (user_id = app_user_id() and space_id = any ((select app_member_space_ids())))
-  with check (user_id = app_user_id() and space_id = any ((select app_member_space_ids())));
+  using (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[]))
+  with check (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[]));
 
 alter table entity_types enable row level security;
 alter table entity_types force row level security;
 create policy entity_types_select on entity_types for select using (
-  space_id = any ((select app_read_space_ids())) or id = any ((select app_checkin_entity_type_ids()))
+  space_id = any ((select app_read_space_ids())::uuid[]) or id = any ((select app_checkin_entity_type_ids())::uuid[])
 );
-create policy entity_types_insert on entity_types for insert with check (space_id = any ((select app_write_space_ids())));
-create policy entity_types_update on entity_types for update using (space_id = any ((select app_write_space_ids())));
-create policy entity_types_delete on entity_types for delete using (space_id = any ((select app_write_space_ids())));
+create policy entity_types_insert on entity_types for insert with check (space_id = any ((select app_write_space_ids())::uuid[]));
+create policy entity_types_update on entity_types for update using (space_id = any ((select app_write_space_ids())::uuid[]));
+create policy entity_types_delete on entity_types for delete using (space_id = any ((select app_write_space_ids())::uuid[]));
 
 alter table attributes enable row level security;
 alter table attributes force row level security;
 create policy attributes_select on attributes for select using (
-  space_id = any ((select app_read_space_ids())) or id = any ((select app_checkin_attribute_ids(false)))
+  space_id = any ((select app_read_space_ids())::uuid[]) or id = any ((select app_checkin_attribute_ids(false))::uuid[])
 );
-create policy attributes_insert on attributes for insert with check (space_id = any ((select app_write_space_ids())));
-create policy attributes_update on attributes for update using (space_id = any ((select app_write_space_ids())));
-create policy attributes_delete on attributes for delete using (space_id = any ((select app_write_space_ids())));
+create policy attributes_insert on attributes for insert with check (space_id = any ((select app_write_space_ids())::uuid[]));
+create policy attributes_update on attributes for update using (space_id = any ((select app_write_space_ids())::uuid[]));
+create policy attributes_delete on attributes for delete using (space_id = any ((select app_write_space_ids())::uuid[]));
 
 alter table entities enable row level security;
 alter table entities force row level security;
 create policy entities_select on entities for select using (
-  space_id = any ((select app_read_space_ids())) or entity_type_id = any ((select app_checkin_entity_type_ids()))
+  space_id = any ((select app_read_space_ids())::uuid[]) or entity_type_id = any ((select app_checkin_entity_type_ids())::uuid[])
 );
-create policy entities_insert on entities for insert with check (space_id = any ((select app_write_space_ids())));
+create policy entities_insert on entities for insert with check (space_id = any ((select app_write_space_ids())::uuid[]));
 -- A check-in touches updated_at/updated_by of the record it checks in.
 create policy entities_update on entities for update using (
-  space_id = any ((select app_write_space_ids())) or entity_type_id = any ((select app_checkin_entity_type_ids()))
+  space_id = any ((select app_write_space_ids())::uuid[]) or entity_type_id = any ((select app_checkin_entity_type_ids())::uuid[])
 );
-create policy entities_delete on entities for delete using (space_id = any ((select app_write_space_ids())));
+create policy entities_delete on entities for delete using (space_id = any ((select app_write_space_ids())::uuid[]));
 
 alter table eav_values enable row level security;
 alter table eav_values force row level security;
 create policy eav_values_select on eav_values for select using (
-  space_id = any ((select app_read_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(false)))
+  space_id = any ((select app_read_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(false))::uuid[])
 );
 create policy eav_values_insert on eav_values for insert with check (
-  space_id = any ((select app_write_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(true)))
+  space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[])
 );
 create policy eav_values_update on eav_values for update
-  using (space_id = any ((select app_write_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(true))))
-  with check (space_id = any ((select app_write_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(true))));
+  using (space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[]))
+  with check (space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[]));
 create policy eav_values_delete on eav_values for delete using (
-  space_id = any ((select app_write_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(true)))
+  space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[])
 );
 
 -- The audit log is append-only: no update or delete policy exists.
 alter table audit_log enable row level security;
 alter table audit_log force row level security;
-create policy audit_log_select on audit_log for select using (space_id = any ((select app_read_space_ids())));
+create policy audit_log_select on audit_log for select using (space_id = any ((select app_read_space_ids())::uuid[]));
 create policy audit_log_insert on audit_log for insert with check (
   actor_id is not distinct from app_user_id()
-  and (space_id = any ((select app_write_space_ids())) or attribute_id = any ((select app_checkin_attribute_ids(true))))
+  and (space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[]))
 );
 
 alter table record_docs enable row level security;
 alter table record_docs force row level security;
-create policy record_docs_select on record_docs for select using (space_id = any ((select app_read_space_ids())));
+create policy record_docs_select on record_docs for select using (space_id = any ((select app_read_space_ids())::uuid[]));
 create policy record_docs_write on record_docs for all
-  using (space_id = any ((select app_write_space_ids())))
-  with check (space_id = any ((select app_write_space_ids())));
+  using (space_id = any ((select app_write_space_ids())::uuid[]))
+  with check (space_id = any ((select app_write_space_ids())::uuid[]));
 
 -- Functions for the moments before a user id is known, or that cross the policy wall on
 -- purpose. Each does one narrow thing.

@@ -59,6 +59,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 
 	const kv = createKeyValue(config);
 	const storage = createStorage(config, authSecret);
+	if (storage.kind === 's3') await storage.ensureBucket();
 	const context: AppContext = {
 		config,
 		db: { owner, runtime, ownerUrl, runtimeUrl: appUrl },

@@ -46,7 +46,11 @@ export const attachmentKind: AttributeKind<AttachmentOptions, Attachment[]> = {
 		}
 		if (files.size === 0) return ok(null);
 		if (options.maxFiles !== undefined && files.size > options.maxFiles) {
-			return fail(`At most ${options.maxFiles} files are allowed`);
+			return fail(
+				options.maxFiles === 1
+					? 'Only one file is allowed'
+					: `At most ${options.maxFiles} files are allowed`
+			);
 		}
 		return ok([...files.values()]);
 	},
