@@ -75,7 +75,7 @@ const datePatterns: Array<{ pattern: RegExp; order: [year: number, month: number
 const dateExamples = 'a date like 2025-03-14, 14.03.2025 or 03/14/2025';
 
 /** Reads a date in any of the accepted spellings. */
-export function readDate(text: string): KindResult<CalendarDate> {
+function readDate(text: string): KindResult<CalendarDate> {
 	for (const { pattern, order } of datePatterns) {
 		const match = pattern.exec(text);
 		if (!match) continue;
@@ -120,7 +120,7 @@ function splitDateTime(text: string): DateTimeText | null {
 
 function offsetMinutes(zone: string): number {
 	const match = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
-	// Z, UTC and GMT
+	// Z, UTC and GMT are the zones written without digits.
 	if (!match) return 0;
 	const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
 	return match[1] === '-' ? -minutes : minutes;
@@ -148,9 +148,9 @@ export function readInstant(text: string, timeZone: string, strict: boolean): Ki
 	if (!parts) return refusal;
 	let date: CalendarDate;
 	if (strict) {
-		const isoDate = readIsoDate(parts.date);
-		if (!isoDate || parts.time === undefined || parts.offset === undefined) return refusal;
-		date = isoDate;
+		const written = readIsoDate(parts.date);
+		if (!written || parts.time === undefined || parts.offset === undefined) return refusal;
+		date = written;
 	} else {
 		const read = readDate(parts.date);
 		if (!read.ok) return read;
@@ -198,7 +198,7 @@ export function isTimeZone(timeZone: string): boolean {
 export const canonicalTimeZone = (timeZone: string) =>
 	wallClockFormat(timeZone).resolvedOptions().timeZone;
 
-export function wallClockAt(instant: number, timeZone: string): WallClock {
+function wallClockAt(instant: number, timeZone: string): WallClock {
 	const parts = Object.fromEntries(
 		wallClockFormat(timeZone)
 			.formatToParts(instant)
@@ -208,7 +208,7 @@ export function wallClockAt(instant: number, timeZone: string): WallClock {
 		year: parts.year!,
 		month: parts.month!,
 		day: parts.day!,
-		// Some engines still print midnight as 24 despite h23.
+		// Engines that ignore hourCycle print midnight as 24.
 		hour: parts.hour! % 24,
 		minute: parts.minute!,
 		second: parts.second!,
@@ -217,7 +217,7 @@ export function wallClockAt(instant: number, timeZone: string): WallClock {
 }
 
 /** Minutes east of UTC in the zone at that instant. */
-export const offsetAt = (instant: number, timeZone: string) =>
+const offsetAt = (instant: number, timeZone: string) =>
 	(utcMillis(wallClockAt(instant, timeZone)) - instant) / 60_000;
 
 const day = 86_400_000;
@@ -227,7 +227,7 @@ const day = 86_400_000;
  * in the spring gap the clock is read with the offset from before the jump (02:30 becomes
  * 03:30), as Temporal's 'compatible' disambiguation does.
  */
-export function wallClockToInstant(clock: WallClock, timeZone: string): number {
+function wallClockToInstant(clock: WallClock, timeZone: string): number {
 	const asUtc = utcMillis(clock);
 	const offsets = new Set([-day, 0, day].map((shift) => offsetAt(asUtc + shift, timeZone)));
 	const matches = [...offsets]
@@ -250,7 +250,8 @@ export function formatInstant(instant: Date, timeZone: string): string {
 	let text = `${isoDate(clock)} ${pad(clock.hour, 2)}:${pad(clock.minute, 2)}`;
 	if (clock.second !== 0 || clock.millisecond !== 0) text += `:${pad(clock.second, 2)}`;
 	if (clock.millisecond !== 0) text += `.${pad(clock.millisecond, 3)}`;
-	if (wallClockToInstant(clock, timeZone) !== time)
+	if (wallClockToInstant(clock, timeZone) !== time) {
 		text += ` ${offsetText(offsetAt(time, timeZone))}`;
+	}
 	return text;
 }

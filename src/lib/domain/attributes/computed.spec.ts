@@ -4,9 +4,16 @@ import { computedMessage } from './computed';
 import { createdAtKind } from './created-at.attribute';
 import { createdByKind } from './created-by.attribute';
 import { updatedAtKind } from './updated-at.attribute';
+import type { AnyAttributeKind } from './registry';
 import { updatedByKind } from './updated-by.attribute';
 
-const computedKinds = [autoNumberKind, createdAtKind, createdByKind, updatedAtKind, updatedByKind];
+const computedKinds: AnyAttributeKind[] = [
+	autoNumberKind,
+	createdAtKind,
+	createdByKind,
+	updatedAtKind,
+	updatedByKind
+];
 const userId = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
 describe('computed kinds', () => {

@@ -1,8 +1,7 @@
 // Carrying values across a change of a field's kind or options. Values that cannot be carried
 // are reported, never dropped silently: the caller keeps them and shows them to the user.
-import type { SelectOptions } from './choices';
+import { renamedChoice, type SelectOptions } from './choices';
 import { fail, ok, type AttributeKindName, type CellValue, type KindResult } from './kind';
-import { renamedChoice } from './choices';
 import { kinds } from './registry';
 
 export interface FieldShape {

@@ -47,6 +47,7 @@ describe('number', () => {
 	it('keeps up to ten decimals without a precision', () => {
 		expect(numberKind.validate(0.1 + 0.2, options)).toEqual({ ok: true, value: 0.3 });
 		expect(numberKind.format(1234567.125, options)).toBe('1,234,567.125');
+		expect(numberKind.validate(1e300, options)).toEqual({ ok: true, value: 1e300 });
 	});
 
 	it('enforces minimum and maximum', () => {

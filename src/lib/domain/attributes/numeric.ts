@@ -3,7 +3,7 @@
 import { fail, ok, type KindResult } from './kind';
 
 /** Decimals kept when a field sets no precision; more would only carry float noise. */
-export const maxDecimals = 10;
+const maxDecimals = 10;
 
 const numberPattern = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -38,9 +38,14 @@ const shiftDecimal = (value: number, places: number) => {
 };
 
 /** Rounds half away from zero on the decimal digits a person typed; never returns -0. */
-export const roundTo = (value: number, decimals: number) =>
-	Math.sign(value) * shiftDecimal(Math.round(shiftDecimal(Math.abs(value), decimals)), -decimals) ||
-	0;
+export function roundTo(value: number, decimals: number): number {
+	// Past 2^53 a double has no fractional digits left, and shifting could overflow.
+	if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return value;
+	return (
+		Math.sign(value) *
+			shiftDecimal(Math.round(shiftDecimal(Math.abs(value), decimals)), -decimals) || 0
+	);
+}
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -71,9 +76,11 @@ export interface NumberLimits {
 export function checkNumber(value: number, limits: NumberLimits): KindResult<number> {
 	if (!Number.isFinite(value)) return fail('Expected a number');
 	const rounded = roundTo(value, limits.precision ?? maxDecimals);
-	if (limits.min !== undefined && rounded < limits.min)
+	if (limits.min !== undefined && rounded < limits.min) {
 		return fail(`Must be at least ${limits.min}`);
-	if (limits.max !== undefined && rounded > limits.max)
+	}
+	if (limits.max !== undefined && rounded > limits.max) {
 		return fail(`Must be at most ${limits.max}`);
+	}
 	return ok(rounded);
 }

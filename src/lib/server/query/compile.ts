@@ -100,7 +100,7 @@ function operand(ref: FieldRef, field: string, text: string): unknown {
 	}
 	const attribute = ref.attribute!;
 	const kind = kindOf(attribute.kind);
-	const parsed = kind.parse(text, kind.optionsSchema.parse(attribute.options));
+	const parsed = kind.parse(text, kind.optionsSchema.parse(attribute.options ?? {}));
 	if (!parsed.ok) throw new AppError(AppErrorCode.InvalidFilter, `${attribute.name}: ${parsed.message}`, { field });
 	if (parsed.value === null) return null;
 	if (ref.type === 'entity') return parsed.value;
@@ -176,7 +176,8 @@ class FilterCompiler {
 							field
 						});
 					}
-					return exists(`${column} ${operator === 'eq' ? '=' : '<>'} ${this.params.add(JSON.stringify(value))}::jsonb`);
+					// The kind's toStorage already gives JSON text for json columns.
+					return exists(`${column} ${operator === 'eq' ? '=' : '<>'} ${this.params.add(value)}::jsonb`);
 				}
 				return exists(`${column} ${comparison[operator]} ${this.params.add(value)}`);
 			}
@@ -185,7 +186,7 @@ class FilterCompiler {
 				const values = list.map((text) => operand(ref, field, text)).filter((value) => value !== null);
 				if (isJson) {
 					return exists(
-						`${column} @> any (${this.params.add(values.map((value) => JSON.stringify(value)))}::jsonb[])`
+						`${column} @> any (${this.params.add(values)}::jsonb[])`
 					);
 				}
 				return exists(`${column} = any (${this.params.add(values)})`);

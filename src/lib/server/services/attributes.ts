@@ -202,6 +202,8 @@ export interface ConversionReport {
 
 const columnTypes = { value_text: 'text', value_num: 'numeric', value_time: 'timestamptz', value_bool: 'boolean', value_json: 'jsonb' } as const;
 
+const storageColumns = Object.keys(columnTypes) as (keyof typeof columnTypes)[];
+
 const changeKindInput = z.object({ kind: kindSchema, options: z.record(z.string(), z.unknown()).default({}) });
 
 /**
@@ -228,17 +230,18 @@ export function changeAttributeKind(options: OnType & { attribute: string; input
 		);
 		const report: ConversionReport = { total: rows.length, converted: 0, failures: [] };
 		const converted: { id: string; value: CellValue }[] = [];
-		const kept: { id: string; value: CellValue }[] = [];
+		const kept: { id: string; aside: { kind: AttributeKindName; options: unknown; value: CellValue } }[] = [];
 		for (const row of rows) {
-			// A value set aside by an earlier conversion gets another chance.
-			const value = (row.value_unconverted?.value as CellValue | undefined) ?? readStored(attribute, row);
+			// A value set aside by an earlier conversion gets another chance, from its own kind.
+			const aside = row.value_unconverted as { kind: AttributeKindName; options: Record<string, unknown>; value: CellValue } | null;
+			const value = aside ? aside.value : readStored(attribute, row);
 			if (value === null) continue;
-			const result = convertValue({ value, from, to });
+			const result = convertValue({ value, from: aside ? { kind: aside.kind, options: aside.options } : from, to });
 			if (result.ok && result.value !== null) {
 				converted.push({ id: row.entity_id, value: result.value });
 				report.converted++;
 			} else {
-				kept.push({ id: row.entity_id, value });
+				kept.push({ id: row.entity_id, aside: aside ?? { kind: from.kind, options: from.options, value } });
 				report.failures.push({ id: row.entity_id, value, message: result.ok ? 'Converts to an empty value' : result.message });
 			}
 		}
@@ -248,8 +251,8 @@ export function changeAttributeKind(options: OnType & { attribute: string; input
 		await scope.tx.query('update attributes set kind = $2, options = $3 where id = $1', [attribute.id, input.kind, JSON.stringify(to.options)]);
 		const column = target.storage!;
 		await scope.tx.query(
-			`update eav_values v set value_text = null, value_num = null, value_time = null, value_bool = null, value_json = null,
-			        value_unconverted = null, ${column} = c.value::${columnTypes[column]}
+			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${columnTypes[each]}` : `${each} = null`)).join(', ')},
+			        value_unconverted = null
 			   from unnest($2::uuid[], $3::text[]) as c (entity_id, value)
 			  where v.attribute_id = $1 and v.entity_id = c.entity_id`,
 			[
@@ -257,16 +260,16 @@ export function changeAttributeKind(options: OnType & { attribute: string; input
 				converted.map((entry) => entry.id),
 				converted.map((entry) => {
 					const stored = target.toStorage(entry.value as never);
-					return column === 'value_json' ? JSON.stringify(stored) : stored instanceof Date ? stored.toISOString() : String(stored);
+					return stored instanceof Date ? stored.toISOString() : String(stored);
 				})
 			]
 		);
 		await scope.tx.query(
 			`update eav_values v set value_text = null, value_num = null, value_time = null, value_bool = null, value_json = null,
-			        value_unconverted = jsonb_build_object('kind', $4::text, 'value', c.value)
-			   from unnest($2::uuid[], $3::jsonb[]) as c (entity_id, value)
+			        value_unconverted = c.aside
+			   from unnest($2::uuid[], $3::jsonb[]) as c (entity_id, aside)
 			  where v.attribute_id = $1 and v.entity_id = c.entity_id`,
-			[attribute.id, kept.map((entry) => entry.id), kept.map((entry) => JSON.stringify(entry.value)), attribute.kind]
+			[attribute.id, kept.map((entry) => entry.id), kept.map((entry) => JSON.stringify(entry.aside))]
 		);
 		await auditSchema(scope, {
 			entityTypeId: type.id,

@@ -3,6 +3,7 @@
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE, type FilterNode, type RecordQuery } from '$lib/domain/query/ast';
 import { kindOf } from '$lib/domain/attributes';
+import { checkQueryFields } from '$lib/domain/query/validate';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { withActor } from '../../db';
@@ -74,6 +75,7 @@ export async function queryRecords(options: InType & { query: RecordQuery; count
 	const { context, actor, query } = options;
 	return inSpace(context, actor, options.space, async ({ tx, space, types }) => {
 		const type = findEntityType(types, options.type);
+		checkQueryFields(query, new Set(['id', ...type.attributes.map((attribute) => attribute.key)]));
 		const searchAttributeIds = type.attributes
 			.filter((attribute) => kindOf(attribute.kind).isSearchable)
 			.map((attribute) => attribute.id);

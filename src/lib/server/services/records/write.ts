@@ -78,7 +78,8 @@ function normalize(request: WriteRequest, input: ValueInput, row: number | undef
 			});
 		}
 		const kind = kindOf(attribute.kind);
-		const options = kind.optionsSchema.parse(attribute.options);
+		if (!kind.storage) throw invalid(attribute, 'is computed and cannot be written', row);
+		const options = kind.optionsSchema.parse(attribute.options ?? {});
 		if (typeof raw === 'string' && raw.length > MAX_TEXT_VALUE_BYTES) {
 			throw new AppError(AppErrorCode.TooLarge, `${attribute.name}: the value is over 1 MB`, { field: key });
 		}
@@ -120,7 +121,7 @@ async function persistValues(tx: Tx, spaceId: string, writes: ValueWrite[]): Pro
 			const stored = kind.toStorage(write.value as never);
 			for (const column of storageColumns) {
 				columns[column].push(
-					column === kind.storage ? (column === 'value_json' ? JSON.stringify(stored) : stored) : null
+					column === kind.storage ? stored : null
 				);
 			}
 		}
@@ -172,7 +173,7 @@ async function checkUnique(tx: Tx, spaceId: string, writes: ValueWrite[]): Promi
 		const column = kind.storage!;
 		const { rowCount } = await tx.query(
 			`select 1 from eav_values where space_id = $1 and attribute_id = $2 and ${column} = $3${column === 'value_json' ? '::jsonb' : ''} and entity_id <> $4 limit 1`,
-			[spaceId, write.attribute.id, column === 'value_json' ? JSON.stringify(stored) : stored, write.entityId]
+			[spaceId, write.attribute.id, stored, write.entityId]
 		);
 		if (rowCount) {
 			throw new AppError(

@@ -1,0 +1,116 @@
+// Every request: security headers, Auth.js, who is asking (API token or session), then who may
+// pass. Services still check roles and the database policies check again.
+import { json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { AppErrorCode } from '$lib/domain/errors';
+import { resolveBearer } from '$lib/server/auth/api-tokens';
+import { handle as authHandle } from '$lib/server/auth/auth';
+import { boot, context } from '$lib/server/context';
+import { errorResponse } from '$lib/server/http';
+
+export const init: ServerInit = async () => {
+	await boot();
+};
+
+const securityHeaders: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'same-origin',
+	'x-frame-options': 'DENY'
+};
+
+const headersHandle: Handle = async ({ event, resolve }) => {
+	let response = await resolve(event);
+	try {
+		for (const [name, value] of Object.entries(securityHeaders)) response.headers.set(name, value);
+	} catch {
+		// Some responses (Response.redirect, fetch results) have immutable headers: copy them.
+		response = new Response(response.body, response);
+		for (const [name, value] of Object.entries(securityHeaders)) response.headers.set(name, value);
+	}
+	return response;
+};
+
+const actorHandle: Handle = async ({ event, resolve }) => {
+	event.locals.actor = null;
+	const authorization = event.request.headers.get('authorization');
+	if (authorization?.toLowerCase().startsWith('bearer ')) {
+		try {
+			event.locals.actor = await resolveBearer({ context: context(), header: authorization });
+		} catch (error) {
+			return errorResponse(error);
+		}
+		return resolve(event);
+	}
+	const session = await event.locals.auth();
+	const userId = session?.user?.id;
+	if (userId) event.locals.actor = { userId, via: 'web' };
+	return resolve(event);
+};
+
+const isPublicPage = (path: string) =>
+	path === '/signin' ||
+	path === '/signup' ||
+	path.startsWith('/auth/') ||
+	// Static files and built assets normally never reach hooks (the server serves them first);
+	// in dev they can, and must not redirect.
+	// (Only these: other /_app/ paths, such as remote functions, are app code.)
+	path.startsWith('/_app/immutable/') ||
+	path === '/_app/version.json' ||
+	path === '/favicon.svg' ||
+	path === '/robots.txt';
+
+// Endpoints that carry their own proof: signed file URLs, and the health check.
+const isPublicApi = (path: string) => path === '/api/health' || path.startsWith('/api/files/');
+
+const isUnsafeMethod = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
+
+const guardHandle: Handle = async ({ event, resolve }) => {
+	const { pathname } = event.url;
+	const { actor } = event.locals;
+
+	if (pathname === '/api' || pathname.startsWith('/api/')) {
+		if (!actor) {
+			if (isPublicApi(pathname)) return resolve(event);
+			return json(
+				{ code: AppErrorCode.Unauthorized, message: 'Sign in or send an API token' },
+				{ status: 401 }
+			);
+		}
+		// SvelteKit's origin check only covers form content types. A JSON request riding on the
+		// session cookie from another site is refused here; a bearer token cannot be sent by a
+		// foreign page, so those requests need no check.
+		const origin = event.request.headers.get('origin');
+		if (
+			actor.via === 'web' &&
+			isUnsafeMethod(event.request.method) &&
+			origin !== null &&
+			origin !== event.url.origin
+		) {
+			return json(
+				{ code: AppErrorCode.Forbidden, message: 'Cross-site requests are not allowed' },
+				{ status: 403 }
+			);
+		}
+		return resolve(event);
+	}
+
+	if (!actor && !isPublicPage(pathname)) {
+		const target = pathname + event.url.search;
+		redirect(303, target === '/' ? '/signin' : `/signin?redirectTo=${encodeURIComponent(target)}`);
+	}
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(headersHandle, authHandle, actorHandle, guardHandle);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message: 'Not found', code: AppErrorCode.NotFound };
+	// Other 4xx come from SvelteKit itself (method not allowed, bad request) with safe messages.
+	if (status < 500) return { message };
+	try {
+		console.error(`Unexpected error on ${event.request.method} ${event.url.pathname}`, error);
+	} catch {
+		// Logging must never turn one error into two.
+	}
+	return { message: 'Something went wrong', code: AppErrorCode.Internal };
+};

@@ -1,0 +1,138 @@
+// API tokens: a secret that acts as its creator in one space with at most the creator's role.
+// Only the SHA-256 of the secret is stored; the secret itself is returned once, at creation.
+// The database narrows a token again on every request (`app_memberships` takes the lower of the
+// token's role and the member's current role), so demoting or removing a member also narrows
+// or disables their tokens.
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import { isAtMost, roles, type Role } from '$lib/domain/roles';
+import type { AppContext } from '../context';
+import { withAnonymous } from '../db';
+import { inSpace } from '../services/scope';
+import { parseInput } from '../services/validate';
+import type { Actor } from './actor';
+
+const SECRET_PREFIX = 'rst_';
+
+export interface ApiToken {
+	id: string;
+	name: string;
+	role: Role;
+	createdAt: Date;
+	lastUsedAt: Date | null;
+	expiresAt: Date | null;
+}
+
+const createInput = z.object({
+	name: z
+		.string({ error: 'is required' })
+		.trim()
+		.min(1, 'is required')
+		.max(100, 'must be at most 100 characters'),
+	role: z.enum(roles, { error: `must be one of ${roles.join(', ')}` }),
+	expiresInDays: z.number().int().min(1).max(3650).optional()
+});
+
+const tokenId = z.uuid('must be a token id');
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+const columns = `id, name, role, created_at as "createdAt", last_used_at as "lastUsedAt",
+	expires_at as "expiresAt"`;
+
+function refuseTokenActor(actor: Actor): void {
+	// A token minting tokens could outlive its own expiry or revocation.
+	if (actor.token) {
+		throw new AppError(AppErrorCode.Forbidden, 'API tokens cannot manage API tokens; sign in');
+	}
+}
+
+export function createApiToken(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	input: unknown;
+}): Promise<ApiToken & { secret: string }> {
+	const { context, actor } = options;
+	refuseTokenActor(actor);
+	const input = parseInput(createInput, options.input);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		if (!isAtMost(input.role, space.role)) {
+			throw new AppError(
+				AppErrorCode.Forbidden,
+				`A token may not have more rights than your role (${space.role})`,
+				{ field: 'role' }
+			);
+		}
+		const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
+		const { rows } = await tx.query<ApiToken>(
+			`insert into api_tokens (space_id, user_id, name, token_hash, role, expires_at)
+			 values ($1, $2, $3, $4, $5, now() + make_interval(days => $6::int))
+			 returning ${columns}`,
+			[space.id, actor.userId, input.name, hashSecret(secret), input.role, input.expiresInDays]
+		);
+		return { ...rows[0]!, secret };
+	});
+}
+
+/** The caller's own active tokens in the space (the policy shows no one else's). */
+export function listApiTokens(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+}): Promise<ApiToken[]> {
+	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
+		const { rows } = await tx.query<ApiToken>(
+			`select ${columns} from api_tokens
+			  where space_id = $1 and user_id = $2 and revoked_at is null
+			  order by created_at desc`,
+			[space.id, options.actor.userId]
+		);
+		return rows;
+	});
+}
+
+export function revokeApiToken(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	id: string;
+}): Promise<void> {
+	const { context, actor } = options;
+	refuseTokenActor(actor);
+	const id = parseInput(tokenId, options.id);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		const { rowCount } = await tx.query(
+			`update api_tokens set revoked_at = now()
+			  where id = $1 and space_id = $2 and user_id = $3 and revoked_at is null`,
+			[id, space.id, actor.userId]
+		);
+		if (!rowCount) throw new AppError(AppErrorCode.NotFound, 'Token not found', { field: 'id' });
+	});
+}
+
+const unauthorized = () =>
+	new AppError(AppErrorCode.Unauthorized, 'The API token is invalid, revoked or expired');
+
+/** The actor behind an `Authorization: Bearer rst_...` header. */
+export async function resolveBearer(options: {
+	context: AppContext;
+	header: string | null;
+}): Promise<Actor> {
+	const secret = /^Bearer\s+(\S+)\s*$/i.exec(options.header ?? '')?.[1];
+	if (!secret?.startsWith(SECRET_PREFIX)) throw unauthorized();
+	const { rows } = await withAnonymous(options.context.db.runtime, (tx) =>
+		tx.query<{ id: string; user_id: string; space_id: string; role: Role }>(
+			'select id, user_id, space_id, role from app_resolve_token($1)',
+			[hashSecret(secret)]
+		)
+	);
+	const token = rows[0];
+	if (!token) throw unauthorized();
+	return {
+		userId: token.user_id,
+		via: 'api',
+		token: { id: token.id, spaceId: token.space_id, role: token.role }
+	};
+}

@@ -1,0 +1,145 @@
+// Accounts: sign-up with a password, password checks for sign-in, and the users row behind an
+// OAuth identity. Before a user id exists there is no identity to set for the policies, so each
+// step goes through one narrow SECURITY DEFINER function as the runtime role.
+import { z } from 'zod';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import type { AppContext } from '../context';
+import { withAnonymous, type Tx } from '../db';
+import { parseInput } from '../services/validate';
+import { hashPassword, passwordSchema, verifyAgainstDecoy, verifyPassword } from './passwords';
+
+export interface AccountUser {
+	id: string;
+	name: string;
+	email: string;
+}
+
+export const emailSchema = z
+	.string({ error: 'is required' })
+	.trim()
+	.toLowerCase()
+	.min(1, 'is required')
+	.max(320, 'must be at most 320 characters')
+	.pipe(z.email('must be an email address'));
+
+const nameSchema = z
+	.string({ error: 'is required' })
+	.trim()
+	.min(1, 'is required')
+	.max(200, 'must be at most 200 characters');
+
+const signUpInput = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
+const credentialsInput = z.object({
+	email: emailSchema,
+	// Only presence here: the length policy applies when a password is chosen, not when checked.
+	password: z.string({ error: 'is required' }).min(1, 'is required').max(1000)
+});
+
+const isUniqueViolation = (error: unknown) =>
+	typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+
+async function register(
+	tx: Tx,
+	user: { email: string; name: string; passwordHash: string | null; image?: string | null }
+): Promise<string> {
+	const { rows } = await tx.query<{ id: string }>(
+		'select app_register_user($1, $2, $3, $4) as id',
+		[user.email, user.name, user.passwordHash, user.image ?? null]
+	);
+	return rows[0]!.id;
+}
+
+async function findByEmail(tx: Tx, email: string) {
+	const { rows } = await tx.query<AccountUser & { password_hash: string | null }>(
+		'select id, name, email, password_hash from app_credentials($1)',
+		[email]
+	);
+	return rows[0];
+}
+
+/**
+ * Creates a password account; open invitations for the email become memberships. `ip`, when
+ * given, limits how fast one address can probe which emails are taken.
+ */
+export async function signUp(options: {
+	context: AppContext;
+	input: unknown;
+	ip?: string;
+}): Promise<AccountUser> {
+	const { context } = options;
+	const input = parseInput(signUpInput, options.input);
+	if (options.ip) await context.kv.signInLimiter.consume(`sign-up|${options.ip}`);
+	const passwordHash = await hashPassword(input.password);
+	try {
+		const id = await withAnonymous(context.db.runtime, (tx) =>
+			register(tx, { email: input.email, name: input.name, passwordHash })
+		);
+		return { id, name: input.name, email: input.email };
+	} catch (error) {
+		if (isUniqueViolation(error)) {
+			throw new AppError(AppErrorCode.Conflict, 'An account with this email already exists', {
+				field: 'email'
+			});
+		}
+		throw error;
+	}
+}
+
+/**
+ * Checks an email and password. Attempts are limited per email and client address before the
+ * hash is looked at, so guessing is slow even for the right email. Unknown emails and wrong
+ * passwords fail alike, in the same time.
+ */
+export async function verifyCredentials(options: {
+	context: AppContext;
+	email: unknown;
+	password: unknown;
+	ip: string;
+}): Promise<AccountUser> {
+	const { context, ip } = options;
+	const { email, password } = parseInput(credentialsInput, {
+		email: options.email,
+		password: options.password
+	});
+	await context.kv.signInLimiter.consume(`${email}|${ip}`);
+	const user = await withAnonymous(context.db.runtime, (tx) => findByEmail(tx, email));
+	const isValid = user?.password_hash
+		? await verifyPassword(password, user.password_hash)
+		: await verifyAgainstDecoy(password);
+	if (!user || !isValid) {
+		throw new AppError(AppErrorCode.Unauthorized, 'Wrong email or password');
+	}
+	return { id: user.id, name: user.name, email: user.email };
+}
+
+/**
+ * The users row for an identity the OAuth provider has vouched for: found by email, or created
+ * (accepting open invitations) on the first sign-in. The caller must have checked that the
+ * provider verified the email, since this links to an existing account of the same email.
+ */
+export async function findOrRegisterOAuthUser(options: {
+	context: AppContext;
+	email: string;
+	name?: string | null;
+	image?: string | null;
+}): Promise<AccountUser> {
+	const { context } = options;
+	const email = parseInput(emailSchema, options.email);
+	const name = options.name?.trim().slice(0, 200) || email.split('@')[0]!;
+	// Only link to images by URL: a data: URL (Entra's photo) would bloat every session cookie.
+	const image = options.image && /^https:\/\//.test(options.image) ? options.image : null;
+	const attempt = () =>
+		withAnonymous(context.db.runtime, async (tx) => {
+			const existing = await findByEmail(tx, email);
+			if (existing) return { id: existing.id, name: existing.name, email: existing.email };
+			const id = await register(tx, { email, name, passwordHash: null, image });
+			return { id, name, email };
+		});
+	try {
+		return await attempt();
+	} catch (error) {
+		// Two first sign-ins racing: the loser finds the row the winner created.
+		if (isUniqueViolation(error)) return attempt();
+		throw error;
+	}
+}

@@ -1,0 +1,179 @@
+// Members of a space: list, invite, change role, remove. Owners manage members; the check here
+// gives a clear message first, and the policies and `app_invite` refuse anyone else anyway.
+import { z } from 'zod';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import { canManageMembers, roles, type Role } from '$lib/domain/roles';
+import type { Actor } from '../auth/actor';
+import { emailSchema } from '../auth/users';
+import type { AppContext } from '../context';
+import type { Tx } from '../db';
+import type { SpaceAccess } from './schema';
+import { inSpace } from './scope';
+import { parseInput } from './validate';
+
+export interface Member {
+	userId: string;
+	name: string;
+	email: string;
+	image: string | null;
+	role: Role;
+	joinedAt: Date;
+}
+
+export interface Invitation {
+	id: string;
+	email: string;
+	role: Role;
+	createdAt: Date;
+}
+
+const roleSchema = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
+const inviteInput = z.object({ email: emailSchema, role: roleSchema });
+const roleInput = z.object({ role: roleSchema });
+const userIdSchema = z.uuid('must be a user id');
+
+function requireOwner(space: SpaceAccess): void {
+	if (!canManageMembers(space.role)) {
+		throw new AppError(
+			AppErrorCode.Forbidden,
+			`Only owners manage members; your role is ${space.role}`
+		);
+	}
+}
+
+/**
+ * Locks the space's owners and the target membership, so two owners demoting or removing each
+ * other at once cannot both succeed and leave the space without an owner.
+ */
+async function lockMemberships(tx: Tx, spaceId: string, userId: string) {
+	const { rows } = await tx.query<{ user_id: string; role: Role }>(
+		`select user_id, role from memberships
+		  where space_id = $1 and (role = 'owner' or user_id = $2)
+		  for update`,
+		[spaceId, userId]
+	);
+	const target = rows.find((row) => row.user_id === userId);
+	if (!target) {
+		throw new AppError(AppErrorCode.NotFound, 'This user is not a member of the space', {
+			field: 'userId'
+		});
+	}
+	const isLastOwner = target.role === 'owner' && rows.filter((row) => row.role === 'owner').length === 1;
+	return { target, isLastOwner };
+}
+
+export function listMembers(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+}): Promise<{ members: Member[]; invitations: Invitation[] }> {
+	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
+		const members = await tx.query<Member>(
+			`select u.id as "userId", u.name, u.email, u.image, m.role, m.created_at as "joinedAt"
+			   from memberships m join users u on u.id = m.user_id
+			  where m.space_id = $1
+			  order by lower(u.name), u.email`,
+			[space.id]
+		);
+		if (!canManageMembers(space.role)) return { members: members.rows, invitations: [] };
+		const invitations = await tx.query<Invitation>(
+			`select id, email, role, created_at as "createdAt"
+			   from invitations
+			  where space_id = $1 and accepted_at is null
+			  order by created_at`,
+			[space.id]
+		);
+		return { members: members.rows, invitations: invitations.rows };
+	});
+}
+
+/**
+ * Adds an existing user at once; otherwise leaves an invitation that becomes a membership when
+ * someone signs up with the email.
+ */
+export async function inviteMember(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	input: unknown;
+}): Promise<{ status: 'member' | 'invited'; email: string; role: Role }> {
+	const { context, actor } = options;
+	const input = parseInput(inviteInput, options.input);
+	await context.kv.writeLimiter.consume(actor.userId);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		requireOwner(space);
+		// `app_invite` would overwrite an existing member's role, which could demote the last
+		// owner; role changes go through changeMemberRole and its checks instead.
+		const existing = await tx.query(
+			`select 1 from memberships m join users u on u.id = m.user_id
+			  where m.space_id = $1 and lower(u.email) = $2`,
+			[space.id, input.email]
+		);
+		if (existing.rowCount) {
+			throw new AppError(AppErrorCode.Conflict, `${input.email} is already a member`, {
+				field: 'email'
+			});
+		}
+		const { rows } = await tx.query<{ status: 'member' | 'invited' }>(
+			'select app_invite($1, $2, $3) as status',
+			[space.id, input.email, input.role]
+		);
+		return { status: rows[0]!.status, email: input.email, role: input.role };
+	});
+}
+
+export async function changeMemberRole(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	userId: string;
+	input: unknown;
+}): Promise<{ userId: string; role: Role }> {
+	const { context, actor } = options;
+	const userId = parseInput(userIdSchema, options.userId);
+	const { role } = parseInput(roleInput, options.input);
+	await context.kv.writeLimiter.consume(actor.userId);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		requireOwner(space);
+		const { isLastOwner } = await lockMemberships(tx, space.id, userId);
+		if (isLastOwner && role !== 'owner') {
+			throw new AppError(
+				AppErrorCode.Conflict,
+				'A space needs an owner: make someone else owner first',
+				{ field: 'role' }
+			);
+		}
+		await tx.query('update memberships set role = $3 where space_id = $1 and user_id = $2', [
+			space.id,
+			userId,
+			role
+		]);
+		return { userId, role };
+	});
+}
+
+export async function removeMember(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	userId: string;
+}): Promise<void> {
+	const { context, actor } = options;
+	const userId = parseInput(userIdSchema, options.userId);
+	await context.kv.writeLimiter.consume(actor.userId);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		requireOwner(space);
+		const { isLastOwner } = await lockMemberships(tx, space.id, userId);
+		if (isLastOwner) {
+			throw new AppError(
+				AppErrorCode.Conflict,
+				'The last owner cannot be removed: make someone else owner first',
+				{ field: 'userId' }
+			);
+		}
+		await tx.query('delete from memberships where space_id = $1 and user_id = $2', [
+			space.id,
+			userId
+		]);
+	});
+}
