@@ -23,6 +23,7 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<App
 			AUTH_SECRET: 'test-secret-that-is-long-enough-for-hmac',
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
 			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
+			SEED_DEMO: 'false',
 			...env
 		},
 		log: () => undefined

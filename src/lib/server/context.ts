@@ -29,8 +29,6 @@ const holder = globalThis as unknown as Holder;
 
 export interface BootOptions {
 	env?: Record<string, string | undefined>;
-	/** Seed the demo space when missing (default: the SEED_DEMO setting). */
-	seed?: (context: AppContext) => Promise<void>;
 	log?: (line: string) => void;
 }
 
@@ -74,7 +72,15 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await stopEmbedded?.();
 		}
 	};
-	if (options.seed) await options.seed(context);
+	if (config.SEED_DEMO) {
+		const { isDemoSeeded, seedDemo, demoLogins } = await import('./seed/demo');
+		if (!(await isDemoSeeded(context))) {
+			log('Seeding the demo space "Demo Festival 2026" (first start only) ...');
+			await seedDemo(context, { log });
+		}
+		log('Demo logins:');
+		for (const login of demoLogins) log(`  ${login.role.padEnd(8)} ${login.email}  /  ${login.password}`);
+	}
 	return context;
 }
 
@@ -82,6 +88,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 export function boot(options: BootOptions = {}): Promise<AppContext> {
 	holder[slot] ??= create(options).then((context) => {
 		holder[ready] = context;
+		(globalThis as Record<symbol, unknown>)[Symbol.for('roster.shutdown')] = shutdown;
 		return context;
 	});
 	return holder[slot];

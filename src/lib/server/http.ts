@@ -26,10 +26,15 @@ export function errorResponse(error: unknown): Response {
 }
 
 /** Runs an endpoint's work: its result as JSON (204 when there is none), or the mapped error. */
-export async function respond(work: () => Promise<unknown>, status = 200): Promise<Response> {
+export async function respond(
+	work: () => Promise<unknown>,
+	init: { status?: number; headers?: Record<string, string> } = {}
+): Promise<Response> {
 	try {
 		const body = await work();
-		return body === undefined ? new Response(null, { status: 204 }) : json(body, { status });
+		return body === undefined
+			? new Response(null, { status: 204, headers: init.headers })
+			: json(body, init);
 	} catch (error) {
 		return errorResponse(error);
 	}

@@ -1,0 +1,19 @@
+import { context } from '$lib/server/context';
+import { readJson, requireActor, respond } from '$lib/server/http';
+import { inviteMember, listMembers } from '$lib/server/services/members';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = ({ locals, params }) =>
+	respond(() => listMembers({ context: context(), actor: requireActor(locals), space: params.space }));
+
+export const POST: RequestHandler = ({ locals, params, request }) =>
+	respond(
+		async () =>
+			inviteMember({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				input: await readJson(request)
+			}),
+		{ status: 201 }
+	);
