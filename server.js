@@ -15,7 +15,9 @@ const host = process.env.HOST ?? '0.0.0.0';
 server.listen(port, host, () => {
 	const address = server.address();
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-	const url = process.env.ORIGIN ?? `http://${shown}:${typeof address === 'object' && address ? address.port : port}`;
+	const url =
+		process.env.ORIGIN ??
+		`http://${shown}:${typeof address === 'object' && address ? address.port : port}`;
 	console.log(`\nRoster is running at ${url}\n`);
 });
 

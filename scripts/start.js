@@ -12,7 +12,8 @@ function newest(target) {
 	const stat = statSync(target);
 	if (!stat.isDirectory()) return stat.mtimeMs;
 	let latest = stat.mtimeMs;
-	for (const entry of readdirSync(target)) latest = Math.max(latest, newest(path.join(target, entry)));
+	for (const entry of readdirSync(target))
+		latest = Math.max(latest, newest(path.join(target, entry)));
 	return latest;
 }
 
@@ -21,10 +22,14 @@ const sources = ['src', 'realtime', 'static', 'package.json', 'svelte.config.js'
 const isStale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 if (isStale) {
 	console.log('Building the app (first start or changed sources) ...');
-	execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-		stdio: 'inherit',
-		env: { ...process.env, NODE_ENV: 'production' }
-	});
+	execFileSync(
+		process.execPath,
+		[path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+		{
+			stdio: 'inherit',
+			env: { ...process.env, NODE_ENV: 'production' }
+		}
+	);
 }
 process.env.NODE_ENV ??= 'production';
 await import('../server.js');

@@ -10,7 +10,8 @@ process.chdir(root);
 mkdirSync('test-results', { recursive: true });
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', env: process.env }).status === 0;
+const run = (command, args) =>
+	spawnSync(command, args, { stdio: 'inherit', env: process.env }).status === 0;
 
 let passed = 0;
 let failed = 0;
@@ -35,7 +36,10 @@ if (existsSync(report)) {
 	passed += results.numPassedTests;
 	failed += results.numFailedTests;
 	// A suite that failed to load has no failed tests of its own; count it so it cannot hide.
-	failed += results.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed')).length;
+	failed += results.testResults.filter(
+		(suite) =>
+			suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed')
+	).length;
 } else {
 	failed++;
 }

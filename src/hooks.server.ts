@@ -1,6 +1,12 @@
-// Every request: security headers, Auth.js, who is asking (API token or session), then who may
-// pass. Services still check roles and the database policies check again.
-import { json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+// Every request: security headers, the cross-site check, Auth.js, who is asking (API token or
+// session), then who may pass. Services still check roles and the database policies check again.
+import {
+	json,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
@@ -30,18 +36,52 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+const isUnsafeMethod = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
+const hasBearer = (request: Request) =>
+	request.headers.get('authorization')?.toLowerCase().startsWith('bearer ') ?? false;
+
+/**
+ * CSRF: SvelteKit's origin check covers form content types only, and only in production builds;
+ * Auth.js's own CSRF token is switched off by @auth/sveltekit in favour of that check. So any
+ * state-changing request a browser sends from another origin is refused here, before Auth.js
+ * (`/auth/*`) and the JSON API (`/api/*`, where a JSON body rides on the session cookie) see it.
+ * Requests with a bearer token are exempt: a foreign page cannot attach one.
+ */
+const originHandle: Handle = ({ event, resolve }) => {
+	const origin = event.request.headers.get('origin');
+	if (
+		isUnsafeMethod(event.request.method) &&
+		origin !== null &&
+		origin !== event.url.origin &&
+		!hasBearer(event.request)
+	) {
+		return json(
+			{ code: AppErrorCode.Forbidden, message: 'Cross-site requests are not allowed' },
+			{ status: 403 }
+		);
+	}
+	return resolve(event);
+};
+
 const actorHandle: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
-	const authorization = event.request.headers.get('authorization');
-	if (authorization?.toLowerCase().startsWith('bearer ')) {
+	if (hasBearer(event.request)) {
 		try {
-			event.locals.actor = await resolveBearer({ context: context(), header: authorization });
+			event.locals.actor = await resolveBearer({
+				context: context(),
+				header: event.request.headers.get('authorization')
+			});
 		} catch (error) {
 			return errorResponse(error);
 		}
 		return resolve(event);
 	}
-	const session = await event.locals.auth();
+	// Without a session cookie there is nothing to decode (and Auth.js would set a callback
+	// cookie on every anonymous response).
+	const hasSession = event.cookies
+		.getAll()
+		.some(({ name }) => name.includes('authjs.session-token'));
+	const session = hasSession ? await event.locals.auth() : null;
 	const userId = session?.user?.id;
 	if (userId) event.locals.actor = { userId, via: 'web' };
 	return resolve(event);
@@ -62,36 +102,16 @@ const isPublicPage = (path: string) =>
 // Endpoints that carry their own proof: signed file URLs, and the health check.
 const isPublicApi = (path: string) => path === '/api/health' || path.startsWith('/api/files/');
 
-const isUnsafeMethod = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
-
 const guardHandle: Handle = async ({ event, resolve }) => {
 	const { pathname } = event.url;
 	const { actor } = event.locals;
 
 	if (pathname === '/api' || pathname.startsWith('/api/')) {
-		if (!actor) {
-			if (isPublicApi(pathname)) return resolve(event);
-			return json(
-				{ code: AppErrorCode.Unauthorized, message: 'Sign in or send an API token' },
-				{ status: 401 }
-			);
-		}
-		// SvelteKit's origin check only covers form content types. A JSON request riding on the
-		// session cookie from another site is refused here; a bearer token cannot be sent by a
-		// foreign page, so those requests need no check.
-		const origin = event.request.headers.get('origin');
-		if (
-			actor.via === 'web' &&
-			isUnsafeMethod(event.request.method) &&
-			origin !== null &&
-			origin !== event.url.origin
-		) {
-			return json(
-				{ code: AppErrorCode.Forbidden, message: 'Cross-site requests are not allowed' },
-				{ status: 403 }
-			);
-		}
-		return resolve(event);
+		if (actor || isPublicApi(pathname)) return resolve(event);
+		return json(
+			{ code: AppErrorCode.Unauthorized, message: 'Sign in or send an API token' },
+			{ status: 401 }
+		);
 	}
 
 	if (!actor && !isPublicPage(pathname)) {
@@ -101,7 +121,13 @@ const guardHandle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle: Handle = sequence(headersHandle, authHandle, actorHandle, guardHandle);
+export const handle: Handle = sequence(
+	headersHandle,
+	originHandle,
+	authHandle,
+	actorHandle,
+	guardHandle
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found', code: AppErrorCode.NotFound };

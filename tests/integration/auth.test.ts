@@ -303,7 +303,7 @@ describe('API tokens', () => {
 		expect(JSON.stringify(listed)).not.toContain(created.secret);
 	});
 
-	it("keeps a viewer token of an owner from writing, in the database itself", async () => {
+	it('keeps a viewer token of an owner from writing, in the database itself', async () => {
 		const owner = await createUser(context, 'Owner With Token');
 		const space = await createSpace(context, owner);
 		const { secret } = await createApiToken({

@@ -7,7 +7,15 @@ import { withActor, withAnonymous } from '$lib/server/db';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, updateRecords, queryRecords } from '$lib/server/services/records';
-import { addMember, bootTestApp, createSpace, createUser, runtimeClient, stopTestApp, type TestUser } from '../support/app';
+import {
+	addMember,
+	bootTestApp,
+	createSpace,
+	createUser,
+	runtimeClient,
+	stopTestApp,
+	type TestUser
+} from '../support/app';
 
 let context: AppContext;
 let alice: TestUser;
@@ -33,14 +41,25 @@ beforeAll(async () => {
 		[alice, spaceA],
 		[bob, spaceB]
 	] as const) {
-		await createEntityType({ context, actor: user.actor, space: space.slug, input: { name: 'Attendees', key: 'attendees' } });
+		await createEntityType({
+			context,
+			actor: user.actor,
+			space: space.slug,
+			input: { name: 'Attendees', key: 'attendees' }
+		});
 		for (const field of [
 			{ name: 'Name', key: 'name', kind: 'text', checkinAccess: 'read' },
 			{ name: 'Email', key: 'email', kind: 'email', checkinAccess: 'read' },
 			{ name: 'Notes', key: 'notes', kind: 'long_text' },
 			{ name: 'Checked in', key: 'checked_in', kind: 'checkbox', checkinAccess: 'write' }
 		]) {
-			await addAttribute({ context, actor: user.actor, space: space.slug, type: 'attendees', input: field });
+			await addAttribute({
+				context,
+				actor: user.actor,
+				space: space.slug,
+				type: 'attendees',
+				input: field
+			});
 		}
 	}
 	const created = await createRecords({
@@ -48,7 +67,14 @@ beforeAll(async () => {
 		actor: alice.actor,
 		space: spaceA.slug,
 		type: 'attendees',
-		values: [{ name: 'Ada Lovelace', email: 'ada@example.com', notes: 'VIP, allergic to nuts', checked_in: false }]
+		values: [
+			{
+				name: 'Ada Lovelace',
+				email: 'ada@example.com',
+				notes: 'VIP, allergic to nuts',
+				checked_in: false
+			}
+		]
 	});
 	attendeeId = created.created[0]!.id;
 	await createRecords({
@@ -62,7 +88,11 @@ beforeAll(async () => {
 
 afterAll(() => stopTestApp());
 
-async function rawAs<T extends pg.QueryResultRow>(userId: string | null, sql: string, params: unknown[] = []) {
+async function rawAs<T extends pg.QueryResultRow>(
+	userId: string | null,
+	sql: string,
+	params: unknown[] = []
+) {
 	const client = await runtimeClient(context);
 	try {
 		await client.query('begin');
@@ -87,25 +117,43 @@ describe('the runtime role', () => {
 	});
 
 	it('sees every tenant table with row level security enabled and forced', async () => {
-		const rows = await rawAs<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+		const rows = await rawAs<{
+			relname: string;
+			relrowsecurity: boolean;
+			relforcerowsecurity: boolean;
+		}>(
 			null,
 			`select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
 			   join pg_attribute a on a.attrelid = c.oid and a.attname = 'space_id'
 			  where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace`
 		);
 		expect(rows.length).toBeGreaterThanOrEqual(9);
-		for (const row of rows) expect(row, row.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+		for (const row of rows)
+			expect(row, row.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
 	});
 });
 
 describe('isolation between spaces', () => {
 	it("gives user A nothing of B's space, even with a raw select *", async () => {
-		const values = await rawAs<{ space_id: string; value_text: string | null }>(alice.id, 'select * from eav_values');
+		const values = await rawAs<{ space_id: string; value_text: string | null }>(
+			alice.id,
+			'select * from eav_values'
+		);
 		expect(values.length).toBeGreaterThan(0);
 		expect(values.every((row) => row.space_id === spaceA.id)).toBe(true);
 		expect(values.some((row) => row.value_text === 'Bob Secret')).toBe(false);
-		for (const table of ['entities', 'entity_types', 'attributes', 'audit_log', 'memberships', 'spaces']) {
-			const rows = await rawAs<{ space_id?: string; id?: string }>(alice.id, `select * from ${table}`);
+		for (const table of [
+			'entities',
+			'entity_types',
+			'attributes',
+			'audit_log',
+			'memberships',
+			'spaces'
+		]) {
+			const rows = await rawAs<{ space_id?: string; id?: string }>(
+				alice.id,
+				`select * from ${table}`
+			);
 			const foreign = rows.filter((row) => (row.space_id ?? row.id) === spaceB.id);
 			expect(foreign, table).toEqual([]);
 		}
@@ -118,44 +166,97 @@ describe('isolation between spaces', () => {
 	});
 
 	it('cannot write into another space with raw SQL', async () => {
-		const [type] = await rawAs<{ id: string }>(bob.id, "select id from entity_types where key = 'attendees'");
+		const [type] = await rawAs<{ id: string }>(
+			bob.id,
+			"select id from entity_types where key = 'attendees'"
+		);
 		await expect(
-			rawAs(alice.id, 'insert into entities (space_id, entity_type_id, seq) values ($1, $2, 99)', [spaceB.id, type!.id])
+			rawAs(alice.id, 'insert into entities (space_id, entity_type_id, seq) values ($1, $2, 99)', [
+				spaceB.id,
+				type!.id
+			])
 		).rejects.toThrow(/row-level security/);
 	});
 
 	it('shows a connection with no app.current_user_id nothing', async () => {
-		for (const table of ['eav_values', 'entities', 'entity_types', 'attributes', 'spaces', 'memberships', 'users', 'audit_log']) {
+		for (const table of [
+			'eav_values',
+			'entities',
+			'entity_types',
+			'attributes',
+			'spaces',
+			'memberships',
+			'users',
+			'audit_log'
+		]) {
 			const rows = await rawAs(null, `select * from ${table}`);
 			expect(rows, table).toEqual([]);
 		}
-		const anonymous = await withAnonymous(context.db.runtime, (tx) => tx.query('select count(*)::int as n from eav_values'));
+		const anonymous = await withAnonymous(context.db.runtime, (tx) =>
+			tx.query('select count(*)::int as n from eav_values')
+		);
 		expect(anonymous.rows[0].n).toBe(0);
 	});
 });
 
 describe('roles', () => {
 	it('lets a viewer read but not write, in the service and in SQL', async () => {
-		const page = await queryRecords({ context, actor: viewer.actor, space: spaceA.slug, type: 'attendees', query: {} });
+		const page = await queryRecords({
+			context,
+			actor: viewer.actor,
+			space: spaceA.slug,
+			type: 'attendees',
+			query: {}
+		});
 		expect(page.records.map((record) => record.name)).toEqual(['Ada Lovelace']);
 		await expect(
-			updateRecords({ context, actor: viewer.actor, space: spaceA.slug, type: 'attendees', updates: [{ id: attendeeId, values: { name: 'Hacked' } }] })
+			updateRecords({
+				context,
+				actor: viewer.actor,
+				space: spaceA.slug,
+				type: 'attendees',
+				updates: [{ id: attendeeId, values: { name: 'Hacked' } }]
+			})
 		).rejects.toMatchObject({ code: 'FORBIDDEN' });
-		const changed = await rawAs(viewer.id, `update eav_values set value_text = 'Hacked' where entity_id = $1 returning 1`, [attendeeId]);
+		const changed = await rawAs(
+			viewer.id,
+			`update eav_values set value_text = 'Hacked' where entity_id = $1 returning 1`,
+			[attendeeId]
+		);
 		expect(changed).toEqual([]);
 		await expect(
-			rawAs(viewer.id, 'insert into entity_types (space_id, key, name) values ($1, $2, $3)', [spaceA.id, 'x', 'X'])
+			rawAs(viewer.id, 'insert into entity_types (space_id, key, name) values ($1, $2, $3)', [
+				spaceA.id,
+				'x',
+				'X'
+			])
 		).rejects.toThrow(/row-level security/);
 	});
 
 	it('lets a check-in member read only the check-in fields and write only check-in fields', async () => {
-		const attributes = await rawAs<{ key: string }>(doorman.id, 'select key from attributes order by key');
+		const attributes = await rawAs<{ key: string }>(
+			doorman.id,
+			'select key from attributes order by key'
+		);
 		expect(attributes.map((row) => row.key)).toEqual(['checked_in', 'email', 'name']);
-		const values = await rawAs<{ value_text: string | null }>(doorman.id, 'select * from eav_values');
+		const values = await rawAs<{ value_text: string | null }>(
+			doorman.id,
+			'select * from eav_values'
+		);
 		expect(values.some((row) => row.value_text === 'VIP, allergic to nuts')).toBe(false);
 
-		const page = await queryRecords({ context, actor: doorman.actor, space: spaceA.slug, type: 'attendees', query: {} });
-		expect(page.records[0]).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', checked_in: false });
+		const page = await queryRecords({
+			context,
+			actor: doorman.actor,
+			space: spaceA.slug,
+			type: 'attendees',
+			query: {}
+		});
+		expect(page.records[0]).toMatchObject({
+			name: 'Ada Lovelace',
+			email: 'ada@example.com',
+			checked_in: false
+		});
 		expect(page.records[0]).not.toHaveProperty('notes');
 
 		const result = await updateRecords({
@@ -168,23 +269,50 @@ describe('roles', () => {
 		expect(result.updated[0]).toMatchObject({ checked_in: true });
 
 		await expect(
-			updateRecords({ context, actor: doorman.actor, space: spaceA.slug, type: 'attendees', updates: [{ id: attendeeId, values: { name: 'Renamed' } }] })
+			updateRecords({
+				context,
+				actor: doorman.actor,
+				space: spaceA.slug,
+				type: 'attendees',
+				updates: [{ id: attendeeId, values: { name: 'Renamed' } }]
+			})
 		).rejects.toMatchObject({ code: 'FORBIDDEN', field: 'name' });
-		const [nameAttribute] = await rawAs<{ id: string }>(alice.id, "select id from attributes where key = 'name' and space_id = $1", [spaceA.id]);
-		const sneaky = await rawAs(doorman.id, `update eav_values set value_text = 'Renamed' where attribute_id = $1 returning 1`, [nameAttribute!.id]);
+		const [nameAttribute] = await rawAs<{ id: string }>(
+			alice.id,
+			"select id from attributes where key = 'name' and space_id = $1",
+			[spaceA.id]
+		);
+		const sneaky = await rawAs(
+			doorman.id,
+			`update eav_values set value_text = 'Renamed' where attribute_id = $1 returning 1`,
+			[nameAttribute!.id]
+		);
 		expect(sneaky).toEqual([]);
 		await expect(
-			createRecords({ context, actor: doorman.actor, space: spaceA.slug, type: 'attendees', values: [{ checked_in: true }] })
+			createRecords({
+				context,
+				actor: doorman.actor,
+				space: spaceA.slug,
+				type: 'attendees',
+				values: [{ checked_in: true }]
+			})
 		).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 
 	it('records who changed what in the audit log, append-only', async () => {
 		const entries = await withActor(context.db.runtime, alice.actor, (tx) =>
-			tx.query("select actor_id, action, old_value, new_value from audit_log where entity_id = $1 and attribute_key = 'checked_in'", [attendeeId])
+			tx.query(
+				"select actor_id, action, old_value, new_value from audit_log where entity_id = $1 and attribute_key = 'checked_in'",
+				[attendeeId]
+			)
 		);
-		expect(entries.rows).toEqual([{ actor_id: doorman.id, action: 'update', old_value: false, new_value: true }]);
+		expect(entries.rows).toEqual([
+			{ actor_id: doorman.id, action: 'update', old_value: false, new_value: true }
+		]);
 		// Even an owner cannot erase history: the runtime role holds no DELETE or UPDATE grant.
 		await expect(rawAs(alice.id, 'delete from audit_log')).rejects.toThrow(/permission denied/);
-		await expect(rawAs(alice.id, "update audit_log set via = 'x'")).rejects.toThrow(/permission denied/);
+		await expect(rawAs(alice.id, "update audit_log set via = 'x'")).rejects.toThrow(
+			/permission denied/
+		);
 	});
 });

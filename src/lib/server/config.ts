@@ -43,7 +43,12 @@ const schema = z.object({
 		.default(
 			'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 		)
-		.transform((value) => value.split(',').map((type) => type.trim()).filter(Boolean)),
+		.transform((value) =>
+			value
+				.split(',')
+				.map((type) => type.trim())
+				.filter(Boolean)
+		),
 
 	VAULT_ADDR: z.url().optional(),
 	VAULT_TOKEN: optional,
@@ -91,7 +96,9 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
 	const parsed = schema.safeParse(source);
 	if (!parsed.success) {
-		const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+		const problems = parsed.error.issues.map(
+			(issue) => `${issue.path.join('.')}: ${issue.message}`
+		);
 		throw new ConfigError(problems.join('; '));
 	}
 	const env = parsed.data;

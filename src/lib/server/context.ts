@@ -37,7 +37,8 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const config = loadConfig(options.env);
 	const secrets = createSecrets(config);
 	const authSecret = config.AUTH_SECRET ?? (await secrets.get('AUTH_SECRET'));
-	if (!authSecret) throw new Error('Invalid configuration: AUTH_SECRET is missing from the secret store');
+	if (!authSecret)
+		throw new Error('Invalid configuration: AUTH_SECRET is missing from the secret store');
 
 	let stopEmbedded: (() => Promise<void>) | undefined;
 	let ownerUrl = config.DATABASE_URL;
@@ -79,7 +80,8 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await seedDemo(context, { log });
 		}
 		log('Demo logins:');
-		for (const login of demoLogins) log(`  ${login.role.padEnd(8)} ${login.email}  /  ${login.password}`);
+		for (const login of demoLogins)
+			log(`  ${login.role.padEnd(8)} ${login.email}  /  ${login.password}`);
 	}
 	return context;
 }

@@ -25,7 +25,11 @@ export function createPool(connectionString: string, max: number): pg.Pool {
 	return pool;
 }
 
-async function transaction<T>(pool: pg.Pool, setup: (tx: Tx) => Promise<void>, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function transaction<T>(
+	pool: pg.Pool,
+	setup: (tx: Tx) => Promise<void>,
+	work: (tx: Tx) => Promise<T>
+): Promise<T> {
 	const client = await pool.connect();
 	try {
 		await client.query('begin');
@@ -46,7 +50,11 @@ async function transaction<T>(pool: pg.Pool, setup: (tx: Tx) => Promise<void>, w
  * (`set_config(..., true)`), so a pooled connection never carries one caller's identity into
  * the next transaction.
  */
-export function withActor<T>(pool: pg.Pool, actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function withActor<T>(
+	pool: pg.Pool,
+	actor: Actor,
+	work: (tx: Tx) => Promise<T>
+): Promise<T> {
 	return transaction(
 		pool,
 		(tx) =>
@@ -63,7 +71,11 @@ export function withActor<T>(pool: pg.Pool, actor: Actor, work: (tx: Tx) => Prom
 }
 
 /** Shorthand for a signed-in user acting through the web app. */
-export function withUser<T>(pool: pg.Pool, userId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function withUser<T>(
+	pool: pg.Pool,
+	userId: string,
+	work: (tx: Tx) => Promise<T>
+): Promise<T> {
 	return withActor(pool, { userId, via: 'web' }, work);
 }
 

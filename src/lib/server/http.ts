@@ -9,10 +9,18 @@ export function errorResponse(error: unknown): Response {
 		const { code, message, field, details } = error;
 		const retryAfter = (details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
 		return json(
-			{ code, message, ...(field !== undefined && { field }), ...(details !== undefined && { details }) },
+			{
+				code,
+				message,
+				...(field !== undefined && { field }),
+				...(details !== undefined && { details })
+			},
 			{
 				status: httpStatusOf[code],
-				headers: code === AppErrorCode.RateLimited && retryAfter ? { 'retry-after': String(retryAfter) } : {}
+				headers:
+					code === AppErrorCode.RateLimited && retryAfter
+						? { 'retry-after': String(retryAfter) }
+						: {}
 			}
 		);
 	}

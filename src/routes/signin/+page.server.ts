@@ -74,7 +74,8 @@ export const actions: Actions = {
 		const provider = oauthProviders(context().config).find(
 			(candidate) => candidate.id === text(form, 'provider')
 		);
-		if (!provider) return fail(400, { email: '', field: null, message: 'Unknown sign-in provider.' });
+		if (!provider)
+			return fail(400, { email: '', field: null, message: 'Unknown sign-in provider.' });
 		// Redirects to the provider.
 		await signInWithProvider(event, provider.id, safeRedirect(text(form, 'redirectTo')));
 	}

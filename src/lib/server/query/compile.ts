@@ -78,17 +78,28 @@ export function resolveField(type: EntityTypeDef, key: string): FieldRef {
 	if (entityColumns[key]) return entityColumns[key];
 	const attribute = type.attributes.find((candidate) => candidate.key === key);
 	if (!attribute) {
-		throw new AppError(AppErrorCode.UnknownAttribute, `"${type.key}" has no field "${key}"`, { field: key });
+		throw new AppError(AppErrorCode.UnknownAttribute, `"${type.key}" has no field "${key}"`, {
+			field: key
+		});
 	}
 	const kind = kindOf(attribute.kind);
 	if (kind.entityColumn) return { type: 'entity', column: kind.entityColumn, attribute };
 	if (!kind.storage) {
-		throw new AppError(AppErrorCode.InvalidFilter, `Field "${key}" cannot be queried`, { field: key });
+		throw new AppError(AppErrorCode.InvalidFilter, `Field "${key}" cannot be queried`, {
+			field: key
+		});
 	}
 	return { type: 'eav', attribute, column: kind.storage };
 }
 
-const comparison: Record<string, string> = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+const comparison: Record<string, string> = {
+	eq: '=',
+	neq: '<>',
+	lt: '<',
+	lte: '<=',
+	gt: '>',
+	gte: '>='
+};
 
 /** Parses an operand with the attribute kind's text parser, as a pasted cell would be. */
 function operand(ref: FieldRef, field: string, text: string): unknown {
@@ -101,7 +112,10 @@ function operand(ref: FieldRef, field: string, text: string): unknown {
 	const attribute = ref.attribute!;
 	const kind = kindOf(attribute.kind);
 	const parsed = kind.parse(text, kind.optionsSchema.parse(attribute.options ?? {}));
-	if (!parsed.ok) throw new AppError(AppErrorCode.InvalidFilter, `${attribute.name}: ${parsed.message}`, { field });
+	if (!parsed.ok)
+		throw new AppError(AppErrorCode.InvalidFilter, `${attribute.name}: ${parsed.message}`, {
+			field
+		});
 	if (parsed.value === null) return null;
 	if (ref.type === 'entity') return parsed.value;
 	return kind.toStorage(parsed.value as never);
@@ -147,9 +161,13 @@ class FilterCompiler {
 		const column = fieldSql(ref, alias);
 		const single = () => {
 			if (typeof condition.value !== 'string') {
-				throw new AppError(AppErrorCode.InvalidFilter, `Filter "${operator}" on "${field}" needs one value`, {
-					field
-				});
+				throw new AppError(
+					AppErrorCode.InvalidFilter,
+					`Filter "${operator}" on "${field}" needs one value`,
+					{
+						field
+					}
+				);
 			}
 			return condition.value;
 		};
@@ -157,7 +175,9 @@ class FilterCompiler {
 
 		switch (operator) {
 			case 'is_empty':
-				return ref.type === 'entity' ? `${column} is null` : `not ${exists(`${column} is not null`)}`;
+				return ref.type === 'entity'
+					? `${column} is null`
+					: `not ${exists(`${column} is not null`)}`;
 			case 'is_not_empty':
 				return exists(`${column} is not null`);
 			case 'eq':
@@ -168,26 +188,34 @@ class FilterCompiler {
 			case 'gte': {
 				const value = operand(ref, field, single());
 				if (value === null) {
-					return operator === 'eq' ? this.positive({ ...condition, operator: 'is_empty' }) : 'false';
+					return operator === 'eq'
+						? this.positive({ ...condition, operator: 'is_empty' })
+						: 'false';
 				}
 				if (isJson) {
 					if (operator !== 'eq' && operator !== 'neq') {
-						throw new AppError(AppErrorCode.InvalidFilter, `"${field}" cannot be compared with "${operator}"`, {
-							field
-						});
+						throw new AppError(
+							AppErrorCode.InvalidFilter,
+							`"${field}" cannot be compared with "${operator}"`,
+							{
+								field
+							}
+						);
 					}
 					// The kind's toStorage already gives JSON text for json columns.
-					return exists(`${column} ${operator === 'eq' ? '=' : '<>'} ${this.params.add(value)}::jsonb`);
+					return exists(
+						`${column} ${operator === 'eq' ? '=' : '<>'} ${this.params.add(value)}::jsonb`
+					);
 				}
 				return exists(`${column} ${comparison[operator]} ${this.params.add(value)}`);
 			}
 			case 'in': {
 				const list = Array.isArray(condition.value) ? condition.value : [single()];
-				const values = list.map((text) => operand(ref, field, text)).filter((value) => value !== null);
+				const values = list
+					.map((text) => operand(ref, field, text))
+					.filter((value) => value !== null);
 				if (isJson) {
-					return exists(
-						`${column} @> any (${this.params.add(values)}::jsonb[])`
-					);
+					return exists(`${column} @> any (${this.params.add(values)}::jsonb[])`);
 				}
 				return exists(`${column} = any (${this.params.add(values)})`);
 			}
@@ -196,12 +224,15 @@ class FilterCompiler {
 				if (isJson) {
 					// PostgREST's cs.{a,b}: the array holds every listed item.
 					const items = Array.isArray(condition.value) ? condition.value : [single()];
-					const elements = ref.attribute.kind === 'attachment' ? items.map((name) => ({ name })) : items;
+					const elements =
+						ref.attribute.kind === 'attachment' ? items.map((name) => ({ name })) : items;
 					return exists(`${column} @> ${this.params.add(JSON.stringify(elements))}::jsonb`);
 				}
 				const text = single();
 				if (ref.type !== 'eav' || ref.column !== 'value_text') {
-					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, { field });
+					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, {
+						field
+					});
 				}
 				const pattern = operator === 'contains' ? `%${escapeLike(text)}%` : `${escapeLike(text)}%`;
 				return exists(`${column} ilike ${this.params.add(pattern)}`);
@@ -209,7 +240,9 @@ class FilterCompiler {
 			case 'like':
 			case 'ilike': {
 				if (ref.type !== 'eav' || ref.column !== 'value_text') {
-					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, { field });
+					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, {
+						field
+					});
 				}
 				return exists(`${column} ${operator} ${this.params.add(single())}`);
 			}
@@ -230,7 +263,11 @@ function resolveSort(type: EntityTypeDef, sort: SortKey[] | undefined): Resolved
  * "Comes after the cursor" for a list of sort expressions with their directions and null
  * placement, expanded as (k1 after v1) or (k1 same v1 and (... or id > last id)).
  */
-function afterCursor(expressions: { sql: string; sort: ResolvedSort }[], cursor: Cursor, params: Params): string {
+function afterCursor(
+	expressions: { sql: string; sort: ResolvedSort }[],
+	cursor: Cursor,
+	params: Params
+): string {
 	let tail = `e.id > ${params.add(cursor.id)}`;
 	for (let index = expressions.length - 1; index >= 0; index--) {
 		const { sql, sort } = expressions[index]!;
@@ -255,13 +292,20 @@ function afterCursor(expressions: { sql: string; sort: ResolvedSort }[], cursor:
 
 function castFor(ref: FieldRef): string {
 	if (ref.type === 'entity') {
-		if (ref.column === 'id' || ref.column === 'created_by' || ref.column === 'updated_by') return '::uuid';
+		if (ref.column === 'id' || ref.column === 'created_by' || ref.column === 'updated_by')
+			return '::uuid';
 		if (ref.column === 'seq') return '::bigint';
 		if (ref.column === 'position') return '::double precision';
 		return '::timestamptz';
 	}
 	return (
-		{ value_text: '::text', value_num: '::numeric', value_time: '::timestamptz', value_bool: '::boolean', value_json: '::jsonb' } as const
+		{
+			value_text: '::text',
+			value_num: '::numeric',
+			value_time: '::timestamptz',
+			value_bool: '::boolean',
+			value_json: '::jsonb'
+		} as const
 	)[ref.column];
 }
 
@@ -282,16 +326,23 @@ export function compilePage(options: {
 	const { spaceId, type, query } = options;
 	const limit = query.limit ?? DEFAULT_PAGE_SIZE;
 	if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-		throw new AppError(AppErrorCode.LimitExceeded, `Page size must be between 0 and ${MAX_PAGE_SIZE}`, {
-			field: 'limit'
-		});
+		throw new AppError(
+			AppErrorCode.LimitExceeded,
+			`Page size must be between 0 and ${MAX_PAGE_SIZE}`,
+			{
+				field: 'limit'
+			}
+		);
 	}
 	const sorts = resolveSort(type, query.sort);
 	const cursor = query.after ? decodeCursor(query.after, sorts.length) : undefined;
 
 	const build = (phase: 'all' | 'values' | 'nulls') => {
 		const params = new Params();
-		const where: string[] = [`e.space_id = ${params.add(spaceId)}`, `e.entity_type_id = ${params.add(type.id)}`];
+		const where: string[] = [
+			`e.space_id = ${params.add(spaceId)}`,
+			`e.entity_type_id = ${params.add(type.id)}`
+		];
 		const joins: string[] = [];
 		let from = 'entities e';
 
@@ -325,7 +376,10 @@ export function compilePage(options: {
 		if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
 		if (cursor) where.push(`(${afterCursor(expressions, cursor, params)})`);
 
-		const select = ['e.id', ...expressions.map(({ sql }, index) => `${sql}::text as k${index}`)].join(', ');
+		const select = [
+			'e.id',
+			...expressions.map(({ sql }, index) => `${sql}::text as k${index}`)
+		].join(', ');
 		const sql = `select ${select} from ${from} ${joins.join(' ')} where ${where.join(' and ')} order by ${orderSql(expressions)}`;
 		const offset = query.offset ? ` offset ${params.add(query.offset)}` : '';
 		return { sql: `${sql} limit ${params.add(limit)}${offset}`, params: params.values };
@@ -357,14 +411,20 @@ export function compileCount(options: {
 }): { sql: string; params: unknown[] } {
 	const { spaceId, type, query } = options;
 	const params = new Params();
-	const where = [`e.space_id = ${params.add(spaceId)}`, `e.entity_type_id = ${params.add(type.id)}`];
+	const where = [
+		`e.space_id = ${params.add(spaceId)}`,
+		`e.entity_type_id = ${params.add(type.id)}`
+	];
 	if (query.search?.trim()) {
 		where.push(`e.id in (select v.entity_id from eav_values v
 			 where v.space_id = $1 and v.attribute_id = any (${params.add(options.searchAttributeIds)})
 			   and v.value_text ilike ${params.add(`%${escapeLike(query.search.trim())}%`)})`);
 	}
 	if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
-	return { sql: `select count(*)::int as count from entities e where ${where.join(' and ')}`, params: params.values };
+	return {
+		sql: `select count(*)::int as count from entities e where ${where.join(' and ')}`,
+		params: params.values
+	};
 }
 
 /** The filter alone, for bulk PATCH and DELETE by filter. */
@@ -375,8 +435,12 @@ export function compileMatch(options: {
 	limit: number;
 }): { sql: string; params: unknown[] } {
 	const params = new Params();
-	const where = [`e.space_id = ${params.add(options.spaceId)}`, `e.entity_type_id = ${params.add(options.type.id)}`];
-	if (options.filter) where.push(`(${new FilterCompiler(options.type, params).compile(options.filter)})`);
+	const where = [
+		`e.space_id = ${params.add(options.spaceId)}`,
+		`e.entity_type_id = ${params.add(options.type.id)}`
+	];
+	if (options.filter)
+		where.push(`(${new FilterCompiler(options.type, params).compile(options.filter)})`);
 	return {
 		sql: `select e.id from entities e where ${where.join(' and ')} order by e.id limit ${params.add(options.limit)}`,
 		params: params.values

@@ -13,9 +13,24 @@ import { createRecords } from '../services/records';
 export const DEMO_SPACE_SLUG = 'demo-festival-2026';
 
 export const demoLogins = [
-	{ role: 'owner', name: 'Olivia Owner', email: 'owner@demo.roster.test', password: 'demo-owner-2026' },
-	{ role: 'editor', name: 'Eddie Editor', email: 'editor@demo.roster.test', password: 'demo-editor-2026' },
-	{ role: 'viewer', name: 'Vic Viewer', email: 'viewer@demo.roster.test', password: 'demo-viewer-2026' },
+	{
+		role: 'owner',
+		name: 'Olivia Owner',
+		email: 'owner@demo.roster.test',
+		password: 'demo-owner-2026'
+	},
+	{
+		role: 'editor',
+		name: 'Eddie Editor',
+		email: 'editor@demo.roster.test',
+		password: 'demo-editor-2026'
+	},
+	{
+		role: 'viewer',
+		name: 'Vic Viewer',
+		email: 'viewer@demo.roster.test',
+		password: 'demo-viewer-2026'
+	},
 	{ role: 'checkin', name: 'Dora Door', email: 'door@demo.roster.test', password: 'demo-door-2026' }
 ] as const;
 
@@ -23,7 +38,11 @@ const BATCH = 1000;
 
 const colors = ['gray', 'blue', 'green', 'yellow', 'orange', 'red', 'purple', 'pink', 'teal'];
 const choices = (names: string[]) =>
-	names.map((name, index) => ({ id: `c${index + 1}`, name, color: colors[index % colors.length]! }));
+	names.map((name, index) => ({
+		id: `c${index + 1}`,
+		name,
+		color: colors[index % colors.length]!
+	}));
 
 type FieldInput = Record<string, unknown> & { name: string; key: string; kind: string };
 
@@ -34,11 +53,18 @@ export interface SeedSize {
 	tasks: number;
 }
 
-export const defaultSeedSize: SeedSize = { customers: 5000, attendees: 20000, vendors: 120, tasks: 80 };
+export const defaultSeedSize: SeedSize = {
+	customers: 5000,
+	attendees: 20000,
+	vendors: 120,
+	tasks: 80
+};
 
 export async function isDemoSeeded(context: AppContext): Promise<boolean> {
 	// Boot-time check by the owner connection: the runtime role cannot see a space it is not in.
-	const { rowCount } = await context.db.owner.query('select 1 from spaces where slug = $1', [DEMO_SPACE_SLUG]);
+	const { rowCount } = await context.db.owner.query('select 1 from spaces where slug = $1', [
+		DEMO_SPACE_SLUG
+	]);
 	return (rowCount ?? 0) > 0;
 }
 
@@ -47,13 +73,14 @@ async function registerUsers(context: AppContext): Promise<Record<string, string
 	for (const login of demoLogins) {
 		const hash = await hashPassword(login.password);
 		ids[login.role] = await withAnonymous(context.db.runtime, async (tx) => {
-			const existing = await tx.query<{ id: string }>('select id from app_credentials($1)', [login.email]);
-			if (existing.rows[0]) return existing.rows[0].id;
-			const { rows } = await tx.query<{ id: string }>('select app_register_user($1, $2, $3) as id', [
-				login.email,
-				login.name,
-				hash
+			const existing = await tx.query<{ id: string }>('select id from app_credentials($1)', [
+				login.email
 			]);
+			if (existing.rows[0]) return existing.rows[0].id;
+			const { rows } = await tx.query<{ id: string }>(
+				'select app_register_user($1, $2, $3) as id',
+				[login.email, login.name, hash]
+			);
 			return rows[0]!.id;
 		});
 	}
@@ -73,9 +100,16 @@ export async function seedDemo(
 	const users = await registerUsers(context);
 	const actor: Actor = { userId: users.owner!, via: 'system' };
 	const spaceId = await withActor(context.db.runtime, actor, async (tx) => {
-		const { rows } = await tx.query<{ id: string }>('select app_create_space($1, $2) as id', [DEMO_SPACE_SLUG, 'Demo Festival 2026']);
+		const { rows } = await tx.query<{ id: string }>('select app_create_space($1, $2) as id', [
+			DEMO_SPACE_SLUG,
+			'Demo Festival 2026'
+		]);
 		for (const role of ['editor', 'viewer', 'checkin'] as const) {
-			await tx.query('select app_invite($1, $2, $3)', [rows[0]!.id, demoLogins.find((login) => login.role === role)!.email, role]);
+			await tx.query('select app_invite($1, $2, $3)', [
+				rows[0]!.id,
+				demoLogins.find((login) => login.role === role)!.email,
+				role
+			]);
 		}
 		return rows[0]!.id;
 	});
@@ -88,13 +122,28 @@ export async function seedDemo(
 	const insert = async (type: string, rows: Record<string, unknown>[]) => {
 		const ids: string[] = [];
 		for (let start = 0; start < rows.length; start += BATCH) {
-			const result = await createRecords({ context, actor, space, type, values: rows.slice(start, start + BATCH) });
+			const result = await createRecords({
+				context,
+				actor,
+				space,
+				type,
+				values: rows.slice(start, start + BATCH)
+			});
 			ids.push(...result.created.map((record) => record.id));
 		}
 		return ids;
 	};
 
-	const countries = ['Germany', 'Netherlands', 'France', 'United Kingdom', 'Spain', 'Italy', 'Austria', 'Denmark'];
+	const countries = [
+		'Germany',
+		'Netherlands',
+		'France',
+		'United Kingdom',
+		'Spain',
+		'Italy',
+		'Austria',
+		'Denmark'
+	];
 	const tags = ['Newsletter', 'Sponsor', 'Returning', 'Press', 'Partner', 'Student'];
 	await defineType('Customers', 'customers', [
 		{ name: 'Name', key: 'name', kind: 'text', isRequired: true },
@@ -102,10 +151,20 @@ export async function seedDemo(
 		{ name: 'Phone', key: 'phone', kind: 'phone' },
 		{ name: 'Company', key: 'company', kind: 'text' },
 		{ name: 'City', key: 'city', kind: 'text' },
-		{ name: 'Country', key: 'country', kind: 'single_select', options: { choices: choices(countries) } },
+		{
+			name: 'Country',
+			key: 'country',
+			kind: 'single_select',
+			options: { choices: choices(countries) }
+		},
 		{ name: 'Tags', key: 'tags', kind: 'multi_select', options: { choices: choices(tags) } },
 		{ name: 'VIP', key: 'vip', kind: 'checkbox' },
-		{ name: 'Lifetime value', key: 'lifetime_value', kind: 'currency', options: { currency: 'EUR' } },
+		{
+			name: 'Lifetime value',
+			key: 'lifetime_value',
+			kind: 'currency',
+			options: { currency: 'EUR' }
+		},
 		{ name: 'Website', key: 'website', kind: 'url' },
 		{ name: 'Notes', key: 'notes', kind: 'long_text' },
 		{ name: 'Customer no.', key: 'number', kind: 'auto_number' },
@@ -118,7 +177,9 @@ export async function seedDemo(
 			const last = faker.person.lastName();
 			return {
 				name: `${first} ${last}`,
-				email: `${first}.${last}.${index}@${faker.internet.domainName()}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
+				email: `${first}.${last}.${index}@${faker.internet.domainName()}`
+					.toLowerCase()
+					.replace(/[^a-z0-9.@-]/g, ''),
 				phone: faker.phone.number({ style: 'international' }),
 				company: faker.company.name(),
 				city: faker.location.city(),
@@ -138,13 +199,37 @@ export async function seedDemo(
 	await defineType('Attendees', 'attendees', [
 		{ name: 'Name', key: 'name', kind: 'text', isRequired: true, checkinAccess: 'read' },
 		{ name: 'Email', key: 'email', kind: 'email', checkinAccess: 'read' },
-		{ name: 'Ticket code', key: 'ticket_code', kind: 'text', isUnique: true, checkinAccess: 'read' },
-		{ name: 'Ticket type', key: 'ticket_type', kind: 'single_select', options: { choices: choices(ticketTypes) }, checkinAccess: 'read' },
-		{ name: 'Gate', key: 'gate', kind: 'single_select', options: { choices: choices(gates) }, checkinAccess: 'read' },
+		{
+			name: 'Ticket code',
+			key: 'ticket_code',
+			kind: 'text',
+			isUnique: true,
+			checkinAccess: 'read'
+		},
+		{
+			name: 'Ticket type',
+			key: 'ticket_type',
+			kind: 'single_select',
+			options: { choices: choices(ticketTypes) },
+			checkinAccess: 'read'
+		},
+		{
+			name: 'Gate',
+			key: 'gate',
+			kind: 'single_select',
+			options: { choices: choices(gates) },
+			checkinAccess: 'read'
+		},
 		{ name: 'Checked in', key: 'checked_in', kind: 'checkbox', checkinAccess: 'write' },
 		{ name: 'Checked in at', key: 'checked_in_at', kind: 'datetime', checkinAccess: 'write' },
 		{ name: 'Checked in by', key: 'checked_in_by', kind: 'user', checkinAccess: 'write' },
-		{ name: 'Customer', key: 'customer', kind: 'relation', options: { targetEntityTypeId: await typeId(context, actor, 'customers') }, inverseName: 'Tickets' },
+		{
+			name: 'Customer',
+			key: 'customer',
+			kind: 'relation',
+			options: { targetEntityTypeId: await typeId(context, actor, 'customers') },
+			inverseName: 'Tickets'
+		},
 		{ name: 'Dietary needs', key: 'dietary', kind: 'text' }
 	]);
 	const door = users.checkin!;
@@ -166,23 +251,53 @@ export async function seedDemo(
 				]),
 				gate: faker.helpers.arrayElement(gates),
 				checked_in: isCheckedIn,
-				checked_in_at: isCheckedIn ? faker.date.between({ from: '2026-07-17T10:00:00Z', to: '2026-07-17T20:00:00Z' }).toISOString() : null,
+				checked_in_at: isCheckedIn
+					? faker.date
+							.between({ from: '2026-07-17T10:00:00Z', to: '2026-07-17T20:00:00Z' })
+							.toISOString()
+					: null,
 				checked_in_by: isCheckedIn ? door : null,
-				customer: customerIds.length && faker.datatype.boolean({ probability: 0.5 }) ? [faker.helpers.arrayElement(customerIds)] : [],
-				dietary: faker.helpers.maybe(() => faker.helpers.arrayElement(['Vegetarian', 'Vegan', 'Gluten-free', 'Halal', 'Kosher']), { probability: 0.15 }) ?? null
+				customer:
+					customerIds.length && faker.datatype.boolean({ probability: 0.5 })
+						? [faker.helpers.arrayElement(customerIds)]
+						: [],
+				dietary:
+					faker.helpers.maybe(
+						() =>
+							faker.helpers.arrayElement(['Vegetarian', 'Vegan', 'Gluten-free', 'Halal', 'Kosher']),
+						{ probability: 0.15 }
+					) ?? null
 			};
 		})
 	);
 	log(`  attendees: ${attendeeIds.length}`);
 
-	const categories = ['Catering', 'Security', 'Sound & Light', 'Staging', 'Merch', 'Cleaning', 'Transport'];
+	const categories = [
+		'Catering',
+		'Security',
+		'Sound & Light',
+		'Staging',
+		'Merch',
+		'Cleaning',
+		'Transport'
+	];
 	await defineType('Vendors', 'vendors', [
 		{ name: 'Name', key: 'name', kind: 'text', isRequired: true },
-		{ name: 'Category', key: 'category', kind: 'single_select', options: { choices: choices(categories) } },
+		{
+			name: 'Category',
+			key: 'category',
+			kind: 'single_select',
+			options: { choices: choices(categories) }
+		},
 		{ name: 'Contact', key: 'contact', kind: 'text' },
 		{ name: 'Email', key: 'email', kind: 'email' },
 		{ name: 'Phone', key: 'phone', kind: 'phone' },
-		{ name: 'Contract value', key: 'contract_value', kind: 'currency', options: { currency: 'EUR' } },
+		{
+			name: 'Contract value',
+			key: 'contract_value',
+			kind: 'currency',
+			options: { currency: 'EUR' }
+		},
 		{ name: 'Rating', key: 'rating', kind: 'rating', options: { max: 5 } },
 		{ name: 'Website', key: 'website', kind: 'url' }
 	]);
@@ -204,10 +319,20 @@ export async function seedDemo(
 	const priorities = ['Low', 'Medium', 'High', 'Urgent'];
 	await defineType('Tasks', 'tasks', [
 		{ name: 'Title', key: 'title', kind: 'text', isRequired: true },
-		{ name: 'Status', key: 'status', kind: 'single_select', options: { choices: choices(statuses) } },
+		{
+			name: 'Status',
+			key: 'status',
+			kind: 'single_select',
+			options: { choices: choices(statuses) }
+		},
 		{ name: 'Assignee', key: 'assignee', kind: 'user' },
 		{ name: 'Due', key: 'due', kind: 'date' },
-		{ name: 'Priority', key: 'priority', kind: 'single_select', options: { choices: choices(priorities) } },
+		{
+			name: 'Priority',
+			key: 'priority',
+			kind: 'single_select',
+			options: { choices: choices(priorities) }
+		},
 		{ name: 'Description', key: 'description', kind: 'long_text' }
 	]);
 	const staff = [users.owner!, users.editor!, users.checkin!];
@@ -222,13 +347,16 @@ export async function seedDemo(
 				`Call ${faker.company.name()} about invoice`
 			]),
 			status: faker.helpers.arrayElement(statuses),
-			assignee: faker.helpers.maybe(() => faker.helpers.arrayElement(staff), { probability: 0.8 }) ?? null,
+			assignee:
+				faker.helpers.maybe(() => faker.helpers.arrayElement(staff), { probability: 0.8 }) ?? null,
 			due: faker.date.between({ from: '2026-07-01', to: '2026-07-20' }).toISOString().slice(0, 10),
 			priority: faker.helpers.arrayElement(priorities),
 			description: faker.helpers.maybe(() => faker.lorem.paragraph(), { probability: 0.4 }) ?? null
 		}))
 	);
-	log(`Seeded "Demo Festival 2026" (${spaceId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	log(
+		`Seeded "Demo Festival 2026" (${spaceId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+	);
 }
 
 async function typeId(context: AppContext, actor: Actor, key: string): Promise<string> {

@@ -2,18 +2,40 @@
 // never a migration.
 import { z } from 'zod';
 import { convertValue, kindOf, parseOptions } from '$lib/domain/attributes';
-import { attributeKindNames, type AttributeKindName, type CellValue } from '$lib/domain/attributes/kind';
+import {
+	attributeKindNames,
+	type AttributeKindName,
+	type CellValue
+} from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { readStored } from './records/read';
 import { keyFromName, keySchema, nameSchema, requireSchemaRole } from './entity-types';
 import { auditSchema } from './schema-audit';
-import { findAttribute, findEntityType, invalidateSchema, type AttributeDef, type EntityTypeDef } from './schema';
+import {
+	findAttribute,
+	findEntityType,
+	invalidateSchema,
+	type AttributeDef,
+	type EntityTypeDef
+} from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
-const reservedKeys = new Set(['id', 'type', 'select', 'order', 'limit', 'offset', 'or', 'and', 'not', 'search', 'cursor']);
+const reservedKeys = new Set([
+	'id',
+	'type',
+	'select',
+	'order',
+	'limit',
+	'offset',
+	'or',
+	'and',
+	'not',
+	'search',
+	'cursor'
+]);
 
 const kindSchema = z.enum(attributeKindNames);
 
@@ -44,7 +66,10 @@ interface OnType {
 	type: string;
 }
 
-async function schemaChange<T>(options: OnType, work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>) {
+async function schemaChange<T>(
+	options: OnType,
+	work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>
+) {
 	await options.context.kv.writeLimiter.consume(options.actor.userId);
 	return inSpace(options.context, options.actor, options.space, async (scope) => {
 		requireSchemaRole(scope);
@@ -56,25 +81,59 @@ async function schemaChange<T>(options: OnType, work: (scope: SpaceScope, type: 
 
 function checkedOptions(kind: AttributeKindName, raw: unknown): Record<string, unknown> {
 	const result = parseOptions(kind, raw);
-	if (!result.ok) throw new AppError(AppErrorCode.InvalidInput, `options: ${result.message}`, { field: 'options' });
+	if (!result.ok)
+		throw new AppError(AppErrorCode.InvalidInput, `options: ${result.message}`, {
+			field: 'options'
+		});
 	return result.value as Record<string, unknown>;
 }
 
 async function insertAttribute(
 	scope: SpaceScope,
 	type: EntityTypeDef,
-	attribute: { key: string; name: string; kind: AttributeKindName; options: Record<string, unknown>; isRequired: boolean; isUnique: boolean; checkinAccess: string }
+	attribute: {
+		key: string;
+		name: string;
+		kind: AttributeKindName;
+		options: Record<string, unknown>;
+		isRequired: boolean;
+		isUnique: boolean;
+		checkinAccess: string;
+	}
 ): Promise<string> {
-	if (reservedKeys.has(attribute.key) || type.attributes.some((existing) => existing.key === attribute.key)) {
-		throw new AppError(AppErrorCode.Conflict, `"${type.key}" already has a field "${attribute.key}"`, { field: 'key' });
+	if (
+		reservedKeys.has(attribute.key) ||
+		type.attributes.some((existing) => existing.key === attribute.key)
+	) {
+		throw new AppError(
+			AppErrorCode.Conflict,
+			`"${type.key}" already has a field "${attribute.key}"`,
+			{ field: 'key' }
+		);
 	}
 	const { rows } = await scope.tx.query<{ id: string }>(
 		`insert into attributes (space_id, entity_type_id, key, name, kind, options, position, is_required, is_unique, checkin_access)
 		 values ($1, $2, $3, $4, $5, $6, coalesce((select max(position) + 1 from attributes where entity_type_id = $2), 0), $7, $8, $9)
 		 returning id`,
-		[scope.space.id, type.id, attribute.key, attribute.name, attribute.kind, JSON.stringify(attribute.options), attribute.isRequired, attribute.isUnique, attribute.checkinAccess]
+		[
+			scope.space.id,
+			type.id,
+			attribute.key,
+			attribute.name,
+			attribute.kind,
+			JSON.stringify(attribute.options),
+			attribute.isRequired,
+			attribute.isUnique,
+			attribute.checkinAccess
+		]
 	);
-	await auditSchema(scope, { entityTypeId: type.id, attributeId: rows[0]!.id, attributeKey: attribute.key, action: 'add_field', newValue: attribute });
+	await auditSchema(scope, {
+		entityTypeId: type.id,
+		attributeId: rows[0]!.id,
+		attributeKey: attribute.key,
+		action: 'add_field',
+		newValue: attribute
+	});
 	return rows[0]!.id;
 }
 
@@ -89,7 +148,11 @@ export function addAttribute(options: OnType & { input: unknown }) {
 				[scope.space.id, type.id]
 			);
 			if (rows[0]!.count > 0) {
-				throw new AppError(AppErrorCode.InvalidInput, 'A new field cannot be required while records exist; fill it first', { field: 'isRequired' });
+				throw new AppError(
+					AppErrorCode.InvalidInput,
+					'A new field cannot be required while records exist; fill it first',
+					{ field: 'isRequired' }
+				);
 			}
 		}
 		if (input.kind !== 'relation') {
@@ -99,23 +162,41 @@ export function addAttribute(options: OnType & { input: unknown }) {
 		const target = findEntityType(scope.types, String(fieldOptions.targetEntityTypeId ?? ''));
 		const id = await insertAttribute(scope, type, { ...input, key, options: fieldOptions });
 		// The inverse field lets the target type see who links to it.
-		const inverseName = input.inverseName ?? (target.id === type.id ? `${input.name} (linked from)` : type.name);
-		const inverseId = await insertAttribute(scope, { ...target, attributes: target.id === type.id ? [...target.attributes, { key } as AttributeDef] : target.attributes }, {
-			key: uniqueKey(target, keyFromName(inverseName), key),
-			name: inverseName,
-			kind: 'relation',
-			options: { ...fieldOptions, targetEntityTypeId: type.id, inverseAttributeId: id },
-			isRequired: false,
-			isUnique: false,
-			checkinAccess: 'none'
-		});
-		await scope.tx.query(`update attributes set options = options || jsonb_build_object('inverseAttributeId', $2::text) where id = $1`, [id, inverseId]);
+		const inverseName =
+			input.inverseName ?? (target.id === type.id ? `${input.name} (linked from)` : type.name);
+		const inverseId = await insertAttribute(
+			scope,
+			{
+				...target,
+				attributes:
+					target.id === type.id
+						? [...target.attributes, { key } as AttributeDef]
+						: target.attributes
+			},
+			{
+				key: uniqueKey(target, keyFromName(inverseName), key),
+				name: inverseName,
+				kind: 'relation',
+				options: { ...fieldOptions, targetEntityTypeId: type.id, inverseAttributeId: id },
+				isRequired: false,
+				isUnique: false,
+				checkinAccess: 'none'
+			}
+		);
+		await scope.tx.query(
+			`update attributes set options = options || jsonb_build_object('inverseAttributeId', $2::text) where id = $1`,
+			[id, inverseId]
+		);
 		return { id, key, inverseId };
 	});
 }
 
 function uniqueKey(type: EntityTypeDef, wanted: string, alsoTaken: string): string {
-	const taken = new Set([...type.attributes.map((attribute) => attribute.key), alsoTaken, ...reservedKeys]);
+	const taken = new Set([
+		...type.attributes.map((attribute) => attribute.key),
+		alsoTaken,
+		...reservedKeys
+	]);
 	let key = wanted;
 	for (let suffix = 2; taken.has(key); suffix++) key = `${wanted}_${suffix}`;
 	return key;
@@ -125,7 +206,9 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 	const input = parseInput(updateInput, options.input);
 	return schemaChange(options, async (scope, type) => {
 		const attribute = findAttribute(type, options.attribute);
-		const fieldOptions = input.options ? checkedOptions(attribute.kind, { ...attribute.options, ...input.options }) : attribute.options;
+		const fieldOptions = input.options
+			? checkedOptions(attribute.kind, { ...attribute.options, ...input.options })
+			: attribute.options;
 		if (input.isRequired && !attribute.isRequired) {
 			const { rows } = await scope.tx.query<{ count: number }>(
 				`select count(*)::int as count from entities e where e.space_id = $1 and e.entity_type_id = $2
@@ -133,7 +216,11 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 				[scope.space.id, type.id, attribute.id]
 			);
 			if (rows[0]!.count > 0) {
-				throw new AppError(AppErrorCode.InvalidInput, `${rows[0]!.count} records have no ${attribute.name}; fill them before making it required`, { field: 'isRequired' });
+				throw new AppError(
+					AppErrorCode.InvalidInput,
+					`${rows[0]!.count} records have no ${attribute.name}; fill them before making it required`,
+					{ field: 'isRequired' }
+				);
 			}
 		}
 		if (input.isUnique && !attribute.isUnique) {
@@ -143,7 +230,11 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 				[scope.space.id, attribute.id]
 			);
 			if (rows[0]!.count > 0) {
-				throw new AppError(AppErrorCode.Conflict, `${attribute.name} has ${rows[0]!.count} repeated values; it cannot be unique yet`, { field: 'isUnique' });
+				throw new AppError(
+					AppErrorCode.Conflict,
+					`${attribute.name} has ${rows[0]!.count} repeated values; it cannot be unique yet`,
+					{ field: 'isUnique' }
+				);
 			}
 		}
 		const next = {
@@ -155,14 +246,27 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 		};
 		await scope.tx.query(
 			'update attributes set name = $2, options = $3, is_required = $4, is_unique = $5, checkin_access = $6 where id = $1',
-			[attribute.id, next.name, JSON.stringify(next.options), next.isRequired, next.isUnique, next.checkinAccess]
+			[
+				attribute.id,
+				next.name,
+				JSON.stringify(next.options),
+				next.isRequired,
+				next.isUnique,
+				next.checkinAccess
+			]
 		);
 		await auditSchema(scope, {
 			entityTypeId: type.id,
 			attributeId: attribute.id,
 			attributeKey: attribute.key,
 			action: 'update_field',
-			oldValue: { name: attribute.name, options: attribute.options, isRequired: attribute.isRequired, isUnique: attribute.isUnique, checkinAccess: attribute.checkinAccess },
+			oldValue: {
+				name: attribute.name,
+				options: attribute.options,
+				isRequired: attribute.isRequired,
+				isUnique: attribute.isUnique,
+				checkinAccess: attribute.checkinAccess
+			},
 			newValue: next
 		});
 		return { id: attribute.id, key: attribute.key, ...next };
@@ -173,23 +277,41 @@ export function reorderAttributes(options: OnType & { input: unknown }) {
 	const input = parseInput(z.object({ order: z.array(z.string()).min(1) }), options.input);
 	return schemaChange(options, async (scope, type) => {
 		const ids = input.order.map((keyOrId) => findAttribute(type, keyOrId).id);
-		const rest = type.attributes.filter((attribute) => !ids.includes(attribute.id)).map((attribute) => attribute.id);
+		const rest = type.attributes
+			.filter((attribute) => !ids.includes(attribute.id))
+			.map((attribute) => attribute.id);
 		const order = [...ids, ...rest];
 		await scope.tx.query(
 			'update attributes a set position = o.position from unnest($1::uuid[]) with ordinality as o (id, position) where a.id = o.id',
 			[order]
 		);
-		await auditSchema(scope, { entityTypeId: type.id, action: 'reorder_fields', newValue: input.order });
-		return { order: order.map((id) => type.attributes.find((attribute) => attribute.id === id)!.key) };
+		await auditSchema(scope, {
+			entityTypeId: type.id,
+			action: 'reorder_fields',
+			newValue: input.order
+		});
+		return {
+			order: order.map((id) => type.attributes.find((attribute) => attribute.id === id)!.key)
+		};
 	});
 }
 
 export function deleteAttribute(options: OnType & { attribute: string }) {
 	return schemaChange(options, async (scope, type) => {
 		const attribute = findAttribute(type, options.attribute);
-		const inverse = attribute.kind === 'relation' ? (attribute.options.inverseAttributeId as string | undefined) : undefined;
-		await scope.tx.query('delete from attributes where id = any ($1::uuid[])', [[attribute.id, ...(inverse ? [inverse] : [])]]);
-		await auditSchema(scope, { entityTypeId: type.id, attributeKey: attribute.key, action: 'delete_field', oldValue: attribute });
+		const inverse =
+			attribute.kind === 'relation'
+				? (attribute.options.inverseAttributeId as string | undefined)
+				: undefined;
+		await scope.tx.query('delete from attributes where id = any ($1::uuid[])', [
+			[attribute.id, ...(inverse ? [inverse] : [])]
+		]);
+		await auditSchema(scope, {
+			entityTypeId: type.id,
+			attributeKey: attribute.key,
+			action: 'delete_field',
+			oldValue: attribute
+		});
 		return { id: attribute.id };
 	});
 }
@@ -200,28 +322,45 @@ export interface ConversionReport {
 	failures: { id: string; value: CellValue; message: string }[];
 }
 
-const columnTypes = { value_text: 'text', value_num: 'numeric', value_time: 'timestamptz', value_bool: 'boolean', value_json: 'jsonb' } as const;
+const columnTypes = {
+	value_text: 'text',
+	value_num: 'numeric',
+	value_time: 'timestamptz',
+	value_bool: 'boolean',
+	value_json: 'jsonb'
+} as const;
 
 const storageColumns = Object.keys(columnTypes) as (keyof typeof columnTypes)[];
 
-const changeKindInput = z.object({ kind: kindSchema, options: z.record(z.string(), z.unknown()).default({}) });
+const changeKindInput = z.object({
+	kind: kindSchema,
+	options: z.record(z.string(), z.unknown()).default({})
+});
 
 /**
  * Changes a field's kind, converting what converts. Values that do not are kept aside in
  * `value_unconverted` (nothing typed is lost) and listed in the report; with `isPreview` the
  * transaction only reports.
  */
-export function changeAttributeKind(options: OnType & { attribute: string; input: unknown; isPreview?: boolean }) {
+export function changeAttributeKind(
+	options: OnType & { attribute: string; input: unknown; isPreview?: boolean }
+) {
 	const input = parseInput(changeKindInput, options.input);
 	const run = async (scope: SpaceScope, type: EntityTypeDef): Promise<ConversionReport> => {
 		const attribute = findAttribute(type, options.attribute);
 		const from = { kind: attribute.kind, options: attribute.options };
 		const to = { kind: input.kind, options: checkedOptions(input.kind, input.options) };
 		if (kindOf(input.kind).entityColumn || kindOf(input.kind).storage === null) {
-			throw new AppError(AppErrorCode.InvalidInput, `A field cannot become "${input.kind}"`, { field: 'kind' });
+			throw new AppError(AppErrorCode.InvalidInput, `A field cannot become "${input.kind}"`, {
+				field: 'kind'
+			});
 		}
 		if (attribute.kind === 'relation' || input.kind === 'relation') {
-			throw new AppError(AppErrorCode.InvalidInput, 'Links to other records are added and removed, not converted', { field: 'kind' });
+			throw new AppError(
+				AppErrorCode.InvalidInput,
+				'Links to other records are added and removed, not converted',
+				{ field: 'kind' }
+			);
 		}
 		const { rows } = await scope.tx.query(
 			`select entity_id, attribute_id, value_text, value_num, value_time, value_bool, value_json, value_unconverted
@@ -230,25 +369,47 @@ export function changeAttributeKind(options: OnType & { attribute: string; input
 		);
 		const report: ConversionReport = { total: rows.length, converted: 0, failures: [] };
 		const converted: { id: string; value: CellValue }[] = [];
-		const kept: { id: string; aside: { kind: AttributeKindName; options: unknown; value: CellValue } }[] = [];
+		const kept: {
+			id: string;
+			aside: { kind: AttributeKindName; options: unknown; value: CellValue };
+		}[] = [];
 		for (const row of rows) {
 			// A value set aside by an earlier conversion gets another chance, from its own kind.
-			const aside = row.value_unconverted as { kind: AttributeKindName; options: Record<string, unknown>; value: CellValue } | null;
+			const aside = row.value_unconverted as {
+				kind: AttributeKindName;
+				options: Record<string, unknown>;
+				value: CellValue;
+			} | null;
 			const value = aside ? aside.value : readStored(attribute, row);
 			if (value === null) continue;
-			const result = convertValue({ value, from: aside ? { kind: aside.kind, options: aside.options } : from, to });
+			const result = convertValue({
+				value,
+				from: aside ? { kind: aside.kind, options: aside.options } : from,
+				to
+			});
 			if (result.ok && result.value !== null) {
 				converted.push({ id: row.entity_id, value: result.value });
 				report.converted++;
 			} else {
-				kept.push({ id: row.entity_id, aside: aside ?? { kind: from.kind, options: from.options, value } });
-				report.failures.push({ id: row.entity_id, value, message: result.ok ? 'Converts to an empty value' : result.message });
+				kept.push({
+					id: row.entity_id,
+					aside: aside ?? { kind: from.kind, options: from.options, value }
+				});
+				report.failures.push({
+					id: row.entity_id,
+					value,
+					message: result.ok ? 'Converts to an empty value' : result.message
+				});
 			}
 		}
 		if (options.isPreview) return report;
 
 		const target = kindOf(input.kind);
-		await scope.tx.query('update attributes set kind = $2, options = $3 where id = $1', [attribute.id, input.kind, JSON.stringify(to.options)]);
+		await scope.tx.query('update attributes set kind = $2, options = $3 where id = $1', [
+			attribute.id,
+			input.kind,
+			JSON.stringify(to.options)
+		]);
 		const column = target.storage!;
 		await scope.tx.query(
 			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${columnTypes[each]}` : `${each} = null`)).join(', ')},
@@ -269,7 +430,11 @@ export function changeAttributeKind(options: OnType & { attribute: string; input
 			        value_unconverted = c.aside
 			   from unnest($2::uuid[], $3::jsonb[]) as c (entity_id, aside)
 			  where v.attribute_id = $1 and v.entity_id = c.entity_id`,
-			[attribute.id, kept.map((entry) => entry.id), kept.map((entry) => JSON.stringify(entry.aside))]
+			[
+				attribute.id,
+				kept.map((entry) => entry.id),
+				kept.map((entry) => JSON.stringify(entry.aside))
+			]
 		);
 		await auditSchema(scope, {
 			entityTypeId: type.id,

@@ -11,12 +11,22 @@ import { parseInput } from './validate';
 
 export const keySchema = z
 	.string()
-	.regex(/^[a-z][a-z0-9_]{0,62}$/, 'must start with a letter and use only a-z, 0-9 and _ (at most 63)');
-export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+	.regex(
+		/^[a-z][a-z0-9_]{0,62}$/,
+		'must start with a letter and use only a-z, 0-9 and _ (at most 63)'
+	);
+export const nameSchema = z
+	.string()
+	.trim()
+	.min(1, 'must not be empty')
+	.max(200, 'must be at most 200 characters');
 
 export function requireSchemaRole(scope: SpaceScope): void {
 	if (!canManageSchema(scope.space.role)) {
-		throw new AppError(AppErrorCode.Forbidden, `Your role (${scope.space.role}) may not change the schema`);
+		throw new AppError(
+			AppErrorCode.Forbidden,
+			`Your role (${scope.space.role}) may not change the schema`
+		);
 	}
 }
 
@@ -34,7 +44,12 @@ export function keyFromName(name: string): string {
 
 const createInput = z.object({ name: nameSchema, key: keySchema.optional() });
 
-async function schemaChange<T>(context: AppContext, actor: Actor, space: string, work: (scope: SpaceScope) => Promise<T>) {
+async function schemaChange<T>(
+	context: AppContext,
+	actor: Actor,
+	space: string,
+	work: (scope: SpaceScope) => Promise<T>
+) {
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, space, async (scope) => {
 		requireSchemaRole(scope);
@@ -44,34 +59,61 @@ async function schemaChange<T>(context: AppContext, actor: Actor, space: string,
 	});
 }
 
-export function createEntityType(options: { context: AppContext; actor: Actor; space: string; input: unknown }) {
+export function createEntityType(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	input: unknown;
+}) {
 	const input = parseInput(createInput, options.input);
 	return schemaChange(options.context, options.actor, options.space, async (scope) => {
 		const key = input.key ?? keyFromName(input.name);
 		if (scope.types.some((type) => type.key === key)) {
-			throw new AppError(AppErrorCode.Conflict, `A record type with key "${key}" already exists`, { field: 'key' });
+			throw new AppError(AppErrorCode.Conflict, `A record type with key "${key}" already exists`, {
+				field: 'key'
+			});
 		}
 		const { rows } = await scope.tx.query<{ id: string }>(
 			`insert into entity_types (space_id, key, name, position)
 			 values ($1, $2, $3, coalesce((select max(position) + 1 from entity_types where space_id = $1), 0)) returning id`,
 			[scope.space.id, key, input.name]
 		);
-		await auditSchema(scope, { entityTypeId: rows[0]!.id, action: 'create_type', newValue: { key, name: input.name } });
+		await auditSchema(scope, {
+			entityTypeId: rows[0]!.id,
+			action: 'create_type',
+			newValue: { key, name: input.name }
+		});
 		return { id: rows[0]!.id, key, name: input.name };
 	});
 }
 
-export function renameEntityType(options: { context: AppContext; actor: Actor; space: string; type: string; input: unknown }) {
+export function renameEntityType(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	type: string;
+	input: unknown;
+}) {
 	const input = parseInput(z.object({ name: nameSchema }), options.input);
 	return schemaChange(options.context, options.actor, options.space, async (scope) => {
 		const type: EntityTypeDef = findEntityType(scope.types, options.type);
 		await scope.tx.query('update entity_types set name = $2 where id = $1', [type.id, input.name]);
-		await auditSchema(scope, { entityTypeId: type.id, action: 'rename_type', oldValue: type.name, newValue: input.name });
+		await auditSchema(scope, {
+			entityTypeId: type.id,
+			action: 'rename_type',
+			oldValue: type.name,
+			newValue: input.name
+		});
 		return { id: type.id, key: type.key, name: input.name };
 	});
 }
 
-export function deleteEntityType(options: { context: AppContext; actor: Actor; space: string; type: string }) {
+export function deleteEntityType(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	type: string;
+}) {
 	return schemaChange(options.context, options.actor, options.space, async (scope) => {
 		const type = findEntityType(scope.types, options.type);
 		// Relation fields elsewhere that point here would dangle: remove them with the type.
@@ -80,7 +122,11 @@ export function deleteEntityType(options: { context: AppContext; actor: Actor; s
 			[scope.space.id, type.id]
 		);
 		await scope.tx.query('delete from entity_types where id = $1', [type.id]);
-		await auditSchema(scope, { entityTypeId: null, action: 'delete_type', oldValue: { id: type.id, key: type.key, name: type.name } });
+		await auditSchema(scope, {
+			entityTypeId: null,
+			action: 'delete_type',
+			oldValue: { id: type.id, key: type.key, name: type.name }
+		});
 		return { id: type.id };
 	});
 }

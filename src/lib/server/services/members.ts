@@ -58,7 +58,8 @@ async function lockMemberships(tx: Tx, spaceId: string, userId: string) {
 			field: 'userId'
 		});
 	}
-	const isLastOwner = target.role === 'owner' && rows.filter((row) => row.role === 'owner').length === 1;
+	const isLastOwner =
+		target.role === 'owner' && rows.filter((row) => row.role === 'owner').length === 1;
 	return { target, isLastOwner };
 }
 

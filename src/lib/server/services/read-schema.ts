@@ -4,5 +4,8 @@ import type { AppContext } from '../context';
 import { inSpace } from './scope';
 
 export function readSchema(options: { context: AppContext; actor: Actor; space: string }) {
-	return inSpace(options.context, options.actor, options.space, async ({ space, types }) => ({ space, types }));
+	return inSpace(options.context, options.actor, options.space, async ({ space, types }) => ({
+		space,
+		types
+	}));
 }

@@ -3,7 +3,14 @@ import type { SpaceScope } from './scope';
 
 export async function auditSchema(
 	scope: SpaceScope,
-	entry: { entityTypeId?: string | null; attributeId?: string | null; attributeKey?: string; action: string; oldValue?: unknown; newValue?: unknown }
+	entry: {
+		entityTypeId?: string | null;
+		attributeId?: string | null;
+		attributeKey?: string;
+		action: string;
+		oldValue?: unknown;
+		newValue?: unknown;
+	}
 ): Promise<void> {
 	await scope.tx.query(
 		`insert into audit_log (space_id, entity_type_id, attribute_id, attribute_key, actor_id, via, action, old_value, new_value)

@@ -51,7 +51,8 @@ export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAcces
 		[slugOrId]
 	);
 	// A forged or foreign space id looks exactly like one that does not exist.
-	if (!rows[0]) throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
+	if (!rows[0])
+		throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
 	return rows[0];
 }
 
@@ -92,13 +93,17 @@ export async function invalidateSchema(cache: Cache | undefined, spaceId: string
 export function findEntityType(types: EntityTypeDef[], keyOrId: string): EntityTypeDef {
 	const type = types.find((candidate) => candidate.key === keyOrId || candidate.id === keyOrId);
 	if (!type) {
-		throw new AppError(AppErrorCode.NotFound, `Record type "${keyOrId}" not found`, { field: 'type' });
+		throw new AppError(AppErrorCode.NotFound, `Record type "${keyOrId}" not found`, {
+			field: 'type'
+		});
 	}
 	return type;
 }
 
 export function findAttribute(type: EntityTypeDef, keyOrId: string): AttributeDef {
-	const attribute = type.attributes.find((candidate) => candidate.key === keyOrId || candidate.id === keyOrId);
+	const attribute = type.attributes.find(
+		(candidate) => candidate.key === keyOrId || candidate.id === keyOrId
+	);
 	if (!attribute) {
 		throw new AppError(AppErrorCode.UnknownAttribute, `"${type.key}" has no field "${keyOrId}"`, {
 			field: keyOrId

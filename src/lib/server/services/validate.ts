@@ -9,6 +9,9 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 	const field = issue.path.join('.') || 'body';
 	throw new AppError(AppErrorCode.InvalidInput, `${field}: ${issue.message}`, {
 		field,
-		details: result.error.issues.map((each) => ({ field: each.path.join('.'), message: each.message }))
+		details: result.error.issues.map((each) => ({
+			field: each.path.join('.'),
+			message: each.message
+		}))
 	});
 }

@@ -10,14 +10,20 @@ function choiceNames(attribute: AttributeDef): string[] {
 
 export function schemaOf(attribute: AttributeDef): JsonSchema {
 	const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type, 'null'] });
-	const described = (schema: JsonSchema): JsonSchema => ({ title: attribute.name, 'x-kind': attribute.kind, ...schema });
+	const described = (schema: JsonSchema): JsonSchema => ({
+		title: attribute.name,
+		'x-kind': attribute.kind,
+		...schema
+	});
 	switch (attribute.kind) {
 		case 'number':
 		case 'currency':
 		case 'percent':
 			return described(nullable({ type: 'number' }));
 		case 'rating':
-			return described(nullable({ type: 'integer', minimum: 0, maximum: Number(attribute.options.max ?? 5) }));
+			return described(
+				nullable({ type: 'integer', minimum: 0, maximum: Number(attribute.options.max ?? 5) })
+			);
 		case 'checkbox':
 			return described({ type: 'boolean' });
 		case 'date':
@@ -33,7 +39,11 @@ export function schemaOf(attribute: AttributeDef): JsonSchema {
 		case 'single_select':
 			return described({ enum: [...choiceNames(attribute), null] });
 		case 'multi_select':
-			return described({ type: 'array', items: { enum: choiceNames(attribute) }, uniqueItems: true });
+			return described({
+				type: 'array',
+				items: { enum: choiceNames(attribute) },
+				uniqueItems: true
+			});
 		case 'relation':
 			return described({ type: 'array', items: { type: 'string', format: 'uuid' } });
 		case 'attachment':
@@ -82,53 +92,107 @@ const errorSchema = {
 	}
 };
 
-export function buildOpenApi(options: { space: SpaceAccess; types: EntityTypeDef[]; baseUrl: string }): JsonSchema {
+export function buildOpenApi(options: {
+	space: SpaceAccess;
+	types: EntityTypeDef[];
+	baseUrl: string;
+}): JsonSchema {
 	const { space, types } = options;
 	const paths: Record<string, unknown> = {};
 	const schemas: Record<string, unknown> = { Error: errorSchema };
 	const errors = {
-		'400': { description: 'Bad request', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+		'400': {
+			description: 'Bad request',
+			content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
+		},
 		'401': { description: 'Not signed in' },
 		'403': { description: 'Role may not do this' }
 	};
 	for (const type of types) {
 		const name = `${type.key}`;
-		const properties: Record<string, JsonSchema> = { id: { type: 'string', format: 'uuid', readOnly: true } };
+		const properties: Record<string, JsonSchema> = {
+			id: { type: 'string', format: 'uuid', readOnly: true }
+		};
 		for (const attribute of type.attributes) properties[attribute.key] = schemaOf(attribute);
 		schemas[name] = {
 			type: 'object',
 			title: type.name,
 			properties,
-			required: ['id', ...type.attributes.filter((attribute) => attribute.isRequired).map((attribute) => attribute.key)]
+			required: [
+				'id',
+				...type.attributes
+					.filter((attribute) => attribute.isRequired)
+					.map((attribute) => attribute.key)
+			]
 		};
 		const ref = { $ref: `#/components/schemas/${name}` };
 		const rows = { 'application/json': { schema: { type: 'array', items: ref } } };
 		const query = [
-			{ name: 'select', in: 'query', schema: { type: 'string' }, description: 'Comma-separated fields' },
-			{ name: 'order', in: 'query', schema: { type: 'string' }, description: 'field.asc|desc[.nullsfirst|nullslast],...' },
+			{
+				name: 'select',
+				in: 'query',
+				schema: { type: 'string' },
+				description: 'Comma-separated fields'
+			},
+			{
+				name: 'order',
+				in: 'query',
+				schema: { type: 'string' },
+				description: 'field.asc|desc[.nullsfirst|nullslast],...'
+			},
 			{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1000 } },
 			{ name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
-			{ name: 'search', in: 'query', schema: { type: 'string' }, description: 'Substring search over text fields' },
-			{ name: 'Prefer', in: 'header', schema: { type: 'string' }, description: 'count=exact, return=representation' },
+			{
+				name: 'search',
+				in: 'query',
+				schema: { type: 'string' },
+				description: 'Substring search over text fields'
+			},
+			{
+				name: 'Prefer',
+				in: 'header',
+				schema: { type: 'string' },
+				description: 'count=exact, return=representation'
+			},
 			filterParameter
 		];
 		paths[`/rest/${type.key}`] = {
-			get: { summary: `List ${type.name}`, parameters: query, responses: { '200': { description: 'Rows', content: rows }, '206': { description: 'Partial content', content: rows }, ...errors } },
+			get: {
+				summary: `List ${type.name}`,
+				parameters: query,
+				responses: {
+					'200': { description: 'Rows', content: rows },
+					'206': { description: 'Partial content', content: rows },
+					...errors
+				}
+			},
 			post: {
 				summary: `Create ${type.name}`,
-				requestBody: { content: { 'application/json': { schema: { oneOf: [ref, { type: 'array', items: ref }] } } } },
+				requestBody: {
+					content: {
+						'application/json': { schema: { oneOf: [ref, { type: 'array', items: ref }] } }
+					}
+				},
 				responses: { '201': { description: 'Created', content: rows }, ...errors }
 			},
 			patch: {
 				summary: `Update ${type.name} matching the filters`,
 				parameters: [filterParameter],
 				requestBody: { content: { 'application/json': { schema: ref } } },
-				responses: { '200': { description: 'Updated rows', content: rows }, '204': { description: 'Updated' }, ...errors }
+				responses: {
+					'200': { description: 'Updated rows', content: rows },
+					'204': { description: 'Updated' },
+					...errors
+				}
 			},
 			delete: {
 				summary: `Delete ${type.name} matching the filters`,
 				parameters: [filterParameter],
-				responses: { '200': { description: 'Deleted rows', content: rows }, '204': { description: 'Deleted' }, ...errors }
+				responses: {
+					'200': { description: 'Deleted rows', content: rows },
+					'204': { description: 'Deleted' },
+					...errors
+				}
 			}
 		};
 	}

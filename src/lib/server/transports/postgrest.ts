@@ -13,12 +13,7 @@ import {
 } from '$lib/domain/query/postgrest';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
-import {
-	createRecords,
-	queryRecords,
-	writeWhere,
-	type FlatRecord
-} from '../services/records';
+import { createRecords, queryRecords, writeWhere, type FlatRecord } from '../services/records';
 
 export interface CollectionRequest {
 	context: AppContext;
@@ -65,13 +60,17 @@ function toRow(record: FlatRecord, select: string[] | undefined): Record<string,
 
 async function readBody(request: Request): Promise<unknown> {
 	const length = Number(request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	if (length > MAX_BODY_BYTES)
+		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('application/json')) {
-		throw new AppError(AppErrorCode.InvalidInput, 'Send the body as application/json', { field: 'content-type' });
+		throw new AppError(AppErrorCode.InvalidInput, 'Send the body as application/json', {
+			field: 'content-type'
+		});
 	}
 	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES) throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	if (text.length > MAX_BODY_BYTES)
+		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -120,13 +119,26 @@ export async function insertIntoCollection(input: CollectionRequest): Promise<Re
 		const isBulk = Array.isArray(body);
 		const values = (isBulk ? body : [body]) as Record<string, unknown>[];
 		if (values.length > MAX_PAGE_SIZE) {
-			throw new AppError(AppErrorCode.LimitExceeded, `At most ${MAX_PAGE_SIZE} records per request`, { field: 'body' });
+			throw new AppError(
+				AppErrorCode.LimitExceeded,
+				`At most ${MAX_PAGE_SIZE} records per request`,
+				{ field: 'body' }
+			);
 		}
-		const result = await createRecords({ context: input.context, actor, space: input.space, type: input.type, values });
+		const result = await createRecords({
+			context: input.context,
+			actor,
+			space: input.space,
+			type: input.type,
+			values
+		});
 		const select = input.url.searchParams.get('select');
 		const columns = select && select !== '*' ? select.split(',') : undefined;
 		if (prefer.return === 'representation') {
-			return respond(result.created.map((record) => toRow(record, columns)), 201);
+			return respond(
+				result.created.map((record) => toRow(record, columns)),
+				201
+			);
 		}
 		return respond(undefined, 201, { 'content-range': `*/${result.created.length}` });
 	} catch (error) {
@@ -134,14 +146,21 @@ export async function insertIntoCollection(input: CollectionRequest): Promise<Re
 	}
 }
 
-export async function writeCollection(input: CollectionRequest & { isDelete: boolean }): Promise<Response> {
+export async function writeCollection(
+	input: CollectionRequest & { isDelete: boolean }
+): Promise<Response> {
 	try {
 		const actor = requireActor(input.actor);
 		const prefer = parsePrefer(input.request.headers.get('prefer'));
 		const query = parsePostgrestQuery(input.url.searchParams, { reserved });
 		const values = input.isDelete ? undefined : await readBody(input.request);
-		if (!input.isDelete && (typeof values !== 'object' || values === null || Array.isArray(values))) {
-			throw new AppError(AppErrorCode.InvalidInput, 'PATCH takes one JSON object of field values', { field: 'body' });
+		if (
+			!input.isDelete &&
+			(typeof values !== 'object' || values === null || Array.isArray(values))
+		) {
+			throw new AppError(AppErrorCode.InvalidInput, 'PATCH takes one JSON object of field values', {
+				field: 'body'
+			});
 		}
 		const result = await writeWhere({
 			context: input.context,
@@ -154,7 +173,11 @@ export async function writeCollection(input: CollectionRequest & { isDelete: boo
 			limit: query.limit ?? MAX_PAGE_SIZE
 		});
 		const records = input.isDelete ? result.deleted : result.updated;
-		if (prefer.return === 'representation') return respond(records.map((record) => toRow(record, query.select)), 200);
+		if (prefer.return === 'representation')
+			return respond(
+				records.map((record) => toRow(record, query.select)),
+				200
+			);
 		return respond(undefined, 204, { 'content-range': `*/${records.length}` });
 	} catch (error) {
 		return failure(error);

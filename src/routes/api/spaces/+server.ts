@@ -9,6 +9,10 @@ export const GET: RequestHandler = ({ locals }) =>
 export const POST: RequestHandler = ({ locals, request }) =>
 	respond(
 		async () =>
-			createSpace({ context: context(), actor: requireActor(locals), input: await readJson(request) }),
+			createSpace({
+				context: context(),
+				actor: requireActor(locals),
+				input: await readJson(request)
+			}),
 		{ status: 201 }
 	);

@@ -108,7 +108,7 @@ export async function startEmbeddedPostgres(options: {
 		createPostgresUser: isRoot(),
 		// No unix socket: the data directory may sit where the postgres user cannot write a
 		// socket lock file, and TCP on loopback is all the app needs.
-		postgresFlags: ['-c', "unix_socket_directories=", '-c', 'listen_addresses=127.0.0.1'],
+		postgresFlags: ['-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1'],
 		onLog: log,
 		onError: (error: unknown) => log(String(error))
 	});

@@ -31,24 +31,33 @@ export async function findRecordHome(options: {
 	id: string;
 }): Promise<{ spaceId: string; typeId: string }> {
 	const { context, actor, id } = options;
-	const notFound = () => new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
+	const notFound = () =>
+		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
 	if (!UUID.test(id)) throw notFound();
-	const rows = await withActor(context.db.runtime, actor, async (tx) =>
-		(
-			await tx.query<{ space_id: string; entity_type_id: string }>(
-				'select space_id, entity_type_id from entities where id = $1',
-				[id]
-			)
-		).rows
+	const rows = await withActor(
+		context.db.runtime,
+		actor,
+		async (tx) =>
+			(
+				await tx.query<{ space_id: string; entity_type_id: string }>(
+					'select space_id, entity_type_id from entities where id = $1',
+					[id]
+				)
+			).rows
 	);
 	if (!rows[0]) throw notFound();
 	return { spaceId: rows[0].space_id, typeId: rows[0].entity_type_id };
 }
 
 /** One record by id, wherever the caller can see it: GET /api/data/entity/[id]. One transaction. */
-export async function getRecord(options: { context: AppContext; actor: Actor; id: string }): Promise<FlatRecord> {
+export async function getRecord(options: {
+	context: AppContext;
+	actor: Actor;
+	id: string;
+}): Promise<FlatRecord> {
 	const { context, actor, id } = options;
-	const notFound = () => new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
+	const notFound = () =>
+		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
 	if (!UUID.test(id)) throw notFound();
 	return withActor(context.db.runtime, actor, async (tx) => {
 		const { rows } = await tx.query<{ space_id: string; entity_type_id: string }>(
@@ -71,7 +80,9 @@ export interface RecordPage {
 	nextCursor?: string;
 }
 
-export async function queryRecords(options: InType & { query: RecordQuery; count?: boolean }): Promise<RecordPage> {
+export async function queryRecords(
+	options: InType & { query: RecordQuery; count?: boolean }
+): Promise<RecordPage> {
 	const { context, actor, query } = options;
 	return inSpace(context, actor, options.space, async ({ tx, space, types }) => {
 		const type = findEntityType(types, options.type);
@@ -86,11 +97,20 @@ export async function queryRecords(options: InType & { query: RecordQuery; count
 			const result = await tx.query(phase.sql, phase.params);
 			rows.push(...result.rows.slice(0, page.limit - rows.length));
 		}
-		const records = await loadRecords({ tx, spaceId: space.id, type, ids: rows.map((row) => row.id), select: query.select });
+		const records = await loadRecords({
+			tx,
+			spaceId: space.id,
+			type,
+			ids: rows.map((row) => row.id),
+			select: query.select
+		});
 		const last = rows.at(-1);
 		const nextCursor =
 			last && rows.length === page.limit
-				? encodeCursor({ values: page.sortFields.map((_, index) => last[`k${index}`] ?? null), id: last.id })
+				? encodeCursor({
+						values: page.sortFields.map((_, index) => last[`k${index}`] ?? null),
+						id: last.id
+					})
 				: undefined;
 		let total: number | undefined;
 		if (options.count) {
@@ -112,15 +132,26 @@ export function createRecords(options: InType & { values: ValueInput[]; isText?:
 	);
 }
 
-export function updateRecords(options: InType & { updates: { id: string; values: ValueInput }[]; isText?: boolean }) {
+export function updateRecords(
+	options: InType & { updates: { id: string; values: ValueInput }[]; isText?: boolean }
+) {
 	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({ ...scope, type: findEntityType(scope.types, options.type), updates: options.updates, isText: options.isText })
+		writeRecords({
+			...scope,
+			type: findEntityType(scope.types, options.type),
+			updates: options.updates,
+			isText: options.isText
+		})
 	);
 }
 
 export function deleteRecords(options: InType & { ids: string[] }) {
 	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({ ...scope, type: findEntityType(scope.types, options.type), deletes: options.ids })
+		writeRecords({
+			...scope,
+			type: findEntityType(scope.types, options.type),
+			deletes: options.ids
+		})
 	);
 }
 
@@ -131,8 +162,15 @@ export function writeWhere(
 	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
 		const type = findEntityType(scope.types, options.type);
 		const limit = options.limit ?? MAX_PAGE_SIZE;
-		const match = compileMatch({ spaceId: scope.space.id, type, filter: options.filter, limit: limit + 1 });
-		const ids = (await scope.tx.query<{ id: string }>(match.sql, match.params)).rows.map((row) => row.id);
+		const match = compileMatch({
+			spaceId: scope.space.id,
+			type,
+			filter: options.filter,
+			limit: limit + 1
+		});
+		const ids = (await scope.tx.query<{ id: string }>(match.sql, match.params)).rows.map(
+			(row) => row.id
+		);
 		if (ids.length > limit) {
 			throw new AppError(
 				AppErrorCode.LimitExceeded,

@@ -36,7 +36,13 @@ export interface WriteResult {
 }
 
 const MAX_TEXT_VALUE_BYTES = 1_000_000;
-const storageColumns: StorageColumn[] = ['value_text', 'value_num', 'value_time', 'value_bool', 'value_json'];
+const storageColumns: StorageColumn[] = [
+	'value_text',
+	'value_num',
+	'value_time',
+	'value_bool',
+	'value_json'
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface NormalizedValue {
@@ -51,12 +57,20 @@ function invalid(attribute: AttributeDef, message: string, row?: number): AppErr
 	});
 }
 
-function normalize(request: WriteRequest, input: ValueInput, row: number | undefined): NormalizedValue[] {
+function normalize(
+	request: WriteRequest,
+	input: ValueInput,
+	row: number | undefined
+): NormalizedValue[] {
 	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-		throw new AppError(AppErrorCode.InvalidInput, 'A record must be a JSON object of field values', {
-			field: 'body',
-			details: row === undefined ? undefined : { row }
-		});
+		throw new AppError(
+			AppErrorCode.InvalidInput,
+			'A record must be a JSON object of field values',
+			{
+				field: 'body',
+				details: row === undefined ? undefined : { row }
+			}
+		);
 	}
 	const { type, space } = request;
 	const normalized: NormalizedValue[] = [];
@@ -71,19 +85,30 @@ function normalize(request: WriteRequest, input: ValueInput, row: number | undef
 		}
 		// The policy refuses these too; saying so here names the field instead of failing the
 		// whole statement.
-		const mayWrite = canWriteRecords(space.role) || (space.role === 'checkin' && attribute.checkinAccess === 'write');
+		const mayWrite =
+			canWriteRecords(space.role) ||
+			(space.role === 'checkin' && attribute.checkinAccess === 'write');
 		if (!mayWrite) {
-			throw new AppError(AppErrorCode.Forbidden, `Your role (${space.role}) may not change "${attribute.name}"`, {
-				field: key
-			});
+			throw new AppError(
+				AppErrorCode.Forbidden,
+				`Your role (${space.role}) may not change "${attribute.name}"`,
+				{
+					field: key
+				}
+			);
 		}
 		const kind = kindOf(attribute.kind);
 		if (!kind.storage) throw invalid(attribute, 'is computed and cannot be written', row);
 		const options = kind.optionsSchema.parse(attribute.options ?? {});
 		if (typeof raw === 'string' && raw.length > MAX_TEXT_VALUE_BYTES) {
-			throw new AppError(AppErrorCode.TooLarge, `${attribute.name}: the value is over 1 MB`, { field: key });
+			throw new AppError(AppErrorCode.TooLarge, `${attribute.name}: the value is over 1 MB`, {
+				field: key
+			});
 		}
-		const result = request.isText && typeof raw === 'string' ? kind.parse(raw, options) : kind.validate(raw, options);
+		const result =
+			request.isText && typeof raw === 'string'
+				? kind.parse(raw, options)
+				: kind.validate(raw, options);
 		if (!result.ok) throw invalid(attribute, result.message, row);
 		if (result.value === null && attribute.isRequired) throw invalid(attribute, 'is required', row);
 		normalized.push({ attribute, value: result.value });
@@ -105,9 +130,15 @@ interface ValueWrite {
 	value: CellValue;
 }
 
-async function persistValues(tx: Tx, spaceId: string, writes: ValueWrite[]): Promise<void> {
+async function persistValues(
+	tx: Tx,
+	spaceId: string,
+	writes: ValueWrite[],
+	createdIds: Set<string>
+): Promise<void> {
 	const upserts = writes.filter((write) => write.value !== null);
-	const clears = writes.filter((write) => write.value === null);
+	// A new record has no stored values to clear.
+	const clears = writes.filter((write) => write.value === null && !createdIds.has(write.entityId));
 	if (upserts.length) {
 		const columns: Record<StorageColumn, unknown[]> = {
 			value_text: [],
@@ -120,9 +151,7 @@ async function persistValues(tx: Tx, spaceId: string, writes: ValueWrite[]): Pro
 			const kind = kindOf(write.attribute.kind);
 			const stored = kind.toStorage(write.value as never);
 			for (const column of storageColumns) {
-				columns[column].push(
-					column === kind.storage ? stored : null
-				);
+				columns[column].push(column === kind.storage ? stored : null);
 			}
 		}
 		await tx.query(
@@ -154,61 +183,107 @@ async function persistValues(tx: Tx, spaceId: string, writes: ValueWrite[]): Pro
 	}
 }
 
-/** Unique fields: serialize writers of the attribute, then look for another record with the value. */
+const columnTypes: Record<StorageColumn, string> = {
+	value_text: 'text',
+	value_num: 'numeric',
+	value_time: 'timestamptz',
+	value_bool: 'boolean',
+	value_json: 'jsonb'
+};
+
+/**
+ * Unique fields: serialize writers of the attribute, then look, in one query per attribute, for
+ * other records that already hold any of the values written.
+ */
 async function checkUnique(tx: Tx, spaceId: string, writes: ValueWrite[]): Promise<void> {
 	const unique = writes.filter((write) => write.attribute.isUnique && write.value !== null);
 	if (!unique.length) return;
-	const attributeIds = [...new Set(unique.map((write) => write.attribute.id))].sort();
-	for (const id of attributeIds) await tx.query('select pg_advisory_xact_lock(hashtext($1))', [id]);
-	const seen = new Map<string, string>();
-	for (const write of unique) {
-		const kind = kindOf(write.attribute.kind);
-		const stored = kind.toStorage(write.value as never);
-		const batchKey = `${write.attribute.id}\u0000${JSON.stringify(stored)}`;
-		const other = seen.get(batchKey);
-		if (other && other !== write.entityId) {
-			throw invalid(write.attribute, `"${kind.format(write.value as never, write.attribute.options)}" is used twice in this request; the field is unique`);
-		}
-		seen.set(batchKey, write.entityId);
+	const byAttribute = new Map<string, ValueWrite[]>();
+	for (const write of unique)
+		byAttribute.set(write.attribute.id, [...(byAttribute.get(write.attribute.id) ?? []), write]);
+	const describe = (write: ValueWrite) =>
+		kindOf(write.attribute.kind).format(write.value as never, write.attribute.options);
+
+	for (const id of [...byAttribute.keys()].sort())
+		await tx.query('select pg_advisory_xact_lock(hashtext($1))', [id]);
+	for (const [id, group] of byAttribute) {
+		const kind = kindOf(group[0]!.attribute.kind);
 		const column = kind.storage!;
-		const { rowCount } = await tx.query(
-			`select 1 from eav_values where space_id = $1 and attribute_id = $2 and ${column} = $3${column === 'value_json' ? '::jsonb' : ''} and entity_id <> $4 limit 1`,
-			[spaceId, write.attribute.id, stored, write.entityId]
+		const owners = new Map<string, string>();
+		const stored = group.map((write) => {
+			const value = kind.toStorage(write.value as never);
+			const key = value instanceof Date ? value.toISOString() : String(value);
+			const other = owners.get(key);
+			if (other && other !== write.entityId) {
+				throw invalid(
+					write.attribute,
+					`"${describe(write)}" is used twice in this request; the field is unique`
+				);
+			}
+			owners.set(key, write.entityId);
+			return value;
+		});
+		const { rows } = await tx.query<{ ord: number }>(
+			`select c.ord from unnest($3::${columnTypes[column]}[], $4::uuid[]) with ordinality as c (value, entity_id, ord)
+			   join eav_values v on v.space_id = $1 and v.attribute_id = $2 and v.${column} = c.value
+			  where v.entity_id <> c.entity_id limit 1`,
+			[spaceId, id, stored, group.map((write) => write.entityId)]
 		);
-		if (rowCount) {
+		if (rows[0]) {
+			const write = group[rows[0].ord - 1]!;
 			throw new AppError(
 				AppErrorCode.Conflict,
-				`${write.attribute.name}: another record already has "${kind.format(write.value as never, write.attribute.options)}"`,
-				{ field: write.attribute.key }
+				`${write.attribute.name}: another record already has "${describe(write)}"`,
+				{
+					field: write.attribute.key
+				}
 			);
 		}
 	}
 }
 
-/** Relations are kept in both directions: the inverse field on each linked record follows. */
+/**
+ * Relations are kept in both directions: the inverse field on each linked record follows.
+ * Batched per relation field: one existence check, one insert and one removal.
+ */
 async function syncRelations(
 	request: WriteRequest,
 	writes: ValueWrite[],
 	before: Map<string, CellValue>
 ): Promise<void> {
 	const { tx, space, types } = request;
+	const byAttribute = new Map<string, ValueWrite[]>();
 	for (const write of writes) {
 		if (write.attribute.kind !== 'relation') continue;
-		const options = write.attribute.options as { targetEntityTypeId?: string; inverseAttributeId?: string };
-		const next = (write.value as string[] | null) ?? [];
-		const previous = (before.get(`${write.entityId}:${write.attribute.id}`) as string[] | null) ?? [];
-		const added = next.filter((id) => !previous.includes(id));
-		const removed = previous.filter((id) => !next.includes(id));
+		byAttribute.set(write.attribute.id, [...(byAttribute.get(write.attribute.id) ?? []), write]);
+	}
+	for (const group of byAttribute.values()) {
+		const attribute = group[0]!.attribute;
+		const options = attribute.options as {
+			targetEntityTypeId?: string;
+			inverseAttributeId?: string;
+		};
+		const added: { source: string; target: string }[] = [];
+		const removed: { source: string; target: string }[] = [];
+		for (const write of group) {
+			const next = (write.value as string[] | null) ?? [];
+			const previous = (before.get(`${write.entityId}:${attribute.id}`) as string[] | null) ?? [];
+			for (const target of next)
+				if (!previous.includes(target)) added.push({ source: write.entityId, target });
+			for (const target of previous)
+				if (!next.includes(target)) removed.push({ source: write.entityId, target });
+		}
 		if (added.length) {
 			const target = types.find((type) => type.id === options.targetEntityTypeId);
-			if (!target) throw invalid(write.attribute, 'the linked record type no longer exists');
-			const found = await tx.query(
+			if (!target) throw invalid(attribute, 'the linked record type no longer exists');
+			const wanted = [...new Set(added.map((link) => link.target))];
+			const found = await tx.query<{ id: string }>(
 				'select id from entities where space_id = $1 and entity_type_id = $2 and id = any ($3::uuid[])',
-				[space.id, target.id, added]
+				[space.id, target.id, wanted]
 			);
-			if (found.rowCount !== added.length) {
-				const missing = added.filter((id) => !found.rows.some((row) => row.id === id));
-				throw invalid(write.attribute, `no ${target.name} record with id ${missing.join(', ')}`);
+			if (found.rowCount !== wanted.length) {
+				const missing = wanted.filter((id) => !found.rows.some((row) => row.id === id));
+				throw invalid(attribute, `no ${target.name} record with id ${missing.join(', ')}`);
 			}
 		}
 		const inverse = options.inverseAttributeId;
@@ -216,26 +291,35 @@ async function syncRelations(
 		if (added.length) {
 			await tx.query(
 				`insert into eav_values (entity_id, attribute_id, space_id, value_json)
-				 select target, $2, $3, jsonb_build_array($4::text) from unnest($1::uuid[]) as target
+				 select target, $3, $4, jsonb_agg(to_jsonb(source::text) order by ord)
+				   from unnest($1::uuid[], $2::uuid[]) with ordinality as l (target, source, ord) group by target
 				 on conflict (entity_id, attribute_id) do update set value_json =
-				   case when eav_values.value_json @> jsonb_build_array($4::text) then eav_values.value_json
-				        else coalesce(eav_values.value_json, '[]'::jsonb) || jsonb_build_array($4::text) end`,
-				[added, inverse, space.id, write.entityId]
+				   coalesce(eav_values.value_json, '[]'::jsonb) || (
+				     select coalesce(jsonb_agg(item), '[]'::jsonb) from jsonb_array_elements(excluded.value_json) item
+				      where not coalesce(eav_values.value_json, '[]'::jsonb) @> jsonb_build_array(item))`,
+				[added.map((link) => link.target), added.map((link) => link.source), inverse, space.id]
 			);
 		}
 		if (removed.length) {
 			await tx.query(
-				`update eav_values set value_json = (
-				   select coalesce(jsonb_agg(item), '[]'::jsonb) from jsonb_array_elements(value_json) item
-				    where item <> to_jsonb($4::text))
-				  where space_id = $3 and attribute_id = $2 and entity_id = any ($1::uuid[])`,
-				[removed, inverse, space.id, write.entityId]
+				`update eav_values v set value_json = (
+				   select coalesce(jsonb_agg(item), '[]'::jsonb) from jsonb_array_elements(v.value_json) item
+				    where not item <@ r.sources)
+				   from (select target, jsonb_agg(to_jsonb(source::text)) as sources
+				           from unnest($1::uuid[], $2::uuid[]) as l (target, source) group by target) r
+				  where v.space_id = $4 and v.attribute_id = $3 and v.entity_id = r.target`,
+				[removed.map((link) => link.target), removed.map((link) => link.source), inverse, space.id]
 			);
 		}
 	}
 }
 
-async function readBefore(tx: Tx, spaceId: string, entityIds: string[], attributes: AttributeDef[]) {
+async function readBefore(
+	tx: Tx,
+	spaceId: string,
+	entityIds: string[],
+	attributes: AttributeDef[]
+) {
 	const before = new Map<string, CellValue>();
 	const stored = attributes.filter((attribute) => kindOf(attribute.kind).storage);
 	if (!entityIds.length || !stored.length) return before;
@@ -294,7 +378,10 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 	const deletes = request.deletes ?? [];
 	const isStructural = creates.length > 0 || deletes.length > 0;
 	if (isStructural && !canWriteRecords(space.role)) {
-		throw new AppError(AppErrorCode.Forbidden, `Your role (${space.role}) may not add or delete records`);
+		throw new AppError(
+			AppErrorCode.Forbidden,
+			`Your role (${space.role}) may not add or delete records`
+		);
 	}
 	if (updates.length && space.role === 'viewer') {
 		throw new AppError(AppErrorCode.Forbidden, 'Viewers may not change records');
@@ -308,19 +395,30 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 	});
 	const updateValues = updates.map((update, row) => {
 		if (typeof update.id !== 'string' || !UUID.test(update.id)) {
-			throw new AppError(AppErrorCode.InvalidInput, `"${String(update.id)}" is not a record id`, { field: 'id' });
+			throw new AppError(AppErrorCode.InvalidInput, `"${String(update.id)}" is not a record id`, {
+				field: 'id'
+			});
 		}
-		return { id: update.id, values: normalize(request, update.values, updates.length > 1 ? row : undefined) };
+		return {
+			id: update.id,
+			values: normalize(request, update.values, updates.length > 1 ? row : undefined)
+		};
 	});
 	for (const id of deletes) {
 		if (typeof id !== 'string' || !UUID.test(id)) {
-			throw new AppError(AppErrorCode.InvalidInput, `"${String(id)}" is not a record id`, { field: 'id' });
+			throw new AppError(AppErrorCode.InvalidInput, `"${String(id)}" is not a record id`, {
+				field: 'id'
+			});
 		}
 	}
 
 	const now = new Date().toISOString();
 	const changes: RecordChange[] = [];
-	const change = (entityId: string, action: RecordChange['action'], values: Record<string, CellValue>) =>
+	const change = (
+		entityId: string,
+		action: RecordChange['action'],
+		values: Record<string, CellValue>
+	) =>
 		changes.push({
 			spaceId: space.id,
 			entityTypeId: type.id,
@@ -365,13 +463,17 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		...createValues.flatMap((values, index) =>
 			values.map(({ attribute, value }) => ({ entityId: createIds[index]!, attribute, value }))
 		),
-		...updateValues.flatMap(({ id, values }) => values.map(({ attribute, value }) => ({ entityId: id, attribute, value })))
+		...updateValues.flatMap(({ id, values }) =>
+			values.map(({ attribute, value }) => ({ entityId: id, attribute, value }))
+		)
 	];
-	const touchedAttributes = [...new Map(writes.map((write) => [write.attribute.id, write.attribute])).values()];
+	const touchedAttributes = [
+		...new Map(writes.map((write) => [write.attribute.id, write.attribute])).values()
+	];
 	const before = await readBefore(tx, space.id, updateIds, touchedAttributes);
 
 	await checkUnique(tx, space.id, writes);
-	await persistValues(tx, space.id, writes);
+	await persistValues(tx, space.id, writes, new Set(createIds));
 	await syncRelations(request, writes, before);
 
 	const deleted = deletes.length
@@ -384,7 +486,9 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		}
 		const relationWrites = type.attributes
 			.filter((attribute) => attribute.kind === 'relation')
-			.flatMap((attribute) => deleted.map((record) => ({ entityId: record.id, attribute, value: null })));
+			.flatMap((attribute) =>
+				deleted.map((record) => ({ entityId: record.id, attribute, value: null }))
+			);
 		const relationBefore = new Map(
 			relationWrites.map((write) => [
 				`${write.entityId}:${write.attribute.id}`,
@@ -392,19 +496,28 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 			])
 		);
 		await syncRelations(request, relationWrites, relationBefore);
-		await tx.query('delete from entities where space_id = $1 and entity_type_id = $2 and id = any ($3::uuid[])', [
-			space.id,
-			type.id,
-			deleted.map((record) => record.id)
-		]);
+		await tx.query(
+			'delete from entities where space_id = $1 and entity_type_id = $2 and id = any ($3::uuid[])',
+			[space.id, type.id, deleted.map((record) => record.id)]
+		);
 	}
 
 	const created = await loadRecords({ tx, spaceId: space.id, type, ids: createIds });
 	const updated = await loadRecords({ tx, spaceId: space.id, type, ids: updateIds });
 
 	const auditRows: AuditRow[] = [
-		...created.map((record) => ({ entityId: record.id, action: 'create' as const, oldValue: null, newValue: valuesOf(record) })),
-		...deleted.map((record) => ({ entityId: record.id, action: 'delete' as const, oldValue: valuesOf(record), newValue: null }))
+		...created.map((record) => ({
+			entityId: record.id,
+			action: 'create' as const,
+			oldValue: null,
+			newValue: valuesOf(record)
+		})),
+		...deleted.map((record) => ({
+			entityId: record.id,
+			action: 'delete' as const,
+			oldValue: valuesOf(record),
+			newValue: null
+		}))
 	];
 	for (const { id, values } of updateValues) {
 		const changed: Record<string, CellValue> = {};

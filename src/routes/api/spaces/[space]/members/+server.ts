@@ -4,7 +4,9 @@ import { inviteMember, listMembers } from '$lib/server/services/members';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, params }) =>
-	respond(() => listMembers({ context: context(), actor: requireActor(locals), space: params.space }));
+	respond(() =>
+		listMembers({ context: context(), actor: requireActor(locals), space: params.space })
+	);
 
 export const POST: RequestHandler = ({ locals, params, request }) =>
 	respond(

@@ -7,7 +7,11 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	try {
-		const { space, types } = await readSchema({ context: context(), actor: requireActor(locals), space: params.space });
+		const { space, types } = await readSchema({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space
+		});
 		return json(buildOpenApi({ space, types, baseUrl: url.origin }));
 	} catch (error) {
 		return errorResponse(error);

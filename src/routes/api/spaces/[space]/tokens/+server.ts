@@ -4,7 +4,9 @@ import { readJson, requireActor, respond } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, params }) =>
-	respond(() => listApiTokens({ context: context(), actor: requireActor(locals), space: params.space }));
+	respond(() =>
+		listApiTokens({ context: context(), actor: requireActor(locals), space: params.space })
+	);
 
 // The response holds the token's secret; it is never shown again.
 export const POST: RequestHandler = ({ locals, params, request }) =>

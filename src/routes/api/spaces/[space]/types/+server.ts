@@ -7,7 +7,11 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals, params }) => {
 	try {
-		const { types } = await readSchema({ context: context(), actor: requireActor(locals), space: params.space });
+		const { types } = await readSchema({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space
+		});
 		return json(types);
 	} catch (error) {
 		return errorResponse(error);
@@ -17,7 +21,15 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 export const POST: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const input = await readJson(request);
-		return json(await createEntityType({ context: context(), actor: requireActor(locals), space: params.space, input }), { status: 201 });
+		return json(
+			await createEntityType({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				input
+			}),
+			{ status: 201 }
+		);
 	} catch (error) {
 		return errorResponse(error);
 	}

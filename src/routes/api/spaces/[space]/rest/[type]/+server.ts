@@ -13,5 +13,7 @@ const collection = (event: Parameters<RequestHandler>[0]) => ({
 
 export const GET: RequestHandler = (event) => postgrest.readCollection(collection(event));
 export const POST: RequestHandler = (event) => postgrest.insertIntoCollection(collection(event));
-export const PATCH: RequestHandler = (event) => postgrest.writeCollection({ ...collection(event), isDelete: false });
-export const DELETE: RequestHandler = (event) => postgrest.writeCollection({ ...collection(event), isDelete: true });
+export const PATCH: RequestHandler = (event) =>
+	postgrest.writeCollection({ ...collection(event), isDelete: false });
+export const DELETE: RequestHandler = (event) =>
+	postgrest.writeCollection({ ...collection(event), isDelete: true });

@@ -7,7 +7,15 @@ import type { RequestHandler } from './$types';
 export const PATCH: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const input = await readJson(request);
-		return json(await renameEntityType({ context: context(), actor: requireActor(locals), space: params.space, type: params.type, input }));
+		return json(
+			await renameEntityType({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				type: params.type,
+				input
+			})
+		);
 	} catch (error) {
 		return errorResponse(error);
 	}
@@ -15,7 +23,12 @@ export const PATCH: RequestHandler = async ({ locals, params, request }) => {
 
 export const DELETE: RequestHandler = async ({ locals, params }) => {
 	try {
-		await deleteEntityType({ context: context(), actor: requireActor(locals), space: params.space, type: params.type });
+		await deleteEntityType({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space,
+			type: params.type
+		});
 		return new Response(null, { status: 204 });
 	} catch (error) {
 		return errorResponse(error);

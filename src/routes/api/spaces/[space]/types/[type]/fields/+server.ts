@@ -7,7 +7,13 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const input = await readJson(request);
-		const field = await addAttribute({ context: context(), actor: requireActor(locals), space: params.space, type: params.type, input });
+		const field = await addAttribute({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space,
+			type: params.type,
+			input
+		});
 		return json(field, { status: 201 });
 	} catch (error) {
 		return errorResponse(error);

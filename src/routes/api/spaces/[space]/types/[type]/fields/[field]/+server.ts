@@ -8,7 +8,14 @@ export const PATCH: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const input = await readJson(request);
 		return json(
-			await updateAttribute({ context: context(), actor: requireActor(locals), space: params.space, type: params.type, attribute: params.field, input })
+			await updateAttribute({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				type: params.type,
+				attribute: params.field,
+				input
+			})
 		);
 	} catch (error) {
 		return errorResponse(error);
@@ -17,7 +24,13 @@ export const PATCH: RequestHandler = async ({ locals, params, request }) => {
 
 export const DELETE: RequestHandler = async ({ locals, params }) => {
 	try {
-		await deleteAttribute({ context: context(), actor: requireActor(locals), space: params.space, type: params.type, attribute: params.field });
+		await deleteAttribute({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space,
+			type: params.type,
+			attribute: params.field
+		});
 		return new Response(null, { status: 204 });
 	} catch (error) {
 		return errorResponse(error);

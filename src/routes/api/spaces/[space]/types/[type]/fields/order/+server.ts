@@ -7,7 +7,15 @@ import type { RequestHandler } from './$types';
 export const PUT: RequestHandler = async ({ locals, params, request }) => {
 	try {
 		const input = await readJson(request);
-		return json(await reorderAttributes({ context: context(), actor: requireActor(locals), space: params.space, type: params.type, input }));
+		return json(
+			await reorderAttributes({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				type: params.type,
+				input
+			})
+		);
 	} catch (error) {
 		return errorResponse(error);
 	}

@@ -1,0 +1,152 @@
+// The real app server as a child process (`node scripts/start.js`: builds when the build is
+// missing or stale, then serves), and GET /api/data/entity/[id] driven by autocannon.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from '$lib/server/adapters/postgres/embedded';
+import { cpuSeconds, machineJiffies, rssMiB } from './machine';
+
+export interface AppServer {
+	url: string;
+	pid: number;
+	/** The last lines the server printed, for a failure message. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+export async function startAppServer(options: {
+	root: string;
+	env: Record<string, string>;
+	timeoutMs: number;
+}): Promise<AppServer> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const lines: string[] = [];
+	const child: ChildProcess = spawn(process.execPath, [path.join(options.root, 'scripts', 'start.js')], {
+		cwd: options.root,
+		// Its own process group, so stopping it also stops a build it may have started.
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, NODE_ENV: 'production' }
+	});
+	const remember = (chunk: Buffer) => {
+		lines.push(...chunk.toString().split('\n').filter(Boolean));
+		lines.splice(0, Math.max(0, lines.length - 40));
+	};
+	child.stdout?.on('data', remember);
+	child.stderr?.on('data', remember);
+	let exited: string | undefined;
+	const exit = new Promise<void>((resolve) =>
+		child.once('exit', (code, signal) => {
+			exited = `exited with ${signal ?? `code ${code}`}`;
+			resolve();
+		})
+	);
+
+	const stop = async () => {
+		if (exited || child.pid === undefined) return;
+		const signalGroup = (signal: NodeJS.Signals) => {
+			try {
+				process.kill(-child.pid!, signal);
+			} catch {
+				// Already gone.
+			}
+		};
+		signalGroup('SIGTERM');
+		const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
+		await exit;
+		clearTimeout(timer);
+	};
+
+	const deadline = Date.now() + options.timeoutMs;
+	while (Date.now() < deadline) {
+		if (exited) break;
+		try {
+			const response = await fetch(`${url}/api/health`);
+			await response.arrayBuffer();
+			if (response.ok) return { url, pid: child.pid!, output: () => lines.join('\n'), stop };
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	await stop();
+	throw new Error(
+		`the app server ${exited ?? `did not answer /api/health within ${options.timeoutMs / 1000} s`}; its last output:\n${lines.join('\n')}`
+	);
+}
+
+export interface HttpResult {
+	rps: number;
+	requests: number;
+	latencyP50Ms: number;
+	latencyP99Ms: number;
+	latencyMeanMs: number;
+	non2xx: number;
+	errors: number;
+	timeouts: number;
+	seconds: number;
+	serverCpuPercent?: number;
+	loadGeneratorCpuPercent: number;
+	machineBusyPercent?: number;
+	serverRssMiB?: number;
+}
+
+export async function driveEntityReads(options: {
+	server: AppServer;
+	token: string;
+	ids: string[];
+	connections: number;
+	seconds: number;
+}): Promise<HttpResult> {
+	const { server, token, ids } = options;
+	let next = 0;
+	const run = (connections: number, duration: number) =>
+		autocannon({
+			url: server.url,
+			connections,
+			duration,
+			headers: { authorization: `Bearer ${token}` },
+			requests: [
+				{
+					method: 'GET',
+					setupRequest: (request: Record<string, unknown>) => ({
+						...request,
+						path: `/api/data/entity/${ids[next++ % ids.length]}`
+					})
+				}
+			]
+		});
+	// A short warm-up: JIT, pool connections, the schema cache.
+	await run(Math.min(10, options.connections), 2);
+
+	const serverCpu = cpuSeconds(server.pid);
+	const machine = machineJiffies();
+	const ownCpu = process.cpuUsage();
+	const result = await run(options.connections, options.seconds);
+	const ownUsed = process.cpuUsage(ownCpu);
+	const serverCpuAfter = cpuSeconds(server.pid);
+	const machineAfter = machineJiffies();
+	const seconds = result.duration;
+	return {
+		rps: Math.round(result.requests.average),
+		requests: result.requests.total,
+		latencyP50Ms: result.latency.p50,
+		latencyP99Ms: result.latency.p99,
+		latencyMeanMs: result.latency.average,
+		non2xx: result.non2xx,
+		errors: result.errors,
+		timeouts: result.timeouts,
+		seconds,
+		serverCpuPercent:
+			serverCpu !== undefined && serverCpuAfter !== undefined
+				? Math.round(((serverCpuAfter - serverCpu) / seconds) * 100)
+				: undefined,
+		loadGeneratorCpuPercent: Math.round(((ownUsed.user + ownUsed.system) / 1e6 / seconds) * 100),
+		machineBusyPercent:
+			machine && machineAfter
+				? Math.round(((machineAfter.busy - machine.busy) / (machineAfter.total - machine.total)) * 100)
+				: undefined,
+		serverRssMiB: rssMiB(server.pid)
+	};
+}
