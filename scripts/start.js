@@ -17,8 +17,20 @@ function newest(target) {
 	return latest;
 }
 
+execFileSync(process.execPath, [path.join(root, 'scripts', 'prisma-generate.js'), '--if-missing'], {
+	stdio: 'inherit'
+});
+
 const built = path.join(root, 'build', 'handler.js');
-const sources = ['src', 'realtime', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+const sources = [
+	'src',
+	'realtime',
+	'static',
+	'prisma',
+	'package.json',
+	'svelte.config.js',
+	'vite.config.ts'
+];
 const isStale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 if (isStale) {
 	console.log('Building the app (first start or changed sources) ...');

@@ -16,7 +16,11 @@ const run = (command, args) =>
 let passed = 0;
 let failed = 0;
 
-if (!existsSync('src/generated/prisma')) run(process.execPath, ['scripts/prisma-generate.js']);
+run(process.execPath, ['scripts/prisma-generate.js', '--if-missing']);
+
+console.log('\n== build (the integration tests run the built server) ==');
+if (!run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']))
+	failed++;
 
 console.log('\n== check: svelte-check, eslint, prettier ==');
 if (run(npm, ['run', '--silent', 'check'])) passed++;

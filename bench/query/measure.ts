@@ -94,7 +94,10 @@ export async function explain(options: {
 		Array.isArray(value) && value.length > 8 ? [...value.slice(0, 8), `... ${value.length - 8} more`] : value
 	);
 	writeFileSync(path.join(outDir, `${name}.txt`), `${statement.sql}\n\nparams: ${params}\n\n${plan.join('\n')}\n`);
-	const top = plan.slice(0, options.topLines ?? 12);
-	const timing = plan.filter((line) => /^(Planning|Execution) Time/.test(line));
-	return [...top, ...(plan.length > top.length ? ['  ...'] : []), ...timing];
+	// Long id lists make plan lines unreadable on a console; the file keeps them whole.
+	const clip = (line: string) => (line.length > 160 ? `${line.slice(0, 157)}...` : line);
+	const isTiming = (line: string) => /^(Planning|Execution) Time/.test(line);
+	const body = plan.filter((line) => !isTiming(line));
+	const top = body.slice(0, options.topLines ?? 12).map(clip);
+	return [...top, ...(body.length > top.length ? ['  ...'] : []), ...plan.filter(isTiming)];
 }

@@ -12,6 +12,9 @@ import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { withActor, withAnonymous } from '$lib/server/db';
 import type { Role } from '$lib/domain/roles';
 
+/** Shared by the test process and app servers it starts: the runtime role's password derives from it. */
+export const TEST_AUTH_SECRET = 'test-secret-that-is-long-enough-for-hmac';
+
 export async function bootTestApp(env: Record<string, string> = {}): Promise<AppContext> {
 	const redisUrl = inject('redisUrl');
 	return boot({
@@ -20,7 +23,7 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<App
 			DATABASE_URL: inject('databaseUrl'),
 			...(redisUrl ? { REDIS_URL: redisUrl } : {}),
 			DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'roster-test-')),
-			AUTH_SECRET: 'test-secret-that-is-long-enough-for-hmac',
+			AUTH_SECRET: TEST_AUTH_SECRET,
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
 			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
 			SEED_DEMO: 'false',

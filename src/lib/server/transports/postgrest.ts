@@ -35,7 +35,12 @@ function respond(body: unknown, status: number, headers: Record<string, string> 
 	});
 }
 
-function failure(error: unknown): Response {
+function failure(caught: unknown): Response {
+	// A policy refused what the service let through: the database's wall held.
+	const error =
+		(caught as { code?: unknown } | null)?.code === '42501'
+			? new AppError(AppErrorCode.Forbidden, 'Your role may not do that', { cause: caught })
+			: caught;
 	const status = postgrestStatus(error);
 	if (status >= 500) console.error(error);
 	const headers: Record<string, string> = {};
