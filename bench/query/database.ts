@@ -56,7 +56,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
 		const url = withDatabase(external, BENCH_DATABASE);
 		return { url, where: `DATABASE_URL server (${new URL(url).host})`, stop: async () => undefined };
 	}
-	const dataDir = path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench');
+	const dataDir = path.resolve('.data/bench');
 	log(`Starting embedded Postgres in ${dataDir}/pg ...`);
 	const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
 	try {

@@ -1,6 +1,8 @@
-// The real app server as a child process (`node scripts/start.js`: builds when the build is
-// missing or stale, then serves), and GET /api/data/entity/[id] driven by autocannon.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The real app server as a child process, and GET /api/data/entity/[id] driven by autocannon.
+// The server runs from a private copy of build/ and server.js: other work on this checkout may
+// rebuild build/ at any time, and SvelteKit loads route chunks lazily, on first request.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '$lib/server/adapters/postgres/embedded';
@@ -14,17 +16,68 @@ export interface AppServer {
 	stop(): Promise<void>;
 }
 
+function newest(target: string): number {
+	if (!existsSync(target)) return 0;
+	const stat = statSync(target);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return readdirSync(target).reduce((latest, entry) => Math.max(latest, newest(path.join(target, entry))), stat.mtimeMs);
+}
+
+/**
+ * As `npm start` does (scripts/start.js): build when build/ is missing or older than the
+ * sources; then copy it aside. Returns a line saying which build is served.
+ */
+export function prepareAppBuild(root: string, appDir: string): string {
+	const handler = path.join(root, 'build', 'handler.js');
+	const sources = ['src', 'realtime', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'];
+	const isStale = !existsSync(handler) || Math.max(...sources.map((source) => newest(path.join(root, source)))) > statSync(handler).mtimeMs;
+	let note = 'the existing build/';
+	if (isStale) {
+		try {
+			execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
+				cwd: root,
+				stdio: 'pipe',
+				timeout: 300_000,
+				env: { ...process.env, NODE_ENV: 'production' }
+			});
+			note = 'a fresh build (vite build)';
+		} catch (error) {
+			if (!existsSync(handler)) {
+				throw new Error(`vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(-800)}`, {
+					cause: error
+				});
+			}
+			note = 'the existing build/ (a rebuild of newer sources failed)';
+		}
+	}
+	for (let attempt = 1; ; attempt++) {
+		rmSync(appDir, { recursive: true, force: true });
+		try {
+			cpSync(path.join(root, 'build'), path.join(appDir, 'build'), { recursive: true });
+			cpSync(path.join(root, 'server.js'), path.join(appDir, 'server.js'));
+			if (existsSync(path.join(appDir, 'build', 'handler.js'))) break;
+		} catch {
+			// A concurrent rebuild emptied build/ while we copied; try again.
+		}
+		if (attempt === 5) throw new Error('build/ kept changing while it was copied (another build running?)');
+		execFileSync('sleep', ['5']);
+	}
+	return `${note}, built ${new Date(statSync(path.join(appDir, 'build', 'handler.js')).mtimeMs).toISOString()}`;
+}
+
 export async function startAppServer(options: {
 	root: string;
+	appDir: string;
 	env: Record<string, string>;
 	timeoutMs: number;
 }): Promise<AppServer> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const lines: string[] = [];
-	const child: ChildProcess = spawn(process.execPath, [path.join(options.root, 'scripts', 'start.js')], {
+	// cwd stays the project root: the app reads prisma/migrations from there.
+	const child: ChildProcess = spawn(process.execPath, [path.join(options.appDir, 'server.js')], {
 		cwd: options.root,
-		// Its own process group, so stopping it also stops a build it may have started.
+		// Its own process group, so stopping it stops everything it started.
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, NODE_ENV: 'production' }

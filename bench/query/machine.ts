@@ -72,3 +72,11 @@ export function machineJiffies(): { busy: number; total: number } | undefined {
 		return undefined;
 	}
 }
+
+/** The 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
+export function loadAverage(): string {
+	return os
+		.loadavg()
+		.map((value) => value.toFixed(2))
+		.join(' / ');
+}

@@ -9,9 +9,9 @@ import type { FilterNode, RecordQuery } from '$lib/domain/query/ast';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { getRecord, queryRecords } from '$lib/server/services/records';
 import { BENCH_DATABASE, openBenchDatabase } from './database';
-import { driveEntityReads, startAppServer, type AppServer, type HttpResult } from './http';
+import { driveEntityReads, prepareAppBuild, startAppServer, type AppServer, type HttpResult } from './http';
 import { createFixture, createPlainTable, loadRecords, type Fixture } from './load';
-import { describeMachine, rssMiB } from './machine';
+import { describeMachine, loadAverage, rssMiB } from './machine';
 import { explain, formatSummary, time, timeStatement, type Statement, type Summary } from './measure';
 
 const root = process.cwd();
@@ -118,6 +118,7 @@ export async function main(): Promise<void> {
 		log(`  node      ${machine.node}`);
 		log(`  postgres  ${machine.postgres}`);
 		log(`  settings  ${Object.entries(machine.settings).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+		log(`  load avg  ${loadAverage()} (1/5/15 min; other processes share these cores)`);
 
 		const fixture = await createFixture(context);
 		log('');
@@ -167,19 +168,22 @@ export async function main(): Promise<void> {
 		log(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s; plans in bench/out/`);
 
 		await cleanup.run();
-		const figure = (name: string, summary: Summary) => ({ [`${name}_p50_ms`]: summary.p50, [`${name}_p95_ms`]: summary.p95, [`${name}_p99_ms`]: summary.p99, [`${name}_mean_ms`]: summary.mean });
+		const figure = (name: string) => {
+			const summary = results[name]!;
+			return { [`${name}_p50_ms`]: summary.p50, [`${name}_p95_ms`]: summary.p95, [`${name}_p99_ms`]: summary.p99, [`${name}_mean_ms`]: summary.mean };
+		};
 		console.log(
 			JSON.stringify({
 				rows: loadedRows,
 				entities: load.entities,
 				load_seconds: Math.round(load.seconds.total * 10) / 10,
 				load_rows_per_s: Math.round(loadedRows / load.seconds.total),
-				...figure('sorted_page', results.sorted_page),
-				...figure('filtered_page', results.filtered_page),
-				...figure('search', results.search),
-				...figure('filtered_count', results.filtered_count),
-				...figure('plain_table_count', results.plain_table_count),
-				...figure('read_by_id', results.read_by_id),
+				...figure('sorted_page'),
+				...figure('filtered_page'),
+				...figure('search'),
+				...figure('filtered_count'),
+				...figure('plain_table_count'),
+				...figure('read_by_id'),
 				entity_read_rps: http.result?.rps ?? null,
 				entity_read_latency_p50_ms: http.result?.latencyP50Ms ?? null,
 				entity_read_latency_p99_ms: http.result?.latencyP99Ms ?? null,
@@ -188,6 +192,7 @@ export async function main(): Promise<void> {
 				db_size: size.db,
 				bench_rss_mib: benchRss ?? null,
 				server_rss_mib: http.result?.serverRssMiB ?? null,
+				load_avg_at_end: loadAverage(),
 				cpu: machine.cpu,
 				cores: machine.cores,
 				ram_gib: machine.ramGiB,
@@ -269,7 +274,7 @@ async function measureQueries(options: {
 
 	const results: Record<string, Summary> = {};
 	log('');
-	log('Service calls as the runtime role (queryRecords / getRecord, each its own transaction), ms');
+	log(`Service calls as the runtime role (queryRecords / getRecord, each its own transaction), ms; load avg ${loadAverage()}`);
 	for (const scenario of scenarios) {
 		results[scenario.name] = await time(runs, scenario.run);
 		log(formatSummary(scenario.label, results[scenario.name]!));
@@ -323,7 +328,9 @@ async function measureHttp(options: {
 }): Promise<{ result?: HttpResult; error?: string }> {
 	let server: AppServer;
 	try {
-		server = await startAppServer({ root, env: options.appEnv, timeoutMs: 300_000 });
+		const appDir = path.join(root, '.data', 'bench', 'app');
+		log(`  serving ${prepareAppBuild(root, appDir)}`);
+		server = await startAppServer({ root, appDir, env: options.appEnv, timeoutMs: 120_000 });
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		log(`  SKIPPED: the app server could not start, so no HTTP figures this run.\n  ${message.replace(/\n/g, '\n  ')}`);
@@ -339,6 +346,7 @@ async function measureHttp(options: {
 			log(`  SKIPPED: a single authenticated read answered ${probe.status}: ${body.slice(0, 300)}`);
 			return { error: `probe answered ${probe.status}` };
 		}
+		log(`  load avg before the run ${loadAverage()}`);
 		const result = await driveEntityReads({ server, token: options.fixture.tokenSecret, ids: options.ids, connections: options.connections, seconds: options.seconds });
 		log(`  ${result.rps.toLocaleString('en')} req/s (${result.requests.toLocaleString('en')} requests in ${result.seconds} s)`);
 		log(`  latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, mean ${result.latencyMeanMs} ms`);

@@ -374,6 +374,11 @@ describe('API tokens', () => {
 		expect((await failure(resolveBearer({ context, header: bearer(departed.secret) }))).code).toBe(
 			AppErrorCode.Unauthorized
 		);
+		// Coming back does not revive the old token: it left with the membership.
+		await addMember(context, owner, space.id, member, 'editor');
+		expect((await failure(resolveBearer({ context, header: bearer(departed.secret) }))).code).toBe(
+			AppErrorCode.Unauthorized
+		);
 
 		for (const header of [null, 'Bearer', 'Basic abc', bearer('rst_not-a-real-token')]) {
 			expect((await failure(resolveBearer({ context, header }))).code).toBe(

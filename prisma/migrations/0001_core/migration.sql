@@ -399,6 +399,17 @@ begin
     returning t.id, t.user_id, t.space_id, t.role;
 end $$;
 
+-- A member who leaves a space takes their API tokens for it along: re-inviting them later must
+-- not bring old tokens back to life. Definer, because an owner may not see others' tokens.
+create function app_drop_member_tokens() returns trigger
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+  delete from api_tokens where space_id = old.space_id and user_id = old.user_id;
+  return old;
+end $$;
+create trigger memberships_drop_tokens after delete on memberships
+  for each row execute function app_drop_member_tokens();
+
 revoke all on all functions in schema public from public;
 grant execute on all functions in schema public to roster_runtime;
 grant usage on schema public to roster_runtime;

@@ -4,6 +4,7 @@
 import { loadConfig, type Config } from './config';
 import { createChangeBus, type ChangeBus } from './changes';
 import { createPool, type Database } from './db';
+import { createPrisma, type PrismaClient } from './prisma';
 import { startEmbeddedPostgres } from './adapters/postgres/embedded';
 import { runMigrations } from './adapters/postgres/migrate';
 import { ensureRuntimeRole, runtimePassword, runtimeUrl } from './adapters/postgres/runtime-role';
@@ -15,6 +16,8 @@ import type { FileStorage } from './adapters/storage';
 export interface AppContext {
 	config: Config;
 	db: Database;
+	/** Typed client for the relational parts, on the runtime pool (under RLS like everything else). */
+	prisma: PrismaClient;
 	kv: KeyValue;
 	storage: FileStorage;
 	changes: ChangeBus;
@@ -62,12 +65,14 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const context: AppContext = {
 		config,
 		db: { owner, runtime, ownerUrl, runtimeUrl: appUrl },
+		prisma: createPrisma(runtime),
 		kv,
 		storage,
 		changes: createChangeBus(),
 		authSecret,
 		async close() {
 			await kv.close();
+			await context.prisma.$disconnect();
 			await runtime.end();
 			await owner.end();
 			await stopEmbedded?.();

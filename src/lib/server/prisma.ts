@@ -3,7 +3,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from './auth/actor';
+import type { SpaceAccess } from './services/schema';
 
 export type { PrismaClient };
 export type PrismaTx = Prisma.TransactionClient;
@@ -34,4 +36,15 @@ export function withPrismaActor<T>(
 			set_config('app.token_role', ${actor.token?.role ?? ''}, true)`;
 		return work(tx);
 	});
+}
+
+/** The space by slug or id with the caller's effective role, as `resolveSpace` does for pg. */
+export async function resolvePrismaSpace(tx: PrismaTx, slugOrId: string): Promise<SpaceAccess> {
+	const rows = await tx.$queryRaw<SpaceAccess[]>`
+		select s.id, s.slug, s.name, m.role
+		  from spaces s join app_memberships() m on m.space_id = s.id
+		 where s.slug = ${slugOrId} or s.id::text = ${slugOrId}`;
+	if (!rows[0])
+		throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
+	return rows[0];
 }

@@ -9,6 +9,7 @@ import type { AppContext } from '../context';
 import type { Tx } from '../db';
 import type { SpaceAccess } from './schema';
 import { inSpace } from './scope';
+import { resolvePrismaSpace, withPrismaActor } from '../prisma';
 import { parseInput } from './validate';
 
 export interface Member {
@@ -63,28 +64,44 @@ async function lockMemberships(tx: Tx, spaceId: string, userId: string) {
 	return { target, isLastOwner };
 }
 
+/** Members and open invitations through the typed Prisma client, under the same policies. */
 export function listMembers(options: {
 	context: AppContext;
 	actor: Actor;
 	space: string;
 }): Promise<{ members: Member[]; invitations: Invitation[] }> {
-	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
-		const members = await tx.query<Member>(
-			`select u.id as "userId", u.name, u.email, u.image, m.role, m.created_at as "joinedAt"
-			   from memberships m join users u on u.id = m.user_id
-			  where m.space_id = $1
-			  order by lower(u.name), u.email`,
-			[space.id]
-		);
-		if (!canManageMembers(space.role)) return { members: members.rows, invitations: [] };
-		const invitations = await tx.query<Invitation>(
-			`select id, email, role, created_at as "createdAt"
-			   from invitations
-			  where space_id = $1 and accepted_at is null
-			  order by created_at`,
-			[space.id]
-		);
-		return { members: members.rows, invitations: invitations.rows };
+	return withPrismaActor(options.context.prisma, options.actor, async (tx) => {
+		const space = await resolvePrismaSpace(tx, options.space);
+		const memberships = await tx.membership.findMany({
+			where: { spaceId: space.id },
+			include: { user: { select: { id: true, name: true, email: true, image: true } } }
+		});
+		const members: Member[] = memberships
+			.map(({ user, role, createdAt }) => ({
+				userId: user.id,
+				name: user.name,
+				email: user.email,
+				image: user.image,
+				role: role as Role,
+				joinedAt: createdAt
+			}))
+			.sort(
+				(a, b) =>
+					a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.email.localeCompare(b.email)
+			);
+		if (!canManageMembers(space.role)) return { members, invitations: [] };
+		const invitations = await tx.invitation.findMany({
+			where: { spaceId: space.id, acceptedAt: null },
+			select: { id: true, email: true, role: true, createdAt: true },
+			orderBy: { createdAt: 'asc' }
+		});
+		return {
+			members,
+			invitations: invitations.map((invitation) => ({
+				...invitation,
+				role: invitation.role as Role
+			}))
+		};
 	});
 }
 
