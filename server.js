@@ -7,19 +7,17 @@ const server = http.createServer();
 // The realtime transport attaches to this server from inside the SvelteKit bundle.
 globalThis[Symbol.for('roster.httpServer')] = server;
 
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+// adapter-node assumes https when ORIGIN is unset, which would make every form post from
+// http://localhost look cross-site and put cookies behind the Secure flag. Serve the local
+// default as what it is; behind a proxy or under another name, set ORIGIN.
+process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+
 const { handler } = await import('./build/handler.js');
 server.on('request', handler);
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
-server.listen(port, host, () => {
-	const address = server.address();
-	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-	const url =
-		process.env.ORIGIN ??
-		`http://${shown}:${typeof address === 'object' && address ? address.port : port}`;
-	console.log(`\nRoster is running at ${url}\n`);
-});
+server.listen(port, host, () => console.log(`\nRoster is running at ${process.env.ORIGIN}\n`));
 
 let isClosing = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -126,8 +126,8 @@ function vocabulary(): Vocabulary {
 }
 
 /**
- * A 5-letter fragment of one or two last names that about `target` records contain in some
- * searchable field, estimated from how often each word list contains it.
+ * A 5-letter fragment of last names that about `target` names contain (estimated from how often
+ * the word lists contain it); emails, companies and notes may add a few more records.
  */
 function chooseFragment(vocab: Vocabulary, rows: number, target: number): { fragment: string; expected: number } {
 	// For each list: how many of its entries contain each 5-letter fragment.
@@ -159,13 +159,8 @@ function chooseFragment(vocab: Vocabulary, rows: number, target: number): { frag
 	}
 	let best = { fragment: 'xxxxx', expected: 0, distance: Infinity };
 	for (const fragment of [...candidates].sort()) {
-		const miss =
-			(1 - share.firsts(fragment)) *
-			(1 - share.lasts(fragment)) *
-			(1 - share.cities(fragment)) *
-			(1 - share.companies(fragment)) *
-			(1 - share.sentences(fragment)) ** 2;
-		const expected = rows * (1 - miss);
+		if (share.sentences(fragment) > 0) continue;
+		const expected = rows * (1 - (1 - share.firsts(fragment)) * (1 - share.lasts(fragment)));
 		const distance = Math.abs(expected - target);
 		if (distance < best.distance) best = { fragment, expected, distance };
 	}

@@ -32,9 +32,21 @@ export function summarize(samples: number[]): Summary {
 	};
 }
 
-/** Runs `work` `warmup` times untimed, then `runs` times one after another, in milliseconds. */
-export async function time(runs: number, work: (run: number) => Promise<unknown>, warmup = 5): Promise<Summary> {
-	for (let run = 0; run < warmup; run++) await work(run);
+/**
+ * Runs `work` a few times untimed, then `runs` times one after another, in milliseconds. Work
+ * that takes over half a second is timed `slowRuns` times instead, to keep the bench bounded.
+ */
+export async function time(
+	runs: number,
+	work: (run: number) => Promise<unknown>,
+	options: { warmup?: number; slowRuns?: number } = {}
+): Promise<Summary> {
+	const warmup = options.warmup ?? 5;
+	const first = performance.now();
+	await work(0);
+	const isSlow = performance.now() - first > 500;
+	for (let run = 1; run < (isSlow ? 1 : warmup); run++) await work(run);
+	if (isSlow) runs = Math.min(runs, options.slowRuns ?? 50);
 	const samples: number[] = [];
 	for (let run = 0; run < runs; run++) {
 		const start = performance.now();
@@ -58,12 +70,22 @@ export interface Statement {
  * The statement alone, as the runtime role with the actor's identity, each run on the same
  * open transaction: what Postgres takes, without pool checkout, BEGIN and set_config.
  */
-export function timeStatement(context: AppContext, actor: Actor, runs: number, statement: (run: number) => Statement) {
+export function timeStatement(
+	context: AppContext,
+	actor: Actor,
+	runs: number,
+	statement: (run: number) => Statement,
+	slowRuns?: number
+) {
 	return withActor(context.db.runtime, actor, (tx) =>
-		time(runs, (run) => {
-			const { sql, params } = statement(run);
-			return tx.query(sql, params);
-		})
+		time(
+			runs,
+			(run) => {
+				const { sql, params } = statement(run);
+				return tx.query(sql, params);
+			},
+			{ slowRuns }
+		)
 	);
 }
 

