@@ -13,7 +13,20 @@ declare module 'vitest' {
 	}
 }
 
-export default async function setup(project: TestProject) {
+interface Services {
+	databaseUrl: string;
+	redisUrl: string | undefined;
+	stop(): Promise<void>;
+}
+
+// Each Vitest project (integration, e2e) runs this global setup, in the same process and at the
+// same time: share one set of services between them, and stop it after the last one is done.
+const shared = globalThis as {
+	[key: symbol]: { services: Promise<Services>; users: number } | undefined;
+};
+const slot = Symbol.for('roster.test.services');
+
+async function startServices(): Promise<Services> {
 	const stops: (() => Promise<void>)[] = [];
 
 	let adminUrl = process.env.DATABASE_URL;
@@ -29,7 +42,6 @@ export default async function setup(project: TestProject) {
 	await admin.end();
 	const url = new URL(adminUrl);
 	url.pathname = `/${database}`;
-	project.provide('databaseUrl', url.toString());
 	stops.unshift(async () => {
 		const client = new pg.Client({ connectionString: adminUrl });
 		await client.connect();
@@ -43,9 +55,25 @@ export default async function setup(project: TestProject) {
 		redisUrl = redis.url;
 		stops.push(redis.stop);
 	}
-	project.provide('redisUrl', redisUrl);
+	return {
+		databaseUrl: url.toString(),
+		redisUrl,
+		async stop() {
+			for (const stop of stops) await stop().catch((error) => console.error(error));
+		}
+	};
+}
 
+export default async function setup(project: TestProject) {
+	const entry = (shared[slot] ??= { services: startServices(), users: 0 });
+	entry.users++;
+	const services = await entry.services;
+	project.provide('databaseUrl', services.databaseUrl);
+	project.provide('redisUrl', services.redisUrl);
 	return async () => {
-		for (const stop of stops) await stop().catch((error) => console.error(error));
+		entry.users--;
+		if (entry.users > 0) return;
+		shared[slot] = undefined;
+		await services.stop();
 	};
 }
