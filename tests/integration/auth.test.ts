@@ -15,6 +15,7 @@ import type { AppContext } from '$lib/server/context';
 import { withActor } from '$lib/server/db';
 import {
 	changeMemberRole,
+	acceptInvitation,
 	inviteMember,
 	listMembers,
 	removeMember
@@ -157,7 +158,7 @@ describe('spaces and members', () => {
 		expect(taken).toMatchObject({ code: AppErrorCode.Conflict, field: 'slug' });
 	});
 
-	it('makes an existing user a member with the given role at once', async () => {
+	it('turns an invitation into a membership only for whoever opens its link', async () => {
 		const owner = await createUser(context, 'Owner');
 		const guest = await createUser(context, 'Guest');
 		const space = await createSpace(context, owner);
@@ -167,40 +168,84 @@ describe('spaces and members', () => {
 			space: space.slug,
 			input: { email: guest.email.toUpperCase(), role: 'editor' }
 		});
-		expect(result.status).toBe('member');
-		const { members } = await listMembers({ context, actor: guest.actor, space: space.slug });
+		expect(result).toMatchObject({
+			status: 'invited',
+			role: 'editor',
+			invitePath: expect.stringMatching(/^\/invite\/[\w-]{20,}$/)
+		});
+		// Being invited grants nothing until the link is used.
+		expect(await listSpaces({ context, actor: guest.actor })).toEqual([]);
+		const before = await listMembers({ context, actor: owner.actor, space: space.slug });
+		expect(before.invitations.map((invitation) => [invitation.email, invitation.role])).toEqual([
+			[guest.email, 'editor']
+		]);
+
+		const secret = result.invitePath.split('/').pop()!;
+		const joined = await acceptInvitation({ context, actor: guest.actor, secret });
+		expect(joined).toEqual({ spaceId: space.id, slug: space.slug, role: 'editor' });
+		const { members, invitations } = await listMembers({
+			context,
+			actor: owner.actor,
+			space: space.slug
+		});
 		expect(members.map((member) => [member.userId, member.role]).sort()).toEqual(
 			[
 				[owner.id, 'owner'],
 				[guest.id, 'editor']
 			].sort()
 		);
+		expect(invitations).toEqual([]);
+
+		const reused = await failure(
+			acceptInvitation({ context, actor: (await createUser(context, 'Latecomer')).actor, secret })
+		);
+		expect(reused).toMatchObject({ code: AppErrorCode.NotFound, field: 'invitation' });
+		expect(
+			(await failure(acceptInvitation({ context, actor: guest.actor, secret: 'forged-secret' })))
+				.code
+		).toBe(AppErrorCode.NotFound);
 	});
 
-	it('keeps an invitation for an unknown email and turns it into a membership on sign-up', async () => {
+	it('does not hand an invitation to someone who signs up with the invited email', async () => {
 		const owner = await createUser(context, 'Inviter');
 		const space = await createSpace(context, owner);
 		const email = uniqueEmail('newcomer');
-		const result = await inviteMember({
+		await inviteMember({
 			context,
 			actor: owner.actor,
 			space: space.slug,
-			input: { email, role: 'checkin' }
+			input: { email, role: 'owner' }
 		});
-		expect(result.status).toBe('invited');
-		const before = await listMembers({ context, actor: owner.actor, space: space.slug });
-		expect(before.invitations.map((invitation) => [invitation.email, invitation.role])).toEqual([
-			[email, 'checkin']
-		]);
-
-		const newcomer = await signUp({
+		// Sign-up does not verify the address, so the email alone must not make a member.
+		const squatter = await signUp({
 			context,
-			input: { name: 'Newcomer', email, password: 'door-staff-2026' }
+			input: { name: 'Squatter', email, password: 'not-the-invitee' }
 		});
-		const spaces = await listSpaces({ context, actor: { userId: newcomer.id, via: 'web' } });
-		expect(spaces.map((each) => [each.id, each.role])).toEqual([[space.id, 'checkin']]);
-		const after = await listMembers({ context, actor: owner.actor, space: space.slug });
-		expect(after.invitations).toEqual([]);
+		expect(await listSpaces({ context, actor: { userId: squatter.id, via: 'web' } })).toEqual([]);
+		const { invitations } = await listMembers({ context, actor: owner.actor, space: space.slug });
+		expect(invitations.map((invitation) => invitation.email)).toEqual([email]);
+	});
+
+	it('refuses an invitation accepted through an API token', async () => {
+		const owner = await createUser(context, 'Token Owner');
+		const space = await createSpace(context, owner);
+		const other = await createUser(context, 'Other');
+		const otherSpace = await createSpace(context, other);
+		const { invitePath } = await inviteMember({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			input: { email: other.email, role: 'viewer' }
+		});
+		const tokenActor: Actor = {
+			userId: other.id,
+			via: 'api',
+			token: { id: randomUUID(), spaceId: otherSpace.id, role: 'owner' }
+		};
+		const refused = await failure(
+			acceptInvitation({ context, actor: tokenActor, secret: invitePath.split('/').pop()! })
+		);
+		expect(refused.code).toBe('42501');
 	});
 
 	it('lets only owners invite; the database refuses a non-owner too', async () => {
@@ -221,7 +266,12 @@ describe('spaces and members', () => {
 
 		const direct = await failure(
 			withActor(context.db.runtime, editor.actor, (tx) =>
-				tx.query('select app_invite($1, $2, $3)', [space.id, uniqueEmail('friend'), 'owner'])
+				tx.query('select app_invite($1, $2, $3, $4)', [
+					space.id,
+					uniqueEmail('friend'),
+					'owner',
+					'x'.repeat(64)
+				])
 			)
 		);
 		expect(direct.code).toBe('42501');

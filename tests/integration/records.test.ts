@@ -304,6 +304,12 @@ describe('query', () => {
 			code: 'INVALID_FILTER',
 			field: 'cursor'
 		});
+		const forged = Buffer.from(
+			JSON.stringify([['not a number'], '00000000-0000-4000-8000-000000000000'])
+		).toString('base64url');
+		await expect(
+			query({ sort: [{ field: 'age', direction: 'asc' }], after: forged })
+		).rejects.toMatchObject({ code: 'INVALID_FILTER', field: 'cursor' });
 		await expect(query({ select: ['name', 'secret'] })).rejects.toMatchObject({
 			code: 'UNKNOWN_ATTRIBUTE',
 			field: 'secret'
@@ -615,6 +621,39 @@ describe('schema changes', () => {
 		});
 		expect((await getRecord({ context, actor, id: records[1]!.id })).score).toBe('n/a');
 		expect((await getRecord({ context, actor, id: records[0]!.id })).score).toBe('12');
+	});
+
+	it('keeps a relation paired with the inverse the server chose', async () => {
+		const actor = owner.actor;
+		const optionsOf = () =>
+			withActor(
+				context.db.runtime,
+				actor,
+				async (tx) =>
+					(
+						await tx.query(
+							"select options from attributes where key = 'members' and space_id = $1",
+							[space.id]
+						)
+					).rows[0].options
+			);
+		const before = await optionsOf();
+		await updateAttribute({
+			context,
+			actor,
+			space: space.slug,
+			type: 'teams',
+			attribute: 'members',
+			input: {
+				options: {
+					inverseAttributeId: '00000000-0000-4000-8000-000000000000',
+					targetEntityTypeId: '00000000-0000-4000-8000-000000000001'
+				}
+			}
+		});
+		const after = await optionsOf();
+		expect(after.inverseAttributeId).toBe(before.inverseAttributeId);
+		expect(after.targetEntityTypeId).toBe(before.targetEntityTypeId);
 	});
 
 	it('refuses to make a field required while records lack it', async () => {

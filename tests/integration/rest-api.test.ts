@@ -214,7 +214,9 @@ describe('PostgREST collections', () => {
 			['GET', '/rest/people?or=(age.lt.5', undefined, 400, 'PGRST100', /or/],
 			['GET', '/rest/people?limit=5000', undefined, 400, 'PGRST103', /limit/i],
 			['GET', '/rest/people?age=gt.abc', undefined, 400, 'PGRST100', /Age/],
-			['PATCH', '/rest/people?name=eq.Ada', { age: 'old' }, 400, '22P02', /Age/]
+			['PATCH', '/rest/people?name=eq.Ada', { age: 'old' }, 400, '22P02', /Age/],
+			['PATCH', '/rest/people', { age: 1 }, 400, 'PGRST100', /filter/],
+			['DELETE', '/rest/people', undefined, 400, 'PGRST100', /filter/]
 		];
 		for (const [method, path, body, status, code, message] of cases) {
 			const response = await api(method, path, body);

@@ -186,12 +186,13 @@ describe('isolation between spaces', () => {
 			'attributes',
 			'spaces',
 			'memberships',
-			'users',
-			'audit_log'
+			'audit_log',
+			'api_tokens'
 		]) {
 			const rows = await rawAs(null, `select * from ${table}`);
 			expect(rows, table).toEqual([]);
 		}
+		expect(await rawAs(null, 'select id, email, name from users')).toEqual([]);
 		const anonymous = await withAnonymous(context.db.runtime, (tx) =>
 			tx.query('select count(*)::int as n from eav_values')
 		);
@@ -314,5 +315,111 @@ describe('roles', () => {
 		await expect(rawAs(alice.id, "update audit_log set via = 'x'")).rejects.toThrow(
 			/permission denied/
 		);
+	});
+});
+
+describe('rows stay tied to their space', () => {
+	it("refuses a check-in member moving or renumbering a record, and forging another space's audit", async () => {
+		await expect(
+			rawAs(doorman.id, 'update entities set space_id = $2 where id = $1', [attendeeId, spaceB.id])
+		).rejects.toThrow();
+		await expect(
+			rawAs(doorman.id, 'update entities set seq = 999 where id = $1', [attendeeId])
+		).rejects.toThrow(/cannot change/);
+		const [checkedIn] = await rawAs<{ id: string }>(
+			alice.id,
+			"select id from attributes where key = 'checked_in' and space_id = $1",
+			[spaceA.id]
+		);
+		await expect(
+			rawAs(
+				doorman.id,
+				`insert into audit_log (space_id, attribute_id, actor_id, via, action) values ($1, $2, $3, 'checkin', 'update')`,
+				[spaceB.id, checkedIn!.id, doorman.id]
+			)
+		).rejects.toThrow();
+	});
+
+	it("refuses an owner of one space attaching fields or documents to another space's rows", async () => {
+		const [bobType] = await rawAs<{ id: string }>(
+			bob.id,
+			"select id from entity_types where key = 'attendees'"
+		);
+		const [bobRecord] = await rawAs<{ id: string }>(bob.id, 'select id from entities limit 1');
+		await expect(
+			rawAs(
+				alice.id,
+				`insert into attributes (space_id, entity_type_id, key, name, kind) values ($1, $2, 'squat', 'Squat', 'text')`,
+				[spaceA.id, bobType!.id]
+			)
+		).rejects.toThrow();
+		await expect(
+			rawAs(
+				alice.id,
+				`insert into record_docs (entity_id, space_id, state) values ($1, $2, '\\x00')`,
+				[bobRecord!.id, spaceA.id]
+			)
+		).rejects.toThrow();
+	});
+
+	it('keeps password hashes out of reach of co-members', async () => {
+		await expect(rawAs(alice.id, 'select password_hash from users')).rejects.toThrow(
+			/permission denied/
+		);
+		const names = await rawAs<{ name: string }>(alice.id, 'select name from users order by name');
+		expect(names.map((row) => row.name)).toEqual(['Alice', 'Door Staff', 'Vera Viewer']);
+	});
+});
+
+describe('API token sessions', () => {
+	async function asToken<T extends pg.QueryResultRow>(
+		userId: string,
+		spaceId: string,
+		role: string,
+		sql: string,
+		params: unknown[] = []
+	) {
+		const client = await runtimeClient(context);
+		try {
+			await client.query('begin');
+			await client.query(
+				"select set_config('app.current_user_id', $1, true), set_config('app.token_space', $2, true), set_config('app.token_role', $3, true)",
+				[userId, spaceId, role]
+			);
+			const result = await client.query<T>(sql, params);
+			await client.query('commit');
+			return result.rows;
+		} finally {
+			await client.end();
+		}
+	}
+
+	it('cannot raise a token role or change the account', async () => {
+		await rawAs(
+			alice.id,
+			`insert into api_tokens (space_id, user_id, name, token_hash, role) values ($1, $2, 'ro', $3, 'viewer')`,
+			[spaceA.id, alice.id, `hash-${Date.now()}`]
+		);
+		const raised = await asToken(
+			alice.id,
+			spaceA.id,
+			'viewer',
+			"update api_tokens set role = 'owner' returning id"
+		);
+		expect(raised).toEqual([]);
+		const renamed = await asToken(
+			alice.id,
+			spaceA.id,
+			'viewer',
+			"update users set name = 'Mallory' returning id"
+		);
+		expect(renamed).toEqual([]);
+		const [role] = await asToken<{ role: string }>(
+			alice.id,
+			spaceA.id,
+			'viewer',
+			'select role from app_memberships()'
+		);
+		expect(role).toEqual({ role: 'viewer' });
 	});
 });

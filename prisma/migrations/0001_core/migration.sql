@@ -30,7 +30,10 @@ create table spaces (
   slug text not null unique check (slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
   name text not null check (length(name) between 1 and 200),
   created_by uuid references users (id) on delete set null,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  -- Bumped in the transaction of every schema change; schema caches are keyed by it, so a cache
+  -- can never serve a schema older than the space's committed one.
+  schema_version bigint not null default 0
 );
 
 create table memberships (
@@ -47,9 +50,14 @@ create table invitations (
   space_id uuid not null references spaces (id) on delete cascade,
   email text not null,
   role text not null check (role in ('owner', 'editor', 'viewer', 'checkin')),
+  -- SHA-256 of the secret in the invitation link. Holding the link is what proves the invitee:
+  -- sign-up does not verify emails, so an email alone must never grant a membership.
+  token_hash text not null unique,
   invited_by uuid references users (id) on delete set null,
   created_at timestamptz not null default now(),
-  accepted_at timestamptz
+  expires_at timestamptz not null default now() + interval '14 days',
+  accepted_at timestamptz,
+  accepted_by uuid references users (id) on delete set null
 );
 create unique index invitations_open_key on invitations (space_id, lower(email)) where accepted_at is null;
 
@@ -78,13 +86,15 @@ create table entity_types (
   -- Next auto number; bumped in the same transaction that inserts entities.
   next_seq bigint not null default 1,
   created_at timestamptz not null default now(),
-  unique (space_id, key)
+  unique (space_id, key),
+  -- Targets of the composite keys below, which tie every child row to its parent's space.
+  unique (id, space_id)
 );
 
 create table attributes (
   id uuid primary key default gen_random_uuid(),
   space_id uuid not null references spaces (id) on delete cascade,
-  entity_type_id uuid not null references entity_types (id) on delete cascade,
+  entity_type_id uuid not null,
   key text not null check (key ~ '^[a-z][a-z0-9_]{0,62}$'),
   name text not null check (length(name) between 1 and 200),
   kind text not null,
@@ -95,31 +105,34 @@ create table attributes (
   -- What a member with the `checkin` role may do with this field: nothing, read, or write.
   checkin_access text not null default 'none' check (checkin_access in ('none', 'read', 'write')),
   created_at timestamptz not null default now(),
-  unique (entity_type_id, key)
+  unique (entity_type_id, key),
+  unique (id, space_id),
+  foreign key (entity_type_id, space_id) references entity_types (id, space_id) on delete cascade
 );
 create index attributes_space_idx on attributes (space_id, entity_type_id, position);
 
 create table entities (
   id uuid primary key default gen_random_uuid(),
   space_id uuid not null references spaces (id) on delete cascade,
-  entity_type_id uuid not null references entity_types (id) on delete cascade,
+  entity_type_id uuid not null,
   seq bigint not null,
   -- Manual order (grid rows, kanban cards); fractional so a move rewrites one row.
   position double precision not null default 0,
   created_at timestamptz not null default now(),
   created_by uuid references users (id) on delete set null,
   updated_at timestamptz not null default now(),
-  updated_by uuid references users (id) on delete set null
+  updated_by uuid references users (id) on delete set null,
+  unique (id, space_id),
+  foreign key (entity_type_id, space_id) references entity_types (id, space_id) on delete cascade
 );
 create index entities_type_idx on entities (space_id, entity_type_id, id);
 create index entities_type_position_idx on entities (space_id, entity_type_id, position, id);
 create index entities_type_seq_idx on entities (space_id, entity_type_id, seq);
 
 create table eav_values (
-  entity_id uuid not null references entities (id) on delete cascade,
-  attribute_id uuid not null references attributes (id) on delete cascade,
-  -- No foreign key: the entity's own key already ties the row to its space and cascades, and
-  -- a third per-row key check was a third of the cost of bulk writes.
+  entity_id uuid not null,
+  attribute_id uuid not null,
+  -- Both keys carry the space, so a value can only join a record and a field of its own space.
   space_id uuid not null,
   value_text text,
   value_num numeric,
@@ -129,7 +142,9 @@ create table eav_values (
   -- A value that did not survive a change of the field's kind, kept (not shown) so that
   -- nothing typed is lost and changing the kind back can restore it.
   value_unconverted jsonb,
-  primary key (entity_id, attribute_id)
+  primary key (entity_id, attribute_id),
+  foreign key (entity_id, space_id) references entities (id, space_id) on delete cascade,
+  foreign key (attribute_id, space_id) references attributes (id, space_id) on delete cascade
 );
 -- Sort and range filter walk these; attribute_id already pins the space, so a leading
 -- space_id would only widen every entry.
@@ -160,11 +175,28 @@ create index audit_log_space_idx on audit_log (space_id, id desc);
 
 -- Yjs state per record, beside its EAV rows, so rich-text history and offline merges survive.
 create table record_docs (
-  entity_id uuid primary key references entities (id) on delete cascade,
-  space_id uuid not null references spaces (id) on delete cascade,
+  entity_id uuid primary key,
+  space_id uuid not null,
   state bytea not null,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  foreign key (entity_id, space_id) references entities (id, space_id) on delete cascade
 );
+
+-- What a record is, where it lives and who made it never change after insert; a check-in
+-- member's update may otherwise only touch updated_at/updated_by.
+create function app_guard_entity_update() returns trigger
+language plpgsql as $$
+begin
+  if new.id <> old.id or new.space_id <> old.space_id or new.entity_type_id <> old.entity_type_id
+     or new.seq <> old.seq or new.created_at <> old.created_at
+     or new.created_by is distinct from old.created_by then
+    raise exception 'a record''s identity, space, type, number and creation cannot change'
+      using errcode = '42501';
+  end if;
+  return new;
+end $$;
+create trigger entities_guard_update before update on entities
+  for each row execute function app_guard_entity_update();
 
 -- Who is asking -------------------------------------------------------------------------------
 
@@ -223,6 +255,16 @@ language sql stable security definer set search_path = public, pg_temp as $$
    where a.checkin_access = 'write' or (not writable and a.checkin_access = 'read')
 $$;
 
+-- The same fields as "space:attribute" pairs, so a policy can also check that a row names the
+-- field's own space.
+create function app_checkin_writable_pairs() returns text[]
+language sql stable security definer set search_path = public, pg_temp as $$
+  select coalesce(array_agg(a.space_id::text || ':' || a.id::text), '{}')
+    from attributes a
+    join app_memberships() m on m.space_id = a.space_id and m.role = 'checkin'
+   where a.checkin_access = 'write'
+$$;
+
 create function app_checkin_entity_type_ids() returns uuid[]
 language sql stable security definer set search_path = public, pg_temp as $$
   select coalesce(array_agg(distinct a.entity_type_id), '{}')
@@ -239,7 +281,10 @@ create policy users_select on users for select using (
   id = app_user_id()
   or id in (select m.user_id from memberships m where m.space_id = any ((select app_member_space_ids())::uuid[]))
 );
-create policy users_update on users for update using (id = app_user_id()) with check (id = app_user_id());
+-- Not through an API token: a token scoped to one space must not change the account.
+create policy users_update on users for update
+  using (id = app_user_id() and nullif(current_setting('app.token_role', true), '') is null)
+  with check (id = app_user_id());
 
 alter table spaces enable row level security;
 alter table spaces force row level security;
@@ -262,9 +307,12 @@ create policy invitations_all on invitations for all
 
 alter table api_tokens enable row level security;
 alter table api_tokens force row level security;
+-- Tokens are managed by their signed-in owner only: a token could otherwise raise its own role.
 create policy api_tokens_all on api_tokens for all
-  using (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[]))
-  with check (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[]));
+  using (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[])
+         and nullif(current_setting('app.token_role', true), '') is null)
+  with check (user_id = app_user_id() and space_id = any ((select app_member_space_ids())::uuid[])
+              and nullif(current_setting('app.token_role', true), '') is null);
 
 alter table entity_types enable row level security;
 alter table entity_types force row level security;
@@ -293,6 +341,8 @@ create policy entities_insert on entities for insert with check (space_id = any 
 -- A check-in touches updated_at/updated_by of the record it checks in.
 create policy entities_update on entities for update using (
   space_id = any ((select app_write_space_ids())::uuid[]) or entity_type_id = any ((select app_checkin_entity_type_ids())::uuid[])
+) with check (
+  space_id = any ((select app_write_space_ids())::uuid[]) or entity_type_id = any ((select app_checkin_entity_type_ids())::uuid[])
 );
 create policy entities_delete on entities for delete using (space_id = any ((select app_write_space_ids())::uuid[]));
 
@@ -317,7 +367,8 @@ alter table audit_log force row level security;
 create policy audit_log_select on audit_log for select using (space_id = any ((select app_read_space_ids())::uuid[]));
 create policy audit_log_insert on audit_log for insert with check (
   actor_id is not distinct from app_user_id()
-  and (space_id = any ((select app_write_space_ids())::uuid[]) or attribute_id = any ((select app_checkin_attribute_ids(true))::uuid[]))
+  and (space_id = any ((select app_write_space_ids())::uuid[])
+       or (space_id::text || ':' || attribute_id::text) = any ((select app_checkin_writable_pairs())::text[]))
 );
 
 alter table record_docs enable row level security;
@@ -336,20 +387,17 @@ language sql stable security definer set search_path = public, pg_temp as $$
   select u.id, u.name, u.email, u.password_hash from users u where lower(u.email) = lower(p_email)
 $$;
 
--- Sign-up (or first OAuth sign-in): create the user and accept open invitations for the email.
+-- Sign-up (or first OAuth sign-in): create the user.
 create function app_register_user(p_email text, p_name text, p_password_hash text, p_image text default null)
 returns uuid
 language plpgsql volatile security definer set search_path = public, pg_temp as $$
 declare
   v_id uuid;
 begin
+  -- Invitations are not accepted here: an email address is not proof of anything until it is
+  -- verified, and only the invitation link proves the invitee (app_accept_invitation).
   insert into users (email, name, password_hash, image) values (p_email, p_name, p_password_hash, p_image)
   returning id into v_id;
-  insert into memberships (space_id, user_id, role)
-    select i.space_id, v_id, i.role from invitations i
-     where lower(i.email) = lower(p_email) and i.accepted_at is null
-  on conflict do nothing;
-  update invitations set accepted_at = now() where lower(email) = lower(p_email) and accepted_at is null;
   return v_id;
 end $$;
 
@@ -368,24 +416,58 @@ begin
   return v_id;
 end $$;
 
--- Invite by email: a member at once when the user exists, else an open invitation.
-create function app_invite(p_space uuid, p_email text, p_role text) returns text
+-- Invite by email: an invitation whose link (token) the owner passes on. It becomes a membership
+-- only when someone signed in opens the link; an existing account is never added unasked.
+create function app_invite(p_space uuid, p_email text, p_role text, p_token_hash text) returns uuid
 language plpgsql volatile security definer set search_path = public, pg_temp as $$
 declare
-  v_user uuid;
+  v_id uuid;
 begin
   if not (p_space = any (app_owner_space_ids())) then
     raise exception 'only owners may invite' using errcode = '42501';
   end if;
-  select id into v_user from users where lower(email) = lower(p_email);
-  if v_user is not null then
-    insert into memberships (space_id, user_id, role) values (p_space, v_user, p_role)
-    on conflict (space_id, user_id) do update set role = excluded.role;
-    return 'member';
+  insert into invitations (space_id, email, role, token_hash, invited_by) values (p_space, p_email, p_role, p_token_hash, app_user_id())
+  on conflict (space_id, lower(email)) where accepted_at is null
+  do update set role = excluded.role, token_hash = excluded.token_hash, invited_by = excluded.invited_by,
+                created_at = now(), expires_at = now() + interval '14 days'
+  returning id into v_id;
+  return v_id;
+end $$;
+
+-- The caller accepts the invitation whose link they hold. An existing membership keeps its role:
+-- a link must not change the role of someone already in the space.
+create function app_accept_invitation(p_token_hash text) returns table (space_id uuid, role text)
+language plpgsql volatile security definer set search_path = public, pg_temp as $$
+declare
+  v_user uuid := app_user_id();
+  v_invitation invitations%rowtype;
+begin
+  if v_user is null or nullif(current_setting('app.token_role', true), '') is not null then
+    raise exception 'sign in to accept an invitation' using errcode = '42501';
   end if;
-  insert into invitations (space_id, email, role, invited_by) values (p_space, p_email, p_role, app_user_id())
-  on conflict (space_id, lower(email)) where accepted_at is null do update set role = excluded.role;
-  return 'invited';
+  select * into v_invitation from invitations i
+   where i.token_hash = p_token_hash and i.accepted_at is null and i.expires_at > now()
+   for update;
+  if not found then
+    return;
+  end if;
+  insert into memberships (space_id, user_id, role) values (v_invitation.space_id, v_user, v_invitation.role)
+  on conflict on constraint memberships_pkey do nothing;
+  update invitations set accepted_at = now(), accepted_by = v_user where id = v_invitation.id;
+  return query select m.space_id, m.role from memberships m where m.space_id = v_invitation.space_id and m.user_id = v_user;
+end $$;
+
+-- Schema changes bump the space's schema version (schema caches key on it). Editors and owners.
+create function app_bump_schema_version(p_space uuid) returns bigint
+language plpgsql volatile security definer set search_path = public, pg_temp as $$
+declare
+  v_version bigint;
+begin
+  if not (p_space = any (app_write_space_ids())) then
+    raise exception 'may not change the schema' using errcode = '42501';
+  end if;
+  update spaces set schema_version = schema_version + 1 where id = p_space returning schema_version into v_version;
+  return v_version;
 end $$;
 
 -- API token lookup by hash: who it acts as, in which space, with what role.
@@ -413,6 +495,9 @@ create trigger memberships_drop_tokens after delete on memberships
 revoke all on all functions in schema public from public;
 grant execute on all functions in schema public to roster_runtime;
 grant usage on schema public to roster_runtime;
-grant select, insert, update, delete on users, spaces, memberships, invitations, api_tokens,
+grant select, insert, update, delete on spaces, memberships, invitations, api_tokens,
   entity_types, attributes, entities, eav_values, record_docs to roster_runtime;
+-- Co-members see each other's names, never password hashes (sign-in reads them through
+-- app_credentials only).
+grant select (id, email, name, image, created_at), update (name, image, password_hash) on users to roster_runtime;
 grant select, insert on audit_log to roster_runtime;

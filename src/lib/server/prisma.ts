@@ -41,7 +41,7 @@ export function withPrismaActor<T>(
 /** The space by slug or id with the caller's effective role, as `resolveSpace` does for pg. */
 export async function resolvePrismaSpace(tx: PrismaTx, slugOrId: string): Promise<SpaceAccess> {
 	const rows = await tx.$queryRaw<SpaceAccess[]>`
-		select s.id, s.slug, s.name, m.role
+		select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
 		  from spaces s join app_memberships() m on m.space_id = s.id
 		 where s.slug = ${slugOrId} or s.id::text = ${slugOrId}`;
 	if (!rows[0])

@@ -105,9 +105,9 @@ export async function seedDemo(
 			'Demo Festival 2026'
 		]);
 		for (const role of ['editor', 'viewer', 'checkin'] as const) {
-			await tx.query('select app_invite($1, $2, $3)', [
+			await tx.query('insert into memberships (space_id, user_id, role) values ($1, $2, $3)', [
 				rows[0]!.id,
-				demoLogins.find((login) => login.role === role)!.email,
+				users[role],
 				role
 			]);
 		}

@@ -16,7 +16,7 @@ import { auditSchema } from './schema-audit';
 import {
 	findAttribute,
 	findEntityType,
-	invalidateSchema,
+	bumpSchemaVersion,
 	type AttributeDef,
 	type EntityTypeDef
 } from './schema';
@@ -74,9 +74,19 @@ async function schemaChange<T>(
 	return inSpace(options.context, options.actor, options.space, async (scope) => {
 		requireSchemaRole(scope);
 		const result = await work(scope, findEntityType(scope.types, options.type));
-		await invalidateSchema(options.context.kv.cache, scope.space.id);
+		await bumpSchemaVersion(scope.tx, scope.space.id);
 		return result;
 	});
+}
+
+// Set by the server when it pairs a relation with its inverse; never taken from a client, or
+// syncRelations could be pointed at a field of another type or space.
+const serverOwnedOptions = ['inverseAttributeId'];
+
+function withoutServerOwned(raw: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(raw).filter(([key]) => !serverOwnedOptions.includes(key))
+	);
 }
 
 function checkedOptions(kind: AttributeKindName, raw: unknown): Record<string, unknown> {
@@ -141,7 +151,7 @@ export function addAttribute(options: OnType & { input: unknown }) {
 	const input = parseInput(addInput, options.input);
 	return schemaChange(options, async (scope, type) => {
 		const key = input.key ?? keyFromName(input.name);
-		const fieldOptions = checkedOptions(input.kind, input.options);
+		const fieldOptions = checkedOptions(input.kind, withoutServerOwned(input.options));
 		if (input.isRequired && !kindOf(input.kind).entityColumn) {
 			const { rows } = await scope.tx.query<{ count: number }>(
 				'select count(*)::int as count from entities where space_id = $1 and entity_type_id = $2',
@@ -206,8 +216,16 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 	const input = parseInput(updateInput, options.input);
 	return schemaChange(options, async (scope, type) => {
 		const attribute = findAttribute(type, options.attribute);
+		// The relation's target and inverse stay as the server paired them.
 		const fieldOptions = input.options
-			? checkedOptions(attribute.kind, { ...attribute.options, ...input.options })
+			? checkedOptions(attribute.kind, {
+					...attribute.options,
+					...withoutServerOwned(input.options),
+					...(attribute.kind === 'relation' && {
+						targetEntityTypeId: attribute.options.targetEntityTypeId,
+						inverseAttributeId: attribute.options.inverseAttributeId
+					})
+				})
 			: attribute.options;
 		if (input.isRequired && !attribute.isRequired) {
 			const { rows } = await scope.tx.query<{ count: number }>(

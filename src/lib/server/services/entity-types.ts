@@ -5,7 +5,7 @@ import { canManageSchema } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { auditSchema } from './schema-audit';
-import { findEntityType, invalidateSchema, type EntityTypeDef } from './schema';
+import { findEntityType, bumpSchemaVersion, type EntityTypeDef } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -54,7 +54,7 @@ async function schemaChange<T>(
 	return inSpace(context, actor, space, async (scope) => {
 		requireSchemaRole(scope);
 		const result = await work(scope);
-		await invalidateSchema(context.kv.cache, scope.space.id);
+		await bumpSchemaVersion(scope.tx, scope.space.id);
 		return result;
 	});
 }

@@ -1,12 +1,13 @@
 // Members of a space: list, invite, change role, remove. Owners manage members; the check here
 // gives a clear message first, and the policies and `app_invite` refuse anyone else anyway.
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canManageMembers, roles, type Role } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import { emailSchema } from '../auth/users';
 import type { AppContext } from '../context';
-import type { Tx } from '../db';
+import { withActor, type Tx } from '../db';
 import type { SpaceAccess } from './schema';
 import { inSpace } from './scope';
 import { resolvePrismaSpace, withPrismaActor } from '../prisma';
@@ -105,23 +106,30 @@ export function listMembers(options: {
 	});
 }
 
+/** The secret of an invitation link and what is stored of it. */
+function invitationSecret(): { secret: string; hash: string } {
+	const secret = randomBytes(24).toString('base64url');
+	return { secret, hash: hashInvitation(secret) };
+}
+
+const hashInvitation = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
 /**
- * Adds an existing user at once; otherwise leaves an invitation that becomes a membership when
- * someone signs up with the email.
+ * Invites someone by email with a role. Sign-up does not verify emails, so the email alone
+ * grants nothing: the result carries a link the owner passes on, and whoever signs in and opens
+ * it joins with the role (see acceptInvitation). Inviting the same email again replaces the link.
  */
 export async function inviteMember(options: {
 	context: AppContext;
 	actor: Actor;
 	space: string;
 	input: unknown;
-}): Promise<{ status: 'member' | 'invited'; email: string; role: Role }> {
+}): Promise<{ status: 'invited'; email: string; role: Role; invitePath: string }> {
 	const { context, actor } = options;
 	const input = parseInput(inviteInput, options.input);
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
 		requireOwner(space);
-		// `app_invite` would overwrite an existing member's role, which could demote the last
-		// owner; role changes go through changeMemberRole and its checks instead.
 		const existing = await tx.query(
 			`select 1 from memberships m join users u on u.id = m.user_id
 			  where m.space_id = $1 and lower(u.email) = $2`,
@@ -132,11 +140,43 @@ export async function inviteMember(options: {
 				field: 'email'
 			});
 		}
-		const { rows } = await tx.query<{ status: 'member' | 'invited' }>(
-			'select app_invite($1, $2, $3) as status',
-			[space.id, input.email, input.role]
+		const { secret, hash } = invitationSecret();
+		await tx.query('select app_invite($1, $2, $3, $4)', [space.id, input.email, input.role, hash]);
+		return {
+			status: 'invited' as const,
+			email: input.email,
+			role: input.role,
+			invitePath: `/invite/${secret}`
+		};
+	});
+}
+
+/** The signed-in caller joins the space of the invitation link they hold. */
+export async function acceptInvitation(options: {
+	context: AppContext;
+	actor: Actor;
+	secret: string;
+}): Promise<{ spaceId: string; slug: string; role: Role }> {
+	const { context, actor } = options;
+	await context.kv.writeLimiter.consume(actor.userId);
+	return withActor(context.db.runtime, actor, async (tx) => {
+		const { rows } = await tx.query<{ space_id: string; role: Role }>(
+			'select space_id, role from app_accept_invitation($1)',
+			[hashInvitation(options.secret)]
 		);
-		return { status: rows[0]!.status, email: input.email, role: input.role };
+		if (!rows[0]) {
+			throw new AppError(
+				AppErrorCode.NotFound,
+				'This invitation link is invalid, used or expired',
+				{
+					field: 'invitation'
+				}
+			);
+		}
+		const space = await tx.query<{ slug: string }>('select slug from spaces where id = $1', [
+			rows[0].space_id
+		]);
+		return { spaceId: rows[0].space_id, slug: space.rows[0]!.slug, role: rows[0].role };
 	});
 }
 

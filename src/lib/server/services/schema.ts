@@ -35,17 +35,21 @@ export interface SpaceAccess {
 	slug: string;
 	name: string;
 	role: Role;
+	/** Bumped with every schema change, in its transaction: the schema cache keys on it. */
+	schemaVersion: number;
 }
 
 const SCHEMA_TTL_SECONDS = 300;
-const roleKeys: Role[] = ['owner', 'editor', 'viewer', 'checkin'];
-const schemaKey = (spaceId: string, role: Role) => redisKey('schema', spaceId, role);
+// Keyed by role (policies show a check-in member fewer fields) and by the committed schema
+// version, so an entry can never outlive the schema it describes: no invalidation to race.
+const schemaKey = (space: SpaceAccess) =>
+	redisKey('schema', space.id, space.role, String(space.schemaVersion));
 
 /** The space named by slug or id, with the caller's effective role; 404 when not a member. */
 export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAccess> {
 	const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(slugOrId);
 	const { rows } = await tx.query<SpaceAccess>(
-		`select s.id, s.slug, s.name, m.role
+		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
 		   from spaces s join app_memberships() m on m.space_id = s.id
 		  where ${isUuid ? 's.id = $1::uuid' : 's.slug = $1'}`,
 		[slugOrId]
@@ -62,7 +66,7 @@ export async function loadEntityTypes(options: {
 	cache?: Cache;
 }): Promise<EntityTypeDef[]> {
 	const { tx, space, cache } = options;
-	const key = schemaKey(space.id, space.role);
+	const key = schemaKey(space);
 	const cached = await cache?.get<EntityTypeDef[]>(key);
 	if (cached) return cached;
 
@@ -85,9 +89,9 @@ export async function loadEntityTypes(options: {
 	return result;
 }
 
-export async function invalidateSchema(cache: Cache | undefined, spaceId: string): Promise<void> {
-	if (!cache) return;
-	await Promise.all(roleKeys.map((role) => cache.delete(schemaKey(spaceId, role))));
+/** Marks the space's schema as changed, in the caller's transaction (editors and owners). */
+export async function bumpSchemaVersion(tx: Tx, spaceId: string): Promise<void> {
+	await tx.query('select app_bump_schema_version($1)', [spaceId]);
 }
 
 export function findEntityType(types: EntityTypeDef[], keyOrId: string): EntityTypeDef {

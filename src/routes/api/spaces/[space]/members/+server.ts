@@ -8,14 +8,16 @@ export const GET: RequestHandler = ({ locals, params }) =>
 		listMembers({ context: context(), actor: requireActor(locals), space: params.space })
 	);
 
-export const POST: RequestHandler = ({ locals, params, request }) =>
+export const POST: RequestHandler = ({ locals, params, request, url }) =>
 	respond(
-		async () =>
-			inviteMember({
+		async () => {
+			const invitation = await inviteMember({
 				context: context(),
 				actor: requireActor(locals),
 				space: params.space,
 				input: await readJson(request)
-			}),
+			});
+			return { ...invitation, inviteUrl: new URL(invitation.invitePath, url.origin).toString() };
+		},
 		{ status: 201 }
 	);
