@@ -203,3 +203,15 @@ export async function driveEntityReads(options: {
 		serverRssMiB: rssMiB(server.pid)
 	};
 }
+
+/**
+ * Ceilings of the same server on this machine, for reading the entity figure: a 401 answered by
+ * the hooks alone (no database), and /api/health (one query on the runtime pool).
+ */
+export async function measureCeilings(server: AppServer, seconds: number): Promise<{ unauthorizedRps: number; healthRps: number }> {
+	const rps = async (path: string) => {
+		const result = await autocannon({ url: `${server.url}${path}`, connections: 50, duration: seconds });
+		return Math.round(result.requests.average);
+	};
+	return { unauthorizedRps: await rps('/api/data/entity/not-a-record'), healthRps: await rps('/api/health') };
+}

@@ -9,7 +9,7 @@ import type { FilterNode, RecordQuery } from '$lib/domain/query/ast';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { getRecord, queryRecords } from '$lib/server/services/records';
 import { BENCH_DATABASE, openBenchDatabase } from './database';
-import { driveEntityReads, prepareAppBuild, startAppServer, type AppServer, type HttpResult } from './http';
+import { driveEntityReads, measureCeilings, prepareAppBuild, startAppServer, type AppServer, type HttpResult } from './http';
 import { createFixture, createPlainTable, loadRecords, type Fixture } from './load';
 import { describeMachine, loadAverage, rssMiB } from './machine';
 import { explain, formatSummary, time, timeStatement, type Statement, type Summary } from './measure';
@@ -188,6 +188,8 @@ export async function main(): Promise<void> {
 				entity_read_latency_p50_ms: http.result?.latencyP50Ms ?? null,
 				entity_read_latency_p99_ms: http.result?.latencyP99Ms ?? null,
 				entity_read_non2xx: http.result?.non2xx ?? null,
+				unauthorized_floor_rps: http.ceilings?.unauthorizedRps ?? null,
+				health_rps: http.ceilings?.healthRps ?? null,
 				...(http.error ? { entity_read_error: http.error } : {}),
 				db_size: size.db,
 				bench_rss_mib: benchRss ?? null,
@@ -330,7 +332,7 @@ async function measureHttp(options: {
 	connections: number;
 	seconds: number;
 	cleanup: Cleanup;
-}): Promise<{ result?: HttpResult; error?: string }> {
+}): Promise<{ result?: HttpResult; ceilings?: { unauthorizedRps: number; healthRps: number }; error?: string }> {
 	let server: AppServer;
 	try {
 		const appDir = path.join(root, '.data', 'bench', 'app');
@@ -360,7 +362,12 @@ async function measureHttp(options: {
 			`  cpu: app server ${result.serverCpuPercent ?? '?'}% of a core, load generator ${result.loadGeneratorCpuPercent}%, ` +
 				`machine ${result.machineBusyPercent ?? '?'}% busy (Postgres is most of the rest)`
 		);
-		return { result };
+		const ceilings = await measureCeilings(server, 5);
+		log(
+			`  ceilings of this server here: ${ceilings.unauthorizedRps.toLocaleString('en')} req/s for a 401 from the hooks (no database), ` +
+				`${ceilings.healthRps.toLocaleString('en')} req/s for /api/health (one query)`
+		);
+		return { result, ceilings };
 	} finally {
 		await server.stop();
 	}

@@ -1,7 +1,6 @@
 // One record as a flat object keyed by attribute key: { id, type, name, custom_field, ... }.
-import { json } from '@sveltejs/kit';
 import { context } from '$lib/server/context';
-import { errorResponse, readJson, requireActor } from '$lib/server/http';
+import { readJson, requireActor, respond } from '$lib/server/http';
 import {
 	deleteRecords,
 	findRecordHome,
@@ -10,18 +9,11 @@ import {
 } from '$lib/server/services/records';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ locals, params }) => {
-	try {
-		return json(
-			await getRecord({ context: context(), actor: requireActor(locals), id: params.id })
-		);
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+export const GET: RequestHandler = ({ locals, params }) =>
+	respond(() => getRecord({ context: context(), actor: requireActor(locals), id: params.id }));
 
-export const PATCH: RequestHandler = async ({ locals, params, request }) => {
-	try {
+export const PATCH: RequestHandler = ({ locals, params, request }) =>
+	respond(async () => {
 		const actor = requireActor(locals);
 		const values = (await readJson(request)) as Record<string, unknown>;
 		const home = await findRecordHome({ context: context(), actor, id: params.id });
@@ -32,14 +24,11 @@ export const PATCH: RequestHandler = async ({ locals, params, request }) => {
 			type: home.typeId,
 			updates: [{ id: params.id, values }]
 		});
-		return json(result.updated[0]);
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+		return result.updated[0];
+	});
 
-export const DELETE: RequestHandler = async ({ locals, params }) => {
-	try {
+export const DELETE: RequestHandler = ({ locals, params }) =>
+	respond(async () => {
 		const actor = requireActor(locals);
 		const home = await findRecordHome({ context: context(), actor, id: params.id });
 		await deleteRecords({
@@ -49,8 +38,4 @@ export const DELETE: RequestHandler = async ({ locals, params }) => {
 			type: home.typeId,
 			ids: [params.id]
 		});
-		return new Response(null, { status: 204 });
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+	});

@@ -1,36 +1,25 @@
-import { json } from '@sveltejs/kit';
 import { context } from '$lib/server/context';
-import { errorResponse, readJson, requireActor } from '$lib/server/http';
+import { readJson, requireActor, respond } from '$lib/server/http';
 import { deleteEntityType, renameEntityType } from '$lib/server/services/entity-types';
 import type { RequestHandler } from './$types';
 
-export const PATCH: RequestHandler = async ({ locals, params, request }) => {
-	try {
-		const input = await readJson(request);
-		return json(
-			await renameEntityType({
-				context: context(),
-				actor: requireActor(locals),
-				space: params.space,
-				type: params.type,
-				input
-			})
-		);
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+export const PATCH: RequestHandler = ({ locals, params, request }) =>
+	respond(async () =>
+		renameEntityType({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space,
+			type: params.type,
+			input: await readJson(request)
+		})
+	);
 
-export const DELETE: RequestHandler = async ({ locals, params }) => {
-	try {
+export const DELETE: RequestHandler = ({ locals, params }) =>
+	respond(async () => {
 		await deleteEntityType({
 			context: context(),
 			actor: requireActor(locals),
 			space: params.space,
 			type: params.type
 		});
-		return new Response(null, { status: 204 });
-	} catch (error) {
-		return errorResponse(error);
-	}
-};
+	});
