@@ -656,6 +656,19 @@ describe('schema changes', () => {
 		expect(after.targetEntityTypeId).toBe(before.targetEntityTypeId);
 	});
 
+	it('reads a checkbox that was never set as unchecked', async () => {
+		await addAttribute({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			type: 'people',
+			input: { name: 'Vip', kind: 'checkbox' }
+		});
+		const [first] = (await query({ sort: [{ field: 'name', direction: 'asc' }], limit: 1 }))
+			.records;
+		expect(first!.vip).toBe(false);
+	});
+
 	it('refuses to make a field required while records lack it', async () => {
 		await expect(
 			updateAttribute({

@@ -27,8 +27,9 @@ interface ValueRow {
 
 export function readStored(attribute: AttributeDef, row: ValueRow | undefined): CellValue {
 	const kind = kindOf(attribute.kind);
-	if (!kind.storage || !row) return null;
-	return kind.fromStorage(row[kind.storage]);
+	if (!kind.storage) return null;
+	// No row is the kind's empty value (null for most, false for a checkbox).
+	return kind.fromStorage(row ? row[kind.storage] : null);
 }
 
 /** Records in the order of `ids`; ids that are missing (or invisible under RLS) are skipped. */
