@@ -7,6 +7,7 @@ import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { withActor } from '$lib/server/db';
 import { addAttribute } from '$lib/server/services/attributes';
+import { inviteMember } from '$lib/server/services/members';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { bootTestApp, stopTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
@@ -18,11 +19,13 @@ let browser: Browser;
 const email = `e2e.${Date.now()}@example.test`;
 const password = 'correct horse battery';
 let spaceSlug: string;
+let ownerId: string;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
 	context = await bootTestApp();
 	const user = await signUp({ context, input: { name: 'Erin End-to-End', email, password } });
+	ownerId = user.id;
 	spaceSlug = `e2e-${Date.now()}`;
 	await withActor(context.db.runtime, { userId: user.id, via: 'web' }, (tx) =>
 		tx.query('select app_create_space($1, $2)', [spaceSlug, 'E2E Festival'])
@@ -109,6 +112,34 @@ describe('API tokens from the UI', () => {
 
 		await page.reload();
 		await expect.poll(() => page.getByRole('row', { name: /Guests/ }).textContent()).toContain('1');
+		expect(consoleErrors).toEqual([]);
+		await page.close();
+	});
+});
+
+describe('invitations', () => {
+	it('lets a newcomer sign up from an invitation link and join with the invited role', async () => {
+		const newcomer = `invitee.${Date.now()}@example.test`;
+		const { invitePath } = await inviteMember({
+			context,
+			actor: { userId: ownerId, via: 'web' },
+			space: spaceSlug,
+			input: { email: newcomer, role: 'viewer' }
+		});
+		const page = await newPage();
+		await page.goto(`${server.url}${invitePath}`);
+		// Signed out: the guard sends the visitor to sign in, and back to the link afterwards.
+		expect(new URL(page.url()).pathname).toBe('/signin');
+		await page.getByRole('link', { name: 'Create an account' }).click();
+		await page.getByLabel('Name').fill('Ivy Invitee');
+		await page.getByLabel('Email').fill(newcomer);
+		await page.getByLabel('Password').fill('invited-and-happy');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.getByRole('button', { name: 'Join the space' }).waitFor();
+		await page.screenshot({ path: 'test-results/invitation.png' });
+		await page.getByRole('button', { name: 'Join the space' }).click();
+		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
+		await expect.poll(() => page.getByText('Your role here:').textContent()).toContain('viewer');
 		expect(consoleErrors).toEqual([]);
 		await page.close();
 	});
