@@ -147,11 +147,15 @@ create table eav_values (
   foreign key (attribute_id, space_id) references attributes (id, space_id) on delete cascade
 );
 -- Sort and range filter walk these; attribute_id already pins the space, so a leading
--- space_id would only widen every entry.
-create index eav_values_text_idx on eav_values (attribute_id, value_text, entity_id) where value_text is not null;
-create index eav_values_num_idx on eav_values (attribute_id, value_num, entity_id) where value_num is not null;
-create index eav_values_time_idx on eav_values (attribute_id, value_time, entity_id) where value_time is not null;
-create index eav_values_bool_idx on eav_values (attribute_id, value_bool, entity_id) where value_bool is not null;
+-- space_id would only widen every entry. space_id rides along (include) because the policy
+-- reads it: with it in the index, filtered counts are index-only scans.
+create index eav_values_text_idx on eav_values (attribute_id, value_text, entity_id) include (space_id) where value_text is not null;
+create index eav_values_num_idx on eav_values (attribute_id, value_num, entity_id) include (space_id) where value_num is not null;
+create index eav_values_time_idx on eav_values (attribute_id, value_time, entity_id) include (space_id) where value_time is not null;
+create index eav_values_bool_idx on eav_values (attribute_id, value_bool, entity_id) include (space_id) where value_bool is not null;
+-- Value frequencies per attribute: without them a select value's share of a type is guessed
+-- from the whole table, and the planner sorts every match instead of walking the sort index.
+create statistics eav_values_attribute_text_stats (mcv) on attribute_id, value_text from eav_values;
 create index eav_values_json_idx on eav_values using gin (value_json jsonb_path_ops) where value_json is not null;
 create index eav_values_trgm_idx on eav_values using gin (value_text gin_trgm_ops) where value_text is not null;
 
@@ -470,16 +474,42 @@ begin
   return v_version;
 end $$;
 
--- API token lookup by hash: who it acts as, in which space, with what role.
+-- API token lookup by hash: who it acts as, in which space, with what role. last_used_at is
+-- touched at most once a minute and never waited for: writing it on every request made every
+-- request of a token queue on that one row's lock and flush the WAL.
 create function app_resolve_token(p_hash text) returns table (id uuid, user_id uuid, space_id uuid, role text)
 language plpgsql volatile security definer set search_path = public, pg_temp as $$
+declare
+  v_token api_tokens%rowtype;
 begin
-  return query
-    update api_tokens t set last_used_at = now()
-     where t.token_hash = p_hash and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
-       and exists (select 1 from memberships m where m.space_id = t.space_id and m.user_id = t.user_id)
-    returning t.id, t.user_id, t.space_id, t.role;
+  select * into v_token from api_tokens t
+   where t.token_hash = p_hash and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+     and exists (select 1 from memberships m where m.space_id = t.space_id and m.user_id = t.user_id);
+  if not found then
+    return;
+  end if;
+  if v_token.last_used_at is null or v_token.last_used_at < now() - interval '1 minute' then
+    update api_tokens set last_used_at = now()
+     where api_tokens.id = (select t.id from api_tokens t where t.id = v_token.id for update skip locked);
+  end if;
+  return query select v_token.id, v_token.user_id, v_token.space_id, v_token.role;
 end $$;
+
+-- Substring search over text values. ILIKE is not leakproof, so under the policy the planner
+-- may not push it into the trigram index and scans every value instead; this definer function
+-- applies the same visibility rule itself (spaces the caller reads, or check-in fields) and
+-- lets the index work.
+create function app_search_entity_ids(p_space uuid, p_attribute_ids uuid[], p_pattern text)
+returns table (entity_id uuid)
+language sql stable security definer set search_path = public, pg_temp as $$
+  select distinct v.entity_id
+    from eav_values v
+   where v.space_id = p_space
+     and v.attribute_id = any (p_attribute_ids)
+     and v.value_text ilike p_pattern
+     and (p_space = any ((select app_read_space_ids())::uuid[])
+          or v.attribute_id = any ((select app_checkin_attribute_ids(false))::uuid[]))
+$$;
 
 -- A member who leaves a space takes their API tokens for it along: re-inviting them later must
 -- not bring old tokens back to life. Definer, because an owner may not see others' tokens.

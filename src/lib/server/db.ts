@@ -27,13 +27,12 @@ export function createPool(connectionString: string, max: number): pg.Pool {
 
 async function transaction<T>(
 	pool: pg.Pool,
-	setup: (tx: Tx) => Promise<void>,
+	opening: string,
 	work: (tx: Tx) => Promise<T>
 ): Promise<T> {
 	const client = await pool.connect();
 	try {
-		await client.query('begin');
-		await setup(client);
+		await client.query(opening);
 		const result = await work(client);
 		await client.query('commit');
 		return result;
@@ -45,41 +44,36 @@ async function transaction<T>(
 	}
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLE = /^(owner|editor|viewer|checkin)$/;
+
 /**
  * Runs `work` in one transaction as `actor`. The settings are transaction-local
  * (`set_config(..., true)`), so a pooled connection never carries one caller's identity into
- * the next transaction.
+ * the next transaction. BEGIN and the settings go in one round trip (a multi-statement simple
+ * query cannot take parameters, so the values are checked against their exact shapes and then
+ * quoted as literals).
  */
 export function withActor<T>(
 	pool: pg.Pool,
 	actor: Actor,
 	work: (tx: Tx) => Promise<T>
 ): Promise<T> {
+	const { userId, token } = actor;
+	if (!UUID.test(userId) || (token && (!UUID.test(token.spaceId) || !ROLE.test(token.role)))) {
+		throw new Error('withActor: the actor is malformed');
+	}
+	const literal = pg.escapeLiteral;
 	return transaction(
 		pool,
-		(tx) =>
-			tx
-				.query(
-					`select set_config('app.current_user_id', $1, true),
-					        set_config('app.token_space', $2, true),
-					        set_config('app.token_role', $3, true)`,
-					[actor.userId, actor.token?.spaceId ?? '', actor.token?.role ?? '']
-				)
-				.then(() => undefined),
+		`begin; select set_config('app.current_user_id', ${literal(userId)}, true),
+		               set_config('app.token_space', ${literal(token?.spaceId ?? '')}, true),
+		               set_config('app.token_role', ${literal(token?.role ?? '')}, true)`,
 		work
 	);
 }
 
-/** Shorthand for a signed-in user acting through the web app. */
-export function withUser<T>(
-	pool: pg.Pool,
-	userId: string,
-	work: (tx: Tx) => Promise<T>
-): Promise<T> {
-	return withActor(pool, { userId, via: 'web' }, work);
-}
-
 /** A transaction with no identity: sees nothing tenant-owned; for the narrow definer functions. */
 export function withAnonymous<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
-	return transaction(pool, async () => undefined, work);
+	return transaction(pool, 'begin', work);
 }

@@ -133,9 +133,14 @@ function fieldSql(ref: FieldRef, valueAlias: string): string {
 class FilterCompiler {
 	private aliasCount = 0;
 
+	/**
+	 * `direct`: compile one positive attribute condition as a predicate on its own value row
+	 * (alias f0) instead of an EXISTS per record, for counts that read eav_values alone.
+	 */
 	constructor(
 		private readonly type: EntityTypeDef,
-		private readonly params: Params
+		private readonly params: Params,
+		private readonly direct = false
 	) {}
 
 	compile(node: FilterNode): string {
@@ -154,10 +159,12 @@ class FilterCompiler {
 		const { field, operator } = condition;
 		const ref = resolveField(this.type, field);
 		const alias = `f${this.aliasCount++}`;
-		const exists = (predicate: string) =>
-			ref.type === 'entity'
-				? predicate
-				: `exists (select 1 from eav_values ${alias} where ${alias}.entity_id = e.id and ${alias}.attribute_id = ${this.params.add(ref.attribute.id)} and ${predicate})`;
+		const exists = (predicate: string) => {
+			if (ref.type === 'entity') return predicate;
+			const attribute = `${alias}.attribute_id = ${this.params.add(ref.attribute.id)}`;
+			if (this.direct) return `${attribute} and ${predicate}`;
+			return `exists (select 1 from eav_values ${alias} where ${alias}.entity_id = e.id and ${attribute} and ${predicate})`;
+		};
 		const column = fieldSql(ref, alias);
 		const single = () => {
 			if (typeof condition.value !== 'string') {
@@ -351,8 +358,7 @@ export function compilePage(options: {
 			// Materialized so the planner collects matches through the trigram index first and
 			// never walks a sort index filtering row by row.
 			from = `(with matched as materialized (
-				select distinct v.entity_id from eav_values v
-				 where v.space_id = $1 and v.attribute_id = any (${params.add(options.searchAttributeIds)}) and v.value_text ilike ${pattern}
+				select entity_id from app_search_entity_ids($1, ${params.add(options.searchAttributeIds)}, ${pattern})
 			) select entities.* from matched join entities on entities.id = matched.entity_id) e`;
 		}
 
@@ -403,6 +409,32 @@ export function compilePage(options: {
 	};
 }
 
+/**
+ * A count filtered by one positive condition on an attribute counts that attribute's value rows:
+ * a value row exists only for a record of the attribute's type (foreign key, one per record),
+ * so there is nothing to join, and the covering index answers alone.
+ */
+function directCount(spaceId: string, type: EntityTypeDef, query: RecordQuery) {
+	const filter = query.filter;
+	if (query.search?.trim() || !filter || filter.type !== 'condition' || filter.negate)
+		return undefined;
+	if (
+		filter.operator === 'is_empty' ||
+		(filter.value === undefined && filter.operator !== 'is_not_empty')
+	)
+		return undefined;
+	if (resolveField(type, filter.field).type !== 'eav') return undefined;
+	const params = new Params();
+	const space = params.add(spaceId);
+	const predicate = new FilterCompiler(type, params, true).compile(filter);
+	// An operand that parses to empty turns the condition into is_empty, which needs the records.
+	if (!predicate.startsWith('f0.attribute_id')) return undefined;
+	return {
+		sql: `select count(*)::int as count from eav_values f0 where f0.space_id = ${space} and ${predicate}`,
+		params: params.values
+	};
+}
+
 export function compileCount(options: {
 	spaceId: string;
 	type: EntityTypeDef;
@@ -410,15 +442,16 @@ export function compileCount(options: {
 	searchAttributeIds: string[];
 }): { sql: string; params: unknown[] } {
 	const { spaceId, type, query } = options;
+	const direct = directCount(spaceId, type, query);
+	if (direct) return direct;
 	const params = new Params();
 	const where = [
 		`e.space_id = ${params.add(spaceId)}`,
 		`e.entity_type_id = ${params.add(type.id)}`
 	];
 	if (query.search?.trim()) {
-		where.push(`e.id in (select v.entity_id from eav_values v
-			 where v.space_id = $1 and v.attribute_id = any (${params.add(options.searchAttributeIds)})
-			   and v.value_text ilike ${params.add(`%${escapeLike(query.search.trim())}%`)})`);
+		where.push(`e.id in (select entity_id from app_search_entity_ids($1, ${params.add(options.searchAttributeIds)},
+			   ${params.add(`%${escapeLike(query.search.trim())}%`)}))`);
 	}
 	if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
 	return {

@@ -8,7 +8,7 @@ import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { withActor } from '../../db';
 import { compileCount, compileMatch, compilePage, encodeCursor } from '../../query/compile';
-import { findEntityType, loadEntityTypes, resolveSpace } from '../schema';
+import { findEntityType, loadEntityTypes, type SpaceAccess } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
 import { loadRecords, type FlatRecord } from './read';
 import { writeRecords, type ValueInput } from './write';
@@ -74,14 +74,20 @@ export async function getRecord(options: {
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
 	if (!UUID.test(id)) throw notFound();
 	return withActor(context.db.runtime, actor, async (tx) => {
-		const { rows } = await tx.query<{ space_id: string; entity_type_id: string }>(
-			'select space_id, entity_type_id from entities where id = $1',
+		// The record's space and the caller's role in it, in one round trip.
+		const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(
+			`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
+			        e.entity_type_id as "entityTypeId"
+			   from entities e
+			   join spaces s on s.id = e.space_id
+			   join app_memberships() m on m.space_id = s.id
+			  where e.id = $1`,
 			[id]
 		);
 		if (!rows[0]) throw notFound();
-		const space = await resolveSpace(tx, rows[0].space_id);
+		const { entityTypeId, ...space } = rows[0];
 		const types = await loadEntityTypes({ tx, space, cache: context.kv.cache });
-		const type = findEntityType(types, rows[0].entity_type_id);
+		const type = findEntityType(types, entityTypeId);
 		const [record] = await loadRecords({ tx, spaceId: space.id, type, ids: [id] });
 		if (!record) throw notFound();
 		return record;
