@@ -11,11 +11,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 if (!existsSync(path.join(root, '.svelte-kit', 'tsconfig.json'))) {
-	if (process.env.BENCH_SYNCED) throw new Error('svelte-kit sync did not write .svelte-kit/tsconfig.json');
+	if (process.env.BENCH_SYNCED)
+		throw new Error('svelte-kit sync did not write .svelte-kit/tsconfig.json');
 	console.log('Running svelte-kit sync so that $lib imports resolve ...');
-	execFileSync(process.execPath, [path.join(root, 'node_modules', '@sveltejs', 'kit', 'svelte-kit.js'), 'sync'], {
-		stdio: 'inherit'
-	});
+	execFileSync(
+		process.execPath,
+		[path.join(root, 'node_modules', '@sveltejs', 'kit', 'svelte-kit.js'), 'sync'],
+		{
+			stdio: 'inherit'
+		}
+	);
 	const rerun = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
 		stdio: 'inherit',
 		env: { ...process.env, BENCH_SYNCED: '1' }

@@ -19,7 +19,10 @@ declare module 'autocannon' {
 		connections?: number;
 		duration?: number;
 		headers?: Record<string, string>;
-		requests?: { method?: string; setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }[];
+		requests?: {
+			method?: string;
+			setupRequest?: (request: Record<string, unknown>) => Record<string, unknown>;
+		}[];
 	}
 	export default function autocannon(options: Options): Promise<Result>;
 }

@@ -54,7 +54,11 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
 		const adminUrl = isBench ? withDatabase(external, 'postgres') : external;
 		await recreate(adminUrl);
 		const url = withDatabase(external, BENCH_DATABASE);
-		return { url, where: `DATABASE_URL server (${new URL(url).host})`, stop: async () => undefined };
+		return {
+			url,
+			where: `DATABASE_URL server (${new URL(url).host})`,
+			stop: async () => undefined
+		};
 	}
 	const dataDir = path.resolve('.data/bench');
 	log(`Starting embedded Postgres in ${dataDir}/pg ...`);
@@ -67,5 +71,9 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
 		throw error;
 	}
 	const url = withDatabase(embedded.url, BENCH_DATABASE);
-	return { url, where: `embedded Postgres (${dataDir}, port ${new URL(url).port})`, stop: embedded.stop };
+	return {
+		url,
+		where: `embedded Postgres (${dataDir}, port ${new URL(url).port})`,
+		stop: embedded.stop
+	};
 }

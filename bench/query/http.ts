@@ -20,7 +20,10 @@ function newest(target: string): number {
 	if (!existsSync(target)) return 0;
 	const stat = statSync(target);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	return readdirSync(target).reduce((latest, entry) => Math.max(latest, newest(path.join(target, entry))), stat.mtimeMs);
+	return readdirSync(target).reduce(
+		(latest, entry) => Math.max(latest, newest(path.join(target, entry))),
+		stat.mtimeMs
+	);
 }
 
 /**
@@ -29,23 +32,40 @@ function newest(target: string): number {
  */
 export function prepareAppBuild(root: string, appDir: string): string {
 	const handler = path.join(root, 'build', 'handler.js');
-	const sources = ['src', 'realtime', 'static', 'package.json', 'svelte.config.js', 'vite.config.ts'];
-	const isStale = !existsSync(handler) || Math.max(...sources.map((source) => newest(path.join(root, source)))) > statSync(handler).mtimeMs;
+	const sources = [
+		'src',
+		'realtime',
+		'static',
+		'package.json',
+		'svelte.config.js',
+		'vite.config.ts'
+	];
+	const isStale =
+		!existsSync(handler) ||
+		Math.max(...sources.map((source) => newest(path.join(root, source)))) >
+			statSync(handler).mtimeMs;
 	let note = 'the existing build/';
 	if (isStale) {
 		try {
-			execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-				cwd: root,
-				stdio: 'pipe',
-				timeout: 300_000,
-				env: { ...process.env, NODE_ENV: 'production' }
-			});
+			execFileSync(
+				process.execPath,
+				[path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+				{
+					cwd: root,
+					stdio: 'pipe',
+					timeout: 300_000,
+					env: { ...process.env, NODE_ENV: 'production' }
+				}
+			);
 			note = 'a fresh build (vite build)';
 		} catch (error) {
 			if (!existsSync(handler)) {
-				throw new Error(`vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(-800)}`, {
-					cause: error
-				});
+				throw new Error(
+					`vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(-800)}`,
+					{
+						cause: error
+					}
+				);
 			}
 			note = 'the existing build/ (a rebuild of newer sources failed)';
 		}
@@ -59,7 +79,8 @@ export function prepareAppBuild(root: string, appDir: string): string {
 		} catch {
 			// A concurrent rebuild emptied build/ while we copied; try again.
 		}
-		if (attempt === 5) throw new Error('build/ kept changing while it was copied (another build running?)');
+		if (attempt === 5)
+			throw new Error('build/ kept changing while it was copied (another build running?)');
 		execFileSync('sleep', ['5']);
 	}
 	return `${note}, built ${new Date(statSync(path.join(appDir, 'build', 'handler.js')).mtimeMs).toISOString()}`;
@@ -80,7 +101,14 @@ export async function startAppServer(options: {
 		// Its own process group, so stopping it stops everything it started.
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, NODE_ENV: 'production' }
+		env: {
+			...process.env,
+			...options.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			NODE_ENV: 'production'
+		}
 	});
 	const remember = (chunk: Buffer) => {
 		lines.push(...chunk.toString().split('\n').filter(Boolean));
@@ -198,7 +226,9 @@ export async function driveEntityReads(options: {
 		loadGeneratorCpuPercent: Math.round(((ownUsed.user + ownUsed.system) / 1e6 / seconds) * 100),
 		machineBusyPercent:
 			machine && machineAfter
-				? Math.round(((machineAfter.busy - machine.busy) / (machineAfter.total - machine.total)) * 100)
+				? Math.round(
+						((machineAfter.busy - machine.busy) / (machineAfter.total - machine.total)) * 100
+					)
 				: undefined,
 		serverRssMiB: rssMiB(server.pid)
 	};
@@ -208,10 +238,20 @@ export async function driveEntityReads(options: {
  * Ceilings of the same server on this machine, for reading the entity figure: a 401 answered by
  * the hooks alone (no database), and /api/health (one query on the runtime pool).
  */
-export async function measureCeilings(server: AppServer, seconds: number): Promise<{ unauthorizedRps: number; healthRps: number }> {
+export async function measureCeilings(
+	server: AppServer,
+	seconds: number
+): Promise<{ unauthorizedRps: number; healthRps: number }> {
 	const rps = async (path: string) => {
-		const result = await autocannon({ url: `${server.url}${path}`, connections: 50, duration: seconds });
+		const result = await autocannon({
+			url: `${server.url}${path}`,
+			connections: 50,
+			duration: seconds
+		});
 		return Math.round(result.requests.average);
 	};
-	return { unauthorizedRps: await rps('/api/data/entity/not-a-record'), healthRps: await rps('/api/health') };
+	return {
+		unauthorizedRps: await rps('/api/data/entity/not-a-record'),
+		healthRps: await rps('/api/health')
+	};
 }

@@ -26,7 +26,16 @@ import { createEntityType } from '$lib/server/services/entity-types';
 export const STATUSES = ['Lead', 'Contacted', 'Qualified', 'Customer', 'Churned'] as const;
 /** How often each status occurs, out of 20: a funnel, not a flat spread. */
 const STATUS_WEIGHTS = [7, 5, 4, 3, 1];
-const TAGS = ['speaker', 'sponsor', 'press', 'volunteer', 'staff', 'alumni', 'early-bird', 'newsletter'];
+const TAGS = [
+	'speaker',
+	'sponsor',
+	'press',
+	'volunteer',
+	'staff',
+	'alumni',
+	'early-bird',
+	'newsletter'
+];
 const DOMAINS = ['example.com', 'mail.test', 'events.example', 'inbox.example', 'corp.example'];
 
 const FIELDS = [
@@ -37,12 +46,22 @@ const FIELDS = [
 		key: 'status',
 		name: 'Status',
 		kind: 'single_select',
-		options: { choices: STATUSES.map((name, index) => ({ name, color: ['blue', 'yellow', 'orange', 'green', 'red'][index] })) }
+		options: {
+			choices: STATUSES.map((name, index) => ({
+				name,
+				color: ['blue', 'yellow', 'orange', 'green', 'red'][index]
+			}))
+		}
 	},
 	{ key: 'score', name: 'Score', kind: 'number' },
 	{ key: 'joined', name: 'Joined', kind: 'date' },
 	{ key: 'vip', name: 'VIP', kind: 'checkbox' },
-	{ key: 'tags', name: 'Tags', kind: 'multi_select', options: { choices: TAGS.map((name) => ({ name })) } },
+	{
+		key: 'tags',
+		name: 'Tags',
+		kind: 'multi_select',
+		options: { choices: TAGS.map((name) => ({ name })) }
+	},
 	{ key: 'company', name: 'Company', kind: 'text' },
 	{ key: 'notes', name: 'Notes', kind: 'long_text' }
 ] as const;
@@ -64,16 +83,27 @@ export interface Fixture {
 export async function createFixture(context: AppContext): Promise<Fixture> {
 	const email = `bench.${randomUUID().slice(0, 8)}@example.test`;
 	const userId = await withAnonymous(context.db.runtime, async (tx) => {
-		const { rows } = await tx.query<{ id: string }>('select app_register_user($1, $2, null) as id', [email, 'Bench User']);
+		const { rows } = await tx.query<{ id: string }>(
+			'select app_register_user($1, $2, null) as id',
+			[email, 'Bench User']
+		);
 		return rows[0]!.id;
 	});
 	const actor: Actor = { userId, via: 'web' };
 	const spaceSlug = `bench-${randomUUID().slice(0, 8)}`;
 	const spaceId = await withActor(context.db.runtime, actor, async (tx) => {
-		const { rows } = await tx.query<{ id: string }>('select app_create_space($1, $2) as id', [spaceSlug, 'Bench']);
+		const { rows } = await tx.query<{ id: string }>('select app_create_space($1, $2) as id', [
+			spaceSlug,
+			'Bench'
+		]);
 		return rows[0]!.id;
 	});
-	const type = await createEntityType({ context, actor, space: spaceId, input: { name: 'Contacts', key: 'contacts' } });
+	const type = await createEntityType({
+		context,
+		actor,
+		space: spaceId,
+		input: { name: 'Contacts', key: 'contacts' }
+	});
 	const attributeIds = {} as Record<FieldKey, string>;
 	for (const field of FIELDS) {
 		const { id } = await addAttribute({
@@ -81,12 +111,31 @@ export async function createFixture(context: AppContext): Promise<Fixture> {
 			actor,
 			space: spaceId,
 			type: type.key,
-			input: { key: field.key, name: field.name, kind: field.kind, options: 'options' in field ? field.options : {} }
+			input: {
+				key: field.key,
+				name: field.name,
+				kind: field.kind,
+				options: 'options' in field ? field.options : {}
+			}
 		});
 		attributeIds[field.key] = id;
 	}
-	const token = await createApiToken({ context, actor, space: spaceId, input: { name: 'bench', role: 'viewer' } });
-	return { userId, actor, spaceId, spaceSlug, typeKey: type.key, typeId: type.id, attributeIds, tokenSecret: token.secret };
+	const token = await createApiToken({
+		context,
+		actor,
+		space: spaceId,
+		input: { name: 'bench', role: 'viewer' }
+	});
+	return {
+		userId,
+		actor,
+		spaceId,
+		spaceSlug,
+		typeKey: type.key,
+		typeId: type.id,
+		attributeIds,
+		tokenSecret: token.secret
+	};
 }
 
 interface Vocabulary {
@@ -99,7 +148,17 @@ interface Vocabulary {
 
 /** Names from nine locales: about 6,000 first names, 10,000 last names, 16,000 cities. */
 function vocabulary(): Vocabulary {
-	const locales: Faker[] = [fakerEN_US, fakerDE, fakerFR, fakerES, fakerIT, fakerPL, fakerNL, fakerSV, fakerPT_BR];
+	const locales: Faker[] = [
+		fakerEN_US,
+		fakerDE,
+		fakerFR,
+		fakerES,
+		fakerIT,
+		fakerPL,
+		fakerNL,
+		fakerSV,
+		fakerPT_BR
+	];
 	const firsts = new Set<string>();
 	const lasts = new Set<string>();
 	const cities = new Set<string>();
@@ -115,7 +174,8 @@ function vocabulary(): Vocabulary {
 		for (let index = 0; index < 600; index++) companies.add(faker.company.name());
 	}
 	fakerEN_US.seed(7);
-	for (let index = 0; index < 3000; index++) sentences.add(fakerEN_US.lorem.sentence({ min: 4, max: 12 }));
+	for (let index = 0; index < 3000; index++)
+		sentences.add(fakerEN_US.lorem.sentence({ min: 4, max: 12 }));
 	return {
 		firsts: [...firsts],
 		lasts: [...lasts],
@@ -129,7 +189,11 @@ function vocabulary(): Vocabulary {
  * A 5-letter fragment of last names that about `target` names contain (estimated from how often
  * the word lists contain it); emails, companies and notes may add a few more records.
  */
-function chooseFragment(vocab: Vocabulary, rows: number, target: number): { fragment: string; expected: number } {
+function chooseFragment(
+	vocab: Vocabulary,
+	rows: number,
+	target: number
+): { fragment: string; expected: number } {
 	// For each list: how many of its entries contain each 5-letter fragment.
 	const fragmentCounts = (list: string[]) => {
 		const counts = new Map<string, number>();
@@ -154,7 +218,8 @@ function chooseFragment(vocab: Vocabulary, rows: number, target: number): { frag
 		const word = last.toLowerCase();
 		for (let start = 0; start + 5 <= word.length; start++) {
 			const fragment = word.slice(start, start + 5);
-			if (/^[a-z]{5}$/.test(fragment) && !fixedWords.some((fixed) => fixed.includes(fragment))) candidates.add(fragment);
+			if (/^[a-z]{5}$/.test(fragment) && !fixedWords.some((fixed) => fixed.includes(fragment)))
+				candidates.add(fragment);
 		}
 	}
 	let best = { fragment: 'xxxxx', expected: 0, distance: Infinity };
@@ -170,7 +235,13 @@ function chooseFragment(vocab: Vocabulary, rows: number, target: number): { frag
 export interface LoadResult {
 	entities: number;
 	values: number;
-	seconds: { entities: number; values: number; indexes: number; vacuumAnalyze: number; total: number };
+	seconds: {
+		entities: number;
+		values: number;
+		indexes: number;
+		vacuumAnalyze: number;
+		total: number;
+	};
 	workers: number;
 	search: { fragment: string; expected: number };
 }
@@ -195,7 +266,9 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 
 /** The lowest uuid of the `index`-th of `parts` equal slices of the uuid space. */
 function uuidBound(index: number, parts: number): string {
-	const high = Math.floor((index * 2 ** 32) / parts).toString(16).padStart(8, '0');
+	const high = Math.floor((index * 2 ** 32) / parts)
+		.toString(16)
+		.padStart(8, '0');
 	return `${high}-0000-0000-0000-000000000000`;
 }
 
@@ -233,17 +306,28 @@ export async function loadRecords(options: {
 					 select $1, $2, g, g, at, $3, at, $3
 					   from (select g, timestamptz '2024-01-01 00:00Z' + make_interval(secs => pg_temp.pick(g, 11, 63072000)) as at
 					           from generate_series($4::bigint, $5::bigint) g) s`,
-					[fixture.spaceId, fixture.typeId, fixture.userId, index * perWorker + 1, Math.min(rows, (index + 1) * perWorker)]
+					[
+						fixture.spaceId,
+						fixture.typeId,
+						fixture.userId,
+						index * perWorker + 1,
+						Math.min(rows, (index + 1) * perWorker)
+					]
 				)
 			)
 		);
-		await main.query('update entity_types set next_seq = $2 where id = $1', [fixture.typeId, rows + 1]);
+		await main.query('update entity_types set next_seq = $2 where id = $1', [
+			fixture.typeId,
+			rows + 1
+		]);
 		const entitySeconds = seconds(start);
 		log(`  entities: ${rows.toLocaleString('en')} rows in ${entitySeconds.toFixed(1)} s`);
 
 		start = performance.now();
 		const a = fixture.attributeIds;
-		const statusPool = STATUSES.flatMap((status, index) => Array<string>(STATUS_WEIGHTS[index]!).fill(status));
+		const statusPool = STATUSES.flatMap((status, index) =>
+			Array<string>(STATUS_WEIGHTS[index]!).fill(status)
+		);
 		const valueSql = `
 			insert into eav_values (entity_id, attribute_id, space_id, value_text, value_num, value_time, value_bool, value_json)
 			select p.id, v.attribute_id, $1, v.t, v.n, v.ts, v.b, v.j
@@ -300,14 +384,19 @@ export async function loadRecords(options: {
 		);
 		const values = valueCounts.reduce((sum, result) => sum + (result.rowCount ?? 0), 0);
 		const valueSeconds = seconds(start);
-		log(`  eav_values: ${values.toLocaleString('en')} rows in ${valueSeconds.toFixed(1)} s (${workers} workers)`);
+		log(
+			`  eav_values: ${values.toLocaleString('en')} rows in ${valueSeconds.toFixed(1)} s (${workers} workers)`
+		);
 
 		// Two connections share the index builds; the biggest first so neither waits long.
 		start = performance.now();
-		const queue = [...indexes].sort((x, y) => Number(y.definition.includes('gin')) - Number(x.definition.includes('gin')));
+		const queue = [...indexes].sort(
+			(x, y) => Number(y.definition.includes('gin')) - Number(x.definition.includes('gin'))
+		);
 		await Promise.all(
 			clients.map(async (client) => {
-				for (let next = queue.shift(); next; next = queue.shift()) await client.query(next.definition);
+				for (let next = queue.shift(); next; next = queue.shift())
+					await client.query(next.definition);
 			})
 		);
 		const indexSeconds = seconds(start);
@@ -315,7 +404,10 @@ export async function loadRecords(options: {
 
 		// VACUUM also sets the visibility map (index-only scans), as autovacuum would in time.
 		start = performance.now();
-		await Promise.all([main.query('vacuum (analyze) entities'), (clients[1] ?? main).query('vacuum (analyze) eav_values')]);
+		await Promise.all([
+			main.query('vacuum (analyze) entities'),
+			(clients[1] ?? main).query('vacuum (analyze) eav_values')
+		]);
 		await main.query('analyze');
 		const vacuumSeconds = seconds(start);
 		log(`  vacuum (analyze) in ${vacuumSeconds.toFixed(1)} s`);

@@ -9,10 +9,24 @@ import type { FilterNode, RecordQuery } from '$lib/domain/query/ast';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { getRecord, queryRecords } from '$lib/server/services/records';
 import { BENCH_DATABASE, openBenchDatabase } from './database';
-import { driveEntityReads, measureCeilings, prepareAppBuild, startAppServer, type AppServer, type HttpResult } from './http';
+import {
+	driveEntityReads,
+	measureCeilings,
+	prepareAppBuild,
+	startAppServer,
+	type AppServer,
+	type HttpResult
+} from './http';
 import { createFixture, createPlainTable, loadRecords, type Fixture } from './load';
 import { describeMachine, loadAverage, rssMiB } from './machine';
-import { explain, formatSummary, time, timeStatement, type Statement, type Summary } from './measure';
+import {
+	explain,
+	formatSummary,
+	time,
+	timeStatement,
+	type Statement,
+	type Summary
+} from './measure';
 
 const root = process.cwd();
 const OUT_DIR = path.join(root, 'bench', 'out');
@@ -37,7 +51,9 @@ class Cleanup {
 	}
 	async run() {
 		for (const step of this.steps.splice(0).reverse()) {
-			await step().catch((error) => console.error(`cleanup: ${error instanceof Error ? error.message : error}`));
+			await step().catch((error) =>
+				console.error(`cleanup: ${error instanceof Error ? error.message : error}`)
+			);
 		}
 	}
 }
@@ -49,7 +65,8 @@ async function captureStatements(work: () => Promise<unknown>): Promise<Statemen
 	const captured: Statement[] = [];
 	prototype.query = function (this: unknown, ...args: unknown[]) {
 		const [text, values] = args;
-		if (typeof text === 'string') captured.push({ sql: text, params: Array.isArray(values) ? values : [] });
+		if (typeof text === 'string')
+			captured.push({ sql: text, params: Array.isArray(values) ? values : [] });
 		return original.apply(this, args);
 	};
 	try {
@@ -57,7 +74,11 @@ async function captureStatements(work: () => Promise<unknown>): Promise<Statemen
 	} finally {
 		prototype.query = original;
 	}
-	return captured.filter(({ sql }) => !/^\s*(begin|commit|rollback)\s*$/i.test(sql) && !/set_config\('app\.current_user_id'/.test(sql));
+	return captured.filter(
+		({ sql }) =>
+			!/^\s*(begin|commit|rollback)\s*$/i.test(sql) &&
+			!/set_config\('app\.current_user_id'/.test(sql)
+	);
 }
 
 const oneLine = (sql: string, length = 110) => {
@@ -87,11 +108,17 @@ export async function main(): Promise<void> {
 		await cleanup.run();
 		process.exit(1);
 	};
-	const watchdog = setTimeout(() => void stopNow(`time limit of ${timeoutSeconds} s reached`), timeoutSeconds * 1000);
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopNow(`got ${signal}`));
+	const watchdog = setTimeout(
+		() => void stopNow(`time limit of ${timeoutSeconds} s reached`),
+		timeoutSeconds * 1000
+	);
+	for (const signal of ['SIGINT', 'SIGTERM'] as const)
+		process.once(signal, () => void stopNow(`got ${signal}`));
 
 	try {
-		log(`Roster query benchmark: ${rows.toLocaleString('en')} records x 10 fields, ${runs} runs per query`);
+		log(
+			`Roster query benchmark: ${rows.toLocaleString('en')} records x 10 fields, ${runs} runs per query`
+		);
 		const database = await openBenchDatabase(log);
 		cleanup.push(database.stop);
 		log(`Database: ${BENCH_DATABASE} on ${database.where}`);
@@ -107,9 +134,14 @@ export async function main(): Promise<void> {
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000'
 		};
 		const bootStart = performance.now();
-		const context = await boot({ env: { ...appEnv, NODE_ENV: 'production' }, log: (line) => log(`  app: ${line}`) });
+		const context = await boot({
+			env: { ...appEnv, NODE_ENV: 'production' },
+			log: (line) => log(`  app: ${line}`)
+		});
 		cleanup.push(shutdown);
-		log(`Booted the app context (migrations, runtime role "${RUNTIME_ROLE}") in ${((performance.now() - bootStart) / 1000).toFixed(1)} s`);
+		log(
+			`Booted the app context (migrations, runtime role "${RUNTIME_ROLE}") in ${((performance.now() - bootStart) / 1000).toFixed(1)} s`
+		);
 
 		const machine = await describeMachine(context.db.owner);
 		log('');
@@ -117,13 +149,23 @@ export async function main(): Promise<void> {
 		log(`  cpu       ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM`);
 		log(`  node      ${machine.node}`);
 		log(`  postgres  ${machine.postgres}`);
-		log(`  settings  ${Object.entries(machine.settings).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+		log(
+			`  settings  ${Object.entries(machine.settings)
+				.map(([name, value]) => `${name}=${value}`)
+				.join(' ')}`
+		);
 		log(`  load avg  ${loadAverage()} (1/5/15 min; other processes share these cores)`);
 
 		const fixture = await createFixture(context);
 		log('');
 		log(`Load (user, space, type and 10 fields through the services; rows in SQL as the owner)`);
-		const load = await loadRecords({ ownerUrl: database.url, fixture, rows, workers: Math.min(4, os.cpus().length), log });
+		const load = await loadRecords({
+			ownerUrl: database.url,
+			fixture,
+			rows,
+			workers: Math.min(4, os.cpus().length),
+			log
+		});
 		const loadedRows = load.entities + load.values;
 		log(
 			`  total ${load.seconds.total.toFixed(1)} s for ${loadedRows.toLocaleString('en')} rows: ${Math.round(loadedRows / load.seconds.total).toLocaleString('en')} rows/s ` +
@@ -131,46 +173,79 @@ export async function main(): Promise<void> {
 		);
 		await createPlainTable(database.url, fixture);
 
-		const sizes = await context.db.owner.query<{ db: string; entities: string; values: string; values_indexes: string }>(
+		const sizes = await context.db.owner.query<{
+			db: string;
+			entities: string;
+			values: string;
+			values_indexes: string;
+		}>(
 			`select pg_size_pretty(pg_database_size(current_database())) as db,
 			        pg_size_pretty(pg_total_relation_size('entities')) as entities,
 			        pg_size_pretty(pg_table_size('eav_values')) as values,
 			        pg_size_pretty(pg_indexes_size('eav_values')) as values_indexes`
 		);
 		const size = sizes.rows[0]!;
-		log(`  database ${size.db} (entities ${size.entities}; eav_values ${size.values} + indexes ${size.values_indexes})`);
+		log(
+			`  database ${size.db} (entities ${size.entities}; eav_values ${size.values} + indexes ${size.values_indexes})`
+		);
 
 		const searchMatches = await context.db.owner.query<{ records: number; names: number }>(
 			`select count(distinct entity_id)::int as records, count(*) filter (where attribute_id = $3)::int as names
 			   from eav_values where attribute_id = any ($1::uuid[]) and value_text ilike $2`,
 			[
-				['name', 'email', 'city', 'status', 'company', 'notes'].map((key) => fixture.attributeIds[key as keyof Fixture['attributeIds']]),
+				['name', 'email', 'city', 'status', 'company', 'notes'].map(
+					(key) => fixture.attributeIds[key as keyof Fixture['attributeIds']]
+				),
 				`%${load.search.fragment}%`,
 				fixture.attributeIds.name
 			]
 		);
 		const matches = searchMatches.rows[0]!;
-		log(`  search fragment "${load.search.fragment}": in ${matches.names} names, ${matches.records} records in all`);
+		log(
+			`  search fragment "${load.search.fragment}": in ${matches.names} names, ${matches.records} records in all`
+		);
 
 		const ids = await sampleIds(context, fixture, rows, 20_000);
 
-		const results = await measureQueries({ context, fixture, runs, ids, fragment: load.search.fragment });
+		const results = await measureQueries({
+			context,
+			fixture,
+			runs,
+			ids,
+			fragment: load.search.fragment
+		});
 
 		log('');
-		log(`HTTP: GET /api/data/entity/[id], ${connections} connections, ${httpSeconds} s, ${ids.length.toLocaleString('en')} random ids, viewer API token`);
-		const http = await measureHttp({ appEnv, fixture, ids, connections, seconds: httpSeconds, cleanup });
+		log(
+			`HTTP: GET /api/data/entity/[id], ${connections} connections, ${httpSeconds} s, ${ids.length.toLocaleString('en')} random ids, viewer API token`
+		);
+		const http = await measureHttp({
+			appEnv,
+			fixture,
+			ids,
+			connections,
+			seconds: httpSeconds,
+			cleanup
+		});
 
 		const benchRss = rssMiB();
 		log('');
 		log('Memory');
-		log(`  bench process RSS ${benchRss ?? '?'} MiB${http.result?.serverRssMiB ? `, app server RSS ${http.result.serverRssMiB} MiB` : ''}`);
+		log(
+			`  bench process RSS ${benchRss ?? '?'} MiB${http.result?.serverRssMiB ? `, app server RSS ${http.result.serverRssMiB} MiB` : ''}`
+		);
 		log(`  Postgres database ${size.db}; shared_buffers ${machine.settings.shared_buffers}`);
 		log(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s; plans in bench/out/`);
 
 		await cleanup.run();
 		const figure = (name: string) => {
 			const summary = results[name]!;
-			return { [`${name}_p50_ms`]: summary.p50, [`${name}_p95_ms`]: summary.p95, [`${name}_p99_ms`]: summary.p99, [`${name}_mean_ms`]: summary.mean };
+			return {
+				[`${name}_p50_ms`]: summary.p50,
+				[`${name}_p95_ms`]: summary.p95,
+				[`${name}_p99_ms`]: summary.p99,
+				[`${name}_mean_ms`]: summary.mean
+			};
 		};
 		console.log(
 			JSON.stringify({
@@ -210,8 +285,16 @@ export async function main(): Promise<void> {
 	}
 }
 
-async function sampleIds(context: AppContext, fixture: Fixture, rows: number, count: number): Promise<string[]> {
-	const seqs = Array.from({ length: Math.min(count, rows) }, () => 1 + Math.floor(Math.random() * rows));
+async function sampleIds(
+	context: AppContext,
+	fixture: Fixture,
+	rows: number,
+	count: number
+): Promise<string[]> {
+	const seqs = Array.from(
+		{ length: Math.min(count, rows) },
+		() => 1 + Math.floor(Math.random() * rows)
+	);
 	const { rows: found } = await context.db.owner.query<{ id: string }>(
 		'select id from entities where space_id = $1 and entity_type_id = $2 and seq = any ($3::bigint[])',
 		[fixture.spaceId, fixture.typeId, seqs]
@@ -234,8 +317,14 @@ async function measureQueries(options: {
 	const { context, fixture, runs, ids, fragment } = options;
 	const { actor, spaceId, typeKey } = fixture;
 	const byName: RecordQuery['sort'] = [{ field: 'name', direction: 'asc' }];
-	const statusFilter: FilterNode = { type: 'condition', field: 'status', operator: 'eq', value: FILTER_STATUS };
-	const page = (query: RecordQuery, count = false) => queryRecords({ context, actor, space: spaceId, type: typeKey, query, count });
+	const statusFilter: FilterNode = {
+		type: 'condition',
+		field: 'status',
+		operator: 'eq',
+		value: FILTER_STATUS
+	};
+	const page = (query: RecordQuery, count = false) =>
+		queryRecords({ context, actor, space: spaceId, type: typeKey, query, count });
 
 	// Sanity: the answers are what the data says, so the timings are of real work.
 	const sorted = await page({ sort: byName, limit: 50 });
@@ -255,28 +344,46 @@ async function measureQueries(options: {
 	);
 
 	const scenarios: Scenario[] = [
-		{ name: 'sorted_page', label: 'sorted page (50 by name)', run: () => page({ sort: byName, limit: 50 }) },
+		{
+			name: 'sorted_page',
+			label: 'sorted page (50 by name)',
+			run: () => page({ sort: byName, limit: 50 })
+		},
 		{
 			name: 'filtered_page',
 			label: `filtered page (status=${FILTER_STATUS})`,
 			run: () => page({ sort: byName, filter: statusFilter, limit: 50 })
 		},
-		{ name: 'search', label: `search "${fragment}" (sorted by name)`, run: () => page({ search: fragment, sort: byName, limit: 50 }) },
-		{ name: 'filtered_count', label: `count (status=${FILTER_STATUS}, limit 1)`, run: () => page({ filter: statusFilter, limit: 1 }, true) },
+		{
+			name: 'search',
+			label: `search "${fragment}" (sorted by name)`,
+			run: () => page({ search: fragment, sort: byName, limit: 50 })
+		},
+		{
+			name: 'filtered_count',
+			label: `count (status=${FILTER_STATUS}, limit 1)`,
+			run: () => page({ filter: statusFilter, limit: 1 }, true)
+		},
 		{
 			name: 'read_by_id',
 			label: 'read by id (getRecord, random ids)',
 			run: (index) => getRecord({ context, actor, id: ids[index % ids.length]! }),
 			vary: (params, index) =>
 				params.map((param) =>
-					param === ids[0] ? ids[index % ids.length] : Array.isArray(param) && param[0] === ids[0] ? [ids[index % ids.length]] : param
+					param === ids[0]
+						? ids[index % ids.length]
+						: Array.isArray(param) && param[0] === ids[0]
+							? [ids[index % ids.length]]
+							: param
 				)
 		}
 	];
 
 	const results: Record<string, Summary> = {};
 	log('');
-	log(`Service calls as the runtime role (queryRecords / getRecord, each its own transaction), ms; load avg ${loadAverage()}`);
+	log(
+		`Service calls as the runtime role (queryRecords / getRecord, each its own transaction), ms; load avg ${loadAverage()}`
+	);
 	for (const scenario of scenarios) {
 		results[scenario.name] = await time(runs, scenario.run);
 		log(formatSummary(scenario.label, results[scenario.name]!));
@@ -303,22 +410,40 @@ async function measureQueries(options: {
 				context,
 				actor,
 				Math.min(runs, 50),
-				(run) => ({ sql: statement.sql, params: scenario.vary ? scenario.vary(statement.params, run) : statement.params }),
+				(run) => ({
+					sql: statement.sql,
+					params: scenario.vary ? scenario.vary(statement.params, run) : statement.params
+				}),
 				10
 			);
 			sum += summary.p50;
 			const cell = (value: number) => value.toFixed(3).padStart(8);
-			log(`    ${String(index + 1).padStart(2)}. p50 ${cell(summary.p50)}  p95 ${cell(summary.p95)}  n=${String(summary.runs).padEnd(3)} ${oneLine(statement.sql, 100)}`);
+			log(
+				`    ${String(index + 1).padStart(2)}. p50 ${cell(summary.p50)}  p95 ${cell(summary.p95)}  n=${String(summary.runs).padEnd(3)} ${oneLine(statement.sql, 100)}`
+			);
 			plans.push({ name: `${scenario.name}.${index + 1}`, statement, p95: summary.p95 });
 		}
-		log(`    sum of p50s ${sum.toFixed(2)} ms; the rest of the service call is pool checkout, BEGIN, set_config, COMMIT and JS`);
+		log(
+			`    sum of p50s ${sum.toFixed(2)} ms; the rest of the service call is pool checkout, BEGIN, set_config, COMMIT and JS`
+		);
 	}
-	plans.push({ name: 'plain_table_count', statement: plainCount, p95: results.plain_table_count.p95 });
+	plans.push({
+		name: 'plain_table_count',
+		statement: plainCount,
+		p95: results.plain_table_count.p95
+	});
 
 	log('');
 	log('EXPLAIN (ANALYZE, BUFFERS) as the runtime role (full plans in bench/out/<name>.txt)');
 	for (const plan of plans) {
-		const lines = await explain({ context, actor, name: plan.name, statement: plan.statement, outDir: OUT_DIR, topLines: plan.p95 >= 1 ? 14 : 3 });
+		const lines = await explain({
+			context,
+			actor,
+			name: plan.name,
+			statement: plan.statement,
+			outDir: OUT_DIR,
+			topLines: plan.p95 >= 1 ? 14 : 3
+		});
 		log(`  -- ${plan.name}: ${oneLine(plan.statement.sql, 90)}`);
 		for (const line of lines) log(`     ${line}`);
 	}
@@ -332,7 +457,11 @@ async function measureHttp(options: {
 	connections: number;
 	seconds: number;
 	cleanup: Cleanup;
-}): Promise<{ result?: HttpResult; ceilings?: { unauthorizedRps: number; healthRps: number }; error?: string }> {
+}): Promise<{
+	result?: HttpResult;
+	ceilings?: { unauthorizedRps: number; healthRps: number };
+	error?: string;
+}> {
 	let server: AppServer;
 	try {
 		const appDir = path.join(root, '.data', 'bench', 'app');
@@ -340,7 +469,9 @@ async function measureHttp(options: {
 		server = await startAppServer({ root, appDir, env: options.appEnv, timeoutMs: 120_000 });
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		log(`  SKIPPED: the app server could not start, so no HTTP figures this run.\n  ${message.replace(/\n/g, '\n  ')}`);
+		log(
+			`  SKIPPED: the app server could not start, so no HTTP figures this run.\n  ${message.replace(/\n/g, '\n  ')}`
+		);
 		return { error: message.split('\n')[0] };
 	}
 	options.cleanup.push(server.stop);
@@ -354,9 +485,19 @@ async function measureHttp(options: {
 			return { error: `probe answered ${probe.status}` };
 		}
 		log(`  load avg before the run ${loadAverage()}`);
-		const result = await driveEntityReads({ server, token: options.fixture.tokenSecret, ids: options.ids, connections: options.connections, seconds: options.seconds });
-		log(`  ${result.rps.toLocaleString('en')} req/s (${result.requests.toLocaleString('en')} requests in ${result.seconds} s)`);
-		log(`  latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, mean ${result.latencyMeanMs} ms`);
+		const result = await driveEntityReads({
+			server,
+			token: options.fixture.tokenSecret,
+			ids: options.ids,
+			connections: options.connections,
+			seconds: options.seconds
+		});
+		log(
+			`  ${result.rps.toLocaleString('en')} req/s (${result.requests.toLocaleString('en')} requests in ${result.seconds} s)`
+		);
+		log(
+			`  latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, mean ${result.latencyMeanMs} ms`
+		);
 		log(`  non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
 		log(
 			`  cpu: app server ${result.serverCpuPercent ?? '?'}% of a core, load generator ${result.loadGeneratorCpuPercent}%, ` +
@@ -372,4 +513,3 @@ async function measureHttp(options: {
 		await server.stop();
 	}
 }
-

@@ -19,7 +19,8 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export function summarize(samples: number[]): Summary {
 	const sorted = [...samples].sort((a, b) => a - b);
-	const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))]!;
+	const at = (quantile: number) =>
+		sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))]!;
 	const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
 	return {
 		runs: sorted.length,
@@ -113,9 +114,14 @@ export async function explain(options: {
 	});
 	mkdirSync(outDir, { recursive: true });
 	const params = JSON.stringify(statement.params, (_, value) =>
-		Array.isArray(value) && value.length > 8 ? [...value.slice(0, 8), `... ${value.length - 8} more`] : value
+		Array.isArray(value) && value.length > 8
+			? [...value.slice(0, 8), `... ${value.length - 8} more`]
+			: value
 	);
-	writeFileSync(path.join(outDir, `${name}.txt`), `${statement.sql}\n\nparams: ${params}\n\n${plan.join('\n')}\n`);
+	writeFileSync(
+		path.join(outDir, `${name}.txt`),
+		`${statement.sql}\n\nparams: ${params}\n\n${plan.join('\n')}\n`
+	);
 	// Long id lists make plan lines unreadable on a console; the file keeps them whole.
 	const clip = (line: string) => (line.length > 160 ? `${line.slice(0, 157)}...` : line);
 	const isTiming = (line: string) => /^(Planning|Execution) Time/.test(line);
