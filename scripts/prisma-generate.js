@@ -25,6 +25,7 @@ const clientEntry = path.join(root, 'src/generated/prisma/client.ts');
 export function runPrismaCli(args, options = {}) {
 	if (!existsSync(cli))
 		throw new Error(`The prisma CLI is missing (${cli}): run npm install first`);
+	ensureKitTsconfig();
 	const result = spawnSync(process.execPath, [cli, ...args], {
 		cwd: root,
 		stdio: options.quiet ? 'pipe' : 'inherit',
@@ -43,6 +44,17 @@ export function runPrismaCli(args, options = {}) {
 			`prisma ${args.join(' ')} exited with ${result.status ?? result.signal}${output}`
 		);
 	}
+}
+
+/**
+ * Prisma loads prisma.config.ts through tsconfig.json, which extends the file `svelte-kit sync`
+ * writes; on a fresh clone (the `prepare` of the first install) it does not exist yet.
+ */
+function ensureKitTsconfig() {
+	if (existsSync(path.join(root, '.svelte-kit', 'tsconfig.json'))) return;
+	const kit = path.join(root, 'node_modules', '@sveltejs', 'kit', 'svelte-kit.js');
+	const result = spawnSync(process.execPath, [kit, 'sync'], { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('svelte-kit sync failed');
 }
 
 /** Generates the client from prisma/schema.prisma. */
