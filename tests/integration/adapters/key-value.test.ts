@@ -93,6 +93,7 @@ describe('redisKey', () => {
 });
 
 describe.each(implementations)('$name key-value store', (implementation) => {
+	// Redis runs only where REDIS_URL is set or redis-server is installed (.ci/run installs it).
 	describe.skipIf(!implementation.isAvailable)('contract', () => {
 		let store: KeyValueFixture;
 
