@@ -11,15 +11,15 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { readStored } from './records/read';
-import { keyFromName, keySchema, nameSchema, requireSchemaRole } from './entity-types';
-import { auditSchema } from './schema-audit';
 import {
-	findAttribute,
-	findEntityType,
-	bumpSchemaVersion,
-	type AttributeDef,
-	type EntityTypeDef
-} from './schema';
+	keyFromName,
+	keySchema,
+	nameSchema,
+	requireSchemaRole,
+	schemaChange
+} from './entity-types';
+import { auditSchema } from './schema-audit';
+import { findAttribute, findEntityType, type AttributeDef, type EntityTypeDef } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -66,17 +66,13 @@ interface OnType {
 	type: string;
 }
 
-async function schemaChange<T>(
+function schemaChangeOnType<T>(
 	options: OnType,
 	work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>
 ) {
-	await options.context.kv.writeLimiter.consume(options.actor.userId);
-	return inSpace(options.context, options.actor, options.space, async (scope) => {
-		requireSchemaRole(scope);
-		const result = await work(scope, findEntityType(scope.types, options.type));
-		await bumpSchemaVersion(scope.tx, scope.space.id);
-		return result;
-	});
+	return schemaChange(options.context, options.actor, options.space, (scope) =>
+		work(scope, findEntityType(scope.types, options.type))
+	);
 }
 
 // Set by the server when it pairs a relation with its inverse; never taken from a client, or
@@ -149,7 +145,7 @@ async function insertAttribute(
 
 export function addAttribute(options: OnType & { input: unknown }) {
 	const input = parseInput(addInput, options.input);
-	return schemaChange(options, async (scope, type) => {
+	return schemaChangeOnType(options, async (scope, type) => {
 		const key = input.key ?? keyFromName(input.name);
 		const fieldOptions = checkedOptions(input.kind, withoutServerOwned(input.options));
 		if (input.isRequired && !kindOf(input.kind).entityColumn) {
@@ -214,7 +210,7 @@ function uniqueKey(type: EntityTypeDef, wanted: string, alsoTaken: string): stri
 
 export function updateAttribute(options: OnType & { attribute: string; input: unknown }) {
 	const input = parseInput(updateInput, options.input);
-	return schemaChange(options, async (scope, type) => {
+	return schemaChangeOnType(options, async (scope, type) => {
 		const attribute = findAttribute(type, options.attribute);
 		// The relation's target and inverse stay as the server paired them.
 		const fieldOptions = input.options
@@ -293,7 +289,7 @@ export function updateAttribute(options: OnType & { attribute: string; input: un
 
 export function reorderAttributes(options: OnType & { input: unknown }) {
 	const input = parseInput(z.object({ order: z.array(z.string()).min(1) }), options.input);
-	return schemaChange(options, async (scope, type) => {
+	return schemaChangeOnType(options, async (scope, type) => {
 		const ids = input.order.map((keyOrId) => findAttribute(type, keyOrId).id);
 		const rest = type.attributes
 			.filter((attribute) => !ids.includes(attribute.id))
@@ -315,7 +311,7 @@ export function reorderAttributes(options: OnType & { input: unknown }) {
 }
 
 export function deleteAttribute(options: OnType & { attribute: string }) {
-	return schemaChange(options, async (scope, type) => {
+	return schemaChangeOnType(options, async (scope, type) => {
 		const attribute = findAttribute(type, options.attribute);
 		const inverse =
 			attribute.kind === 'relation'
@@ -470,5 +466,5 @@ export function changeAttributeKind(
 			return run(scope, findEntityType(scope.types, options.type));
 		});
 	}
-	return schemaChange(options, run);
+	return schemaChangeOnType(options, run);
 }

@@ -44,7 +44,8 @@ export function keyFromName(name: string): string {
 
 const createInput = z.object({ name: nameSchema, key: keySchema.optional() });
 
-async function schemaChange<T>(
+/** A schema change: rate-limited, editors and owners only, and it bumps the schema version. */
+export async function schemaChange<T>(
 	context: AppContext,
 	actor: Actor,
 	space: string,
