@@ -8,6 +8,8 @@ import {
 	type ServerInit
 } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { Server as HttpServer } from 'node:http';
+import { startRealtime } from '$realtime/index';
 import { AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { handle as authHandle } from '$lib/server/auth/auth';
@@ -15,7 +17,13 @@ import { boot, context } from '$lib/server/context';
 import { errorResponse } from '$lib/server/http';
 
 export const init: ServerInit = async () => {
-	await boot();
+	const app = await boot();
+	// The custom server (server.js) shares its HTTP server; `vite dev` has none to share.
+	const server = (globalThis as Record<symbol, unknown>)[Symbol.for('roster.httpServer')];
+	if (server instanceof HttpServer) {
+		const realtime = startRealtime(app, server);
+		app.onClose(() => realtime.close());
+	}
 };
 
 const securityHeaders: Record<string, string> = {

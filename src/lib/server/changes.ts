@@ -15,6 +15,11 @@ export interface RecordChange {
 	actorId: string;
 	via: AuditVia;
 	at: string;
+	/**
+	 * The Yjs update that brought the record's stored doc to these values, when it has one.
+	 * Live clients apply it; it never leaves the server in any other form.
+	 */
+	update?: Uint8Array;
 }
 
 export interface ChangeBus {

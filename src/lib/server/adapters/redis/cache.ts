@@ -53,23 +53,34 @@ export function createMemoryCache(): Cache {
 	};
 }
 
+/**
+ * A cache in Redis. It is only a cache: while Redis is unreachable every read misses and every
+ * write is skipped at once, instead of queueing behind a reconnect and stalling the request.
+ */
 export function createRedisCache(redis: Redis): Cache {
 	const keyOf = (key: string) => redisKey('cache', key);
+	// Before the first connection, commands wait for it (a normal start); after a loss, they
+	// do not wait for the next one.
+	let wasReady = redis.status === 'ready';
+	redis.on('ready', () => (wasReady = true));
+	const isUp = () => redis.status === 'ready' || !wasReady;
 
 	return {
 		async get<T>(key: string) {
-			const json = await redis.get(keyOf(key));
+			if (!isUp()) return undefined;
+			const json = await redis.get(keyOf(key)).catch(() => null);
 			return json === null ? undefined : (JSON.parse(json) as T);
 		},
 		async set<T>(key: string, value: T, ttlSeconds: number) {
 			checkTtl(ttlSeconds);
+			if (!isUp()) return;
 			// JSON.stringify(undefined) is undefined, which Redis would store as the text
 			// "undefined"; an absent value is a deletion instead.
 			if (value === undefined) {
-				await redis.del(keyOf(key));
+				await redis.del(keyOf(key)).catch(() => undefined);
 				return;
 			}
-			await redis.set(keyOf(key), JSON.stringify(value), 'EX', ttlSeconds);
+			await redis.set(keyOf(key), JSON.stringify(value), 'EX', ttlSeconds).catch(() => undefined);
 		},
 		async delete(key: string) {
 			await redis.del(keyOf(key));

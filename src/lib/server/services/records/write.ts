@@ -10,6 +10,7 @@ import type { Actor } from '../../auth/actor';
 import type { RecordChange } from '../../changes';
 import type { Tx } from '../../db';
 import type { AttributeDef, EntityTypeDef, SpaceAccess } from '../schema';
+import { syncDocsToValues } from './docs';
 import { loadRecords, readStored, type FlatRecord } from './read';
 
 export type ValueInput = Record<string, unknown>;
@@ -26,6 +27,11 @@ export interface WriteRequest {
 	deletes?: string[];
 	/** Values are text (paste, CSV) and go through the kind's `parse` instead of `validate`. */
 	isText?: boolean;
+	/**
+	 * Bring stored Yjs docs of updated records along (default). The realtime engine turns it
+	 * off: it merges the doc itself, since the edit came as a Yjs update.
+	 */
+	syncDocs?: boolean;
 }
 
 export interface WriteResult {
@@ -45,7 +51,7 @@ const storageColumns: StorageColumn[] = [
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface NormalizedValue {
+export interface NormalizedValue {
 	attribute: AttributeDef;
 	value: CellValue;
 }
@@ -57,8 +63,12 @@ function invalid(attribute: AttributeDef, message: string, row?: number): AppErr
 	});
 }
 
-function normalize(
-	request: WriteRequest,
+/**
+ * Checks values against their fields: known, writable by the caller's role, valid for the kind.
+ * Returns their normal form; throws an AppError naming the first bad field.
+ */
+export function normalizeValues(
+	request: Pick<WriteRequest, 'type' | 'space' | 'isText'>,
 	input: ValueInput,
 	row: number | undefined
 ): NormalizedValue[] {
@@ -389,7 +399,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 
 	// Validate everything before touching the database, so a bad row leaves no trace.
 	const createValues = creates.map((input, row) => {
-		const values = normalize(request, input, creates.length > 1 ? row : undefined);
+		const values = normalizeValues(request, input, creates.length > 1 ? row : undefined);
 		requireMissing(type, values, row);
 		return values;
 	});
@@ -401,7 +411,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		}
 		return {
 			id: update.id,
-			values: normalize(request, update.values, updates.length > 1 ? row : undefined)
+			values: normalizeValues(request, update.values, updates.length > 1 ? row : undefined)
 		};
 	});
 	for (const id of deletes) {
@@ -530,6 +540,15 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		if (Object.keys(changed).length) change(id, 'update', changed);
 	}
 	await audit(request, auditRows);
+	if (request.syncDocs !== false) {
+		const docUpdates = await syncDocsToValues(
+			tx,
+			space.id,
+			type,
+			new Map(changes.map((entry) => [entry.entityId, entry.values]))
+		);
+		for (const entry of changes) entry.update = docUpdates.get(entry.entityId);
+	}
 
 	for (const record of created) change(record.id, 'create', valuesOf(record));
 	for (const record of deleted) change(record.id, 'delete', {});

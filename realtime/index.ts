@@ -1,0 +1,108 @@
+// Starts live collaboration on an HTTP server: the engine with its Postgres persistence, the
+// socket.io and y-websocket transports, and Redis scale-out when REDIS_URL is set.
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { MAX_FRAME_BYTES } from '$lib/domain/realtime/protocol';
+import { Origin } from '$lib/domain/realtime/ydoc';
+import type { RecordChange } from '$lib/server/changes';
+import type { AppContext } from '$lib/server/context';
+import { applyRecordUpdates, openRecordDoc } from '$lib/server/services/records/collab';
+import { Engine } from './engine';
+import { attachRedis, type RedisExtension } from './extensions/redis';
+import { Fanout } from './fanout';
+import { attachSocketTransport } from './transports/socket-io';
+import { attachYWebsocket } from './transports/y-websocket';
+
+export interface Realtime {
+	io: Server;
+	engine: Engine;
+	close(): Promise<void>;
+}
+
+export function startRealtime(context: AppContext, server: HttpServer): Realtime {
+	const io = new Server(server, {
+		serveClient: false,
+		maxHttpBufferSize: MAX_FRAME_BYTES,
+		perMessageDeflate: false,
+		httpCompression: false,
+		// /yjs/* upgrades belong to the y-websocket transport.
+		destroyUpgrade: false,
+		// Only same-origin browsers (and non-browser clients) connect; no CORS headers.
+		cors: undefined
+	});
+
+	let redis: RedisExtension | null = null;
+	const engine: Engine = new Engine({
+		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
+		onStoreDocument: (actor, id, updates) =>
+			applyRecordUpdates({ context, actor, id, updates, spaceId: engine.docs.get(id)?.spaceId }),
+		onStored: (change) => context.changes.publish([change])
+	});
+	const fanout = new Fanout(io);
+
+	// Every durable change made in this process, by any write path, arrives here after commit.
+	const unsubscribe = context.changes.subscribe((changes: RecordChange[]) => {
+		for (const change of changes) engine.applyStored(change, Origin.Server);
+		fanout.deliver(changes);
+		redis?.forward(changes);
+	});
+
+	if (context.kv.redis) {
+		redis = attachRedis({
+			io,
+			redis: context.kv.redis,
+			onRemote(changes) {
+				for (const change of changes) engine.applyStored(change, Origin.Remote);
+				fanout.deliver(changes);
+			},
+			onReconnect: () => void resyncFromStorage()
+		});
+	}
+
+	/** After a Redis gap: reload each open doc from Postgres and pass on what was missed. */
+	async function resyncFromStorage(): Promise<void> {
+		for (const live of [...engine.docs.values()]) {
+			const holder = live.holders.entries().next().value;
+			if (!holder) continue;
+			try {
+				const opened = await openRecordDoc({ context, actor: holder[1], id: live.id });
+				const added = engine.mergeStored(live, opened.state);
+				if (!added) continue;
+				fanout.deliver([
+					{
+						spaceId: live.spaceId,
+						entityTypeId: live.typeId,
+						entityTypeKey: live.typeKey,
+						entityId: live.id,
+						action: 'update',
+						values: added.values,
+						update: added.update,
+						actorId: holder[1].userId,
+						via: 'system',
+						at: new Date().toISOString()
+					}
+				]);
+			} catch {
+				// The record went away or its holder lost access: its next open reloads it.
+			}
+		}
+	}
+
+	const sockets = attachSocketTransport({ io, context, engine, fanout });
+	const yWebsocket = attachYWebsocket({ server, context, engine });
+
+	return {
+		io,
+		engine,
+		async close() {
+			unsubscribe();
+			yWebsocket.close();
+			sockets.close();
+			fanout.close();
+			io.disconnectSockets(true);
+			await new Promise<void>((resolve) => io.close(() => resolve()));
+			await redis?.close();
+			engine.close();
+		}
+	};
+}

@@ -1,0 +1,322 @@
+// socket.io transport: authenticates the handshake, checks each message's shape, size and
+// rate, and forwards it to the engine. It holds no data of its own beyond room membership and
+// the presence of the sheets its sockets are on.
+import { randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import {
+	Awareness,
+	applyAwarenessUpdate,
+	encodeAwarenessUpdate,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { RealtimeErrorCode, type RealtimeError } from '$lib/domain/realtime/errors';
+import {
+	MAX_UPDATE_BYTES,
+	MESSAGE_BURST,
+	MESSAGES_PER_SECOND,
+	docRoom,
+	sheetRoom,
+	type Ack,
+	type ClientToServerEvents,
+	type ServerToClientEvents
+} from '$lib/domain/realtime/protocol';
+import type { Actor } from '$lib/server/auth/actor';
+import type { AppContext } from '$lib/server/context';
+import { openSheet } from '$lib/server/services/records/collab';
+import { authenticate } from '../auth';
+import { failure, toRealtimeError, type Connection, type Engine } from '../engine';
+import { checkinRoom, type Fanout } from '../fanout';
+import { MessageBudget } from '../throttle';
+
+type RosterSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+interface SocketData {
+	actor: Actor;
+	connection: Connection;
+	budget: MessageBudget;
+	/** Sheets joined: type id to the room joined (full or check-in). */
+	sheets: Map<string, string>;
+	/** Awareness client ids this socket announced, per sheet. */
+	presence: Map<string, Set<number>>;
+}
+
+/** Past this many dropped messages in a row, the socket is disconnected. */
+const FLOOD_DISCONNECT_AFTER = 2_000;
+
+const id = z.string().uuid();
+const sheetJoinSchema = z.object({
+	space: z.string().min(1).max(200),
+	type: z.string().min(1).max(200)
+});
+const bytes = z.instanceof(Uint8Array);
+const docSyncSchema = z.object({ doc: id, sv: bytes.optional() });
+const docUpdateSchema = z.object({ doc: id, update: bytes });
+const awarenessSchema = z.object({ sheet: id, update: bytes });
+
+function badMessage(event: string, error: z.ZodError): RealtimeError {
+	const issue = error.issues[0];
+	const field = issue?.path.join('.') || undefined;
+	return {
+		code: RealtimeErrorCode.BadMessage,
+		message: `${event}: ${field ? `"${field}" ` : ''}${issue?.message ?? 'is not valid'}`,
+		field
+	};
+}
+
+/** Same-origin check for cookie-authenticated sockets (a foreign page cannot use a token). */
+function isSameOrigin(socket: RosterSocket): boolean {
+	const origin = socket.handshake.headers.origin;
+	if (!origin) return true;
+	try {
+		return new URL(origin).host === socket.handshake.headers.host;
+	} catch {
+		return false;
+	}
+}
+
+/** Per-sheet presence kept by this process, so a socket's states can be cleared when it goes. */
+class SheetPresence {
+	private readonly awareness = new Map<string, Awareness>();
+
+	of(sheet: string): Awareness {
+		let awareness = this.awareness.get(sheet);
+		if (!awareness) {
+			awareness = new Awareness(new Y.Doc());
+			awareness.setLocalState(null);
+			this.awareness.set(sheet, awareness);
+		}
+		return awareness;
+	}
+
+	/** Forgets clients' states; returns the awareness update that tells others they left. */
+	drop(sheet: string, clients: number[]): Uint8Array | null {
+		const awareness = this.awareness.get(sheet);
+		if (!awareness) return null;
+		removeAwarenessStates(awareness, clients, 'disconnect');
+		const removal = encodeAwarenessUpdate(awareness, clients);
+		if (awareness.getStates().size === 0) {
+			awareness.destroy();
+			this.awareness.delete(sheet);
+		}
+		return removal;
+	}
+
+	close(): void {
+		for (const awareness of this.awareness.values()) awareness.destroy();
+		this.awareness.clear();
+	}
+}
+
+export function attachSocketTransport(options: {
+	io: Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+	context: AppContext;
+	engine: Engine;
+	fanout: Fanout;
+}): { close(): void } {
+	const { io, context, engine, fanout } = options;
+	const presence = new SheetPresence();
+
+	io.use(async (socket, next) => {
+		try {
+			const { auth, headers } = socket.handshake;
+			const token = typeof auth?.token === 'string' ? auth.token : null;
+			if (!token && !headers.authorization && !isSameOrigin(socket)) {
+				throw failure(RealtimeErrorCode.Unauthorized, 'Cross-site sockets are not allowed');
+			}
+			const actor = await authenticate(context, {
+				token,
+				authorization: headers.authorization ?? null,
+				cookie: headers.cookie ?? null
+			});
+			socket.data = {
+				actor,
+				connection: { id: randomUUID(), actor },
+				budget: new MessageBudget(MESSAGES_PER_SECOND, MESSAGE_BURST),
+				sheets: new Map(),
+				presence: new Map()
+			};
+			next();
+		} catch (error) {
+			const detail = toRealtimeError(error);
+			const refusal = new Error(detail.code) as Error & { data: RealtimeError };
+			refusal.data = detail;
+			next(refusal);
+		}
+	});
+
+	io.on('connection', (socket: RosterSocket) => {
+		const { connection, budget } = socket.data;
+
+		/** Rate check for every message; false (and an error sent) when over budget. */
+		const admit = (reply?: (answer: Ack<never>) => void): boolean => {
+			if (budget.take()) return true;
+			const error: RealtimeError = {
+				code: RealtimeErrorCode.RateLimited,
+				message: `Too many messages: at most ${MESSAGES_PER_SECOND} a second`
+			};
+			if (reply) reply({ ok: false, error });
+			else if (budget.dropped === 1) socket.emit('problem', error);
+			if (budget.dropped > FLOOD_DISCONNECT_AFTER) socket.disconnect(true);
+			return false;
+		};
+
+		const reply =
+			<T>(ack: unknown) =>
+			(answer: Ack<T>) => {
+				if (typeof ack === 'function') ack(answer);
+			};
+
+		socket.on('sheet:join', async (payload, ack) => {
+			const answer = reply<{ sheet: unknown }>(ack);
+			if (!admit(answer)) return;
+			const parsed = sheetJoinSchema.safeParse(payload);
+			if (!parsed.success)
+				return answer({ ok: false, error: badMessage('sheet:join', parsed.error) });
+			try {
+				const sheet = await openSheet({ context, actor: connection.actor, ...parsed.data });
+				const room =
+					sheet.role === 'checkin' ? checkinRoom(sheet.type.id) : sheetRoom(sheet.type.id);
+				if (sheet.role === 'checkin') {
+					fanout.checkinKeys.set(
+						sheet.type.id,
+						new Set(sheet.type.attributes.map((attribute) => attribute.key))
+					);
+				}
+				await socket.join(room);
+				socket.data.sheets.set(sheet.type.id, room);
+				answer({
+					ok: true,
+					sheet: {
+						spaceId: sheet.spaceId,
+						typeId: sheet.type.id,
+						typeKey: sheet.type.key,
+						role: sheet.role
+					}
+				});
+			} catch (error) {
+				answer({ ok: false, error: toRealtimeError(error) });
+			}
+		});
+
+		socket.on('sheet:leave', (sheet) => {
+			const room = typeof sheet === 'string' ? socket.data.sheets.get(sheet) : undefined;
+			if (!room) return;
+			void socket.leave(room);
+			socket.data.sheets.delete(sheet);
+			dropPresence(sheet);
+		});
+
+		socket.on('doc:sync', async (payload, ack) => {
+			const answer = reply<{ update: Uint8Array; sv: Uint8Array }>(ack);
+			if (!admit(answer)) return;
+			const parsed = docSyncSchema.safeParse(payload);
+			if (!parsed.success)
+				return answer({ ok: false, error: badMessage('doc:sync', parsed.error) });
+			try {
+				const { update, sv } = await engine.sync(connection, parsed.data.doc, parsed.data.sv);
+				await socket.join(docRoom(parsed.data.doc));
+				answer({ ok: true, update, sv });
+			} catch (error) {
+				answer({ ok: false, error: toRealtimeError(error, parsed.data.doc) });
+			}
+		});
+
+		socket.on('doc:update', async (payload, ack) => {
+			const answer = reply<{ rejected: RealtimeError[] }>(ack);
+			if (!admit(answer)) return;
+			const parsed = docUpdateSchema.safeParse(payload);
+			if (!parsed.success) {
+				const tooLarge =
+					payload && typeof payload === 'object' && 'update' in payload
+						? (payload as { update?: { byteLength?: number } }).update?.byteLength
+						: undefined;
+				if (typeof tooLarge === 'number' && tooLarge > MAX_UPDATE_BYTES) {
+					return answer({
+						ok: false,
+						error: { code: RealtimeErrorCode.TooLarge, message: 'The update is too large' }
+					});
+				}
+				return answer({ ok: false, error: badMessage('doc:update', parsed.error) });
+			}
+			const { doc, update } = parsed.data;
+			try {
+				const rejected = await engine.update(connection, doc, update);
+				await socket.join(docRoom(doc));
+				answer({ ok: true, rejected });
+			} catch (error) {
+				answer({ ok: false, error: toRealtimeError(error, doc) });
+			}
+		});
+
+		socket.on('doc:leave', (doc) => {
+			if (typeof doc !== 'string') return;
+			void socket.leave(docRoom(doc));
+			engine.release(connection, doc);
+		});
+
+		socket.on('awareness', (payload) => {
+			if (!admit()) return;
+			const parsed = awarenessSchema.safeParse(payload);
+			if (!parsed.success)
+				return void socket.emit('problem', badMessage('awareness', parsed.error));
+			const { sheet, update } = parsed.data;
+			const room = socket.data.sheets.get(sheet);
+			if (!room) {
+				return void socket.emit('problem', {
+					code: RealtimeErrorCode.Forbidden,
+					message: 'Join the sheet before sending presence on it'
+				});
+			}
+			if (update.byteLength > MAX_UPDATE_BYTES) {
+				return void socket.emit('problem', {
+					code: RealtimeErrorCode.TooLarge,
+					message: 'The presence update is too large'
+				});
+			}
+			const awareness = presence.of(sheet);
+			const mine = socket.data.presence.get(sheet) ?? new Set<number>();
+			const track = (
+				{ added, updated }: { added: number[]; updated: number[] },
+				origin: unknown
+			) => {
+				if (origin !== socket) return;
+				for (const client of [...added, ...updated]) mine.add(client);
+			};
+			awareness.on('update', track);
+			try {
+				applyAwarenessUpdate(awareness, update, socket);
+			} catch {
+				return void socket.emit('problem', {
+					code: RealtimeErrorCode.BadMessage,
+					message: 'The presence update is not valid awareness bytes'
+				});
+			} finally {
+				awareness.off('update', track);
+			}
+			socket.data.presence.set(sheet, mine);
+			// Presence is not stored: relay as is, through the adapter to every process.
+			socket.to(sheetRoom(sheet)).emit('awareness', { sheet, update });
+		});
+
+		const dropPresence = (sheet: string) => {
+			const mine = socket.data.presence.get(sheet);
+			if (!mine?.size) return;
+			const removal = presence.drop(sheet, [...mine]);
+			socket.data.presence.delete(sheet);
+			if (removal) io.to(sheetRoom(sheet)).emit('awareness', { sheet, update: removal });
+		};
+
+		socket.on('disconnect', () => {
+			engine.releaseAll(connection);
+			for (const sheet of socket.data.sheets.keys()) dropPresence(sheet);
+		});
+	});
+
+	return {
+		close() {
+			presence.close();
+		}
+	};
+}

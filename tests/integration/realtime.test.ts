@@ -1,0 +1,302 @@
+// The engine in one process against real Postgres: sync, durable acks, broadcast, presence,
+// the write path from REST into live docs, and every kind of bad input.
+import { io as connectSocket } from 'socket.io-client';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RealtimeClient } from '$lib/client/realtime';
+import type { SheetChange } from '$lib/domain/realtime/protocol';
+import { fieldsOf, readField, readFields } from '$lib/domain/realtime/ydoc';
+import type { AppContext } from '$lib/server/context';
+import { withActor } from '$lib/server/db';
+import { getRecord, updateRecords } from '$lib/server/services/records';
+import { bootTestApp, stopTestApp } from '../support/app';
+import {
+	SHEET,
+	connectClient,
+	createSheetFixture,
+	startRealtimeServer,
+	until,
+	type RealtimeServer,
+	type SheetFixture
+} from '../support/realtime';
+
+let context: AppContext;
+let fixture: SheetFixture;
+let server: RealtimeServer;
+const clients: RealtimeClient[] = [];
+
+async function client(role: 'owner' | 'editor' | 'viewer' = 'editor') {
+	const connected = await connectClient(server.url, fixture.tokens[role]);
+	clients.push(connected);
+	await connected.joinSheet(fixture.space.slug, SHEET);
+	return connected;
+}
+
+const stored = (id: string) => getRecord({ context, actor: fixture.owner.actor, id });
+
+beforeAll(async () => {
+	context = await bootTestApp();
+	fixture = await createSheetFixture(context, 10);
+	server = await startRealtimeServer(context);
+}, 60_000);
+
+afterAll(async () => {
+	for (const connected of clients) connected.close();
+	await server?.close();
+	await stopTestApp();
+});
+
+describe('sync and durable edits', () => {
+	it('opens a record as a doc built from its EAV values', async () => {
+		const alice = await client();
+		const doc = await alice.openDoc(fixture.recordIds[0]!);
+		expect(readFields(doc)).toMatchObject({ name: 'Guest 0', notes: 'Note 0', score: 0 });
+		expect(fieldsOf(doc).get('notes')).toBeInstanceOf(Y.Text);
+	});
+
+	it('acks an edit only once it is in Postgres, and other clients see it', async () => {
+		const alice = await client();
+		const bob = await client();
+		const id = fixture.recordIds[1]!;
+		const aliceDoc = await alice.openDoc(id);
+		const bobDoc = await bob.openDoc(id);
+		const seen: SheetChange[] = [];
+		bob.onChanges((changes) => seen.push(...changes));
+
+		fieldsOf(aliceDoc).set('name', 'Ada Lovelace');
+		await alice.whenSettled();
+		expect(alice.acked).toBeGreaterThan(0);
+		expect((await stored(id)).name).toBe('Ada Lovelace');
+
+		await until(() => fieldsOf(bobDoc).get('name') === 'Ada Lovelace', 5_000, 'bob to see it');
+		expect(seen.some((change) => change.id === id && change.values.name === 'Ada Lovelace')).toBe(
+			true
+		);
+	});
+
+	it('merges concurrent typing in one long text character by character', async () => {
+		const alice = await client();
+		const bob = await client();
+		const id = fixture.recordIds[2]!;
+		const aliceText = fieldsOf(await alice.openDoc(id)).get('notes') as Y.Text;
+		const bobText = fieldsOf(await bob.openDoc(id)).get('notes') as Y.Text;
+		aliceText.insert(0, 'Alice: ');
+		bobText.insert(bobText.length, ' (Bob)');
+		await Promise.all([alice.whenSettled(), bob.whenSettled()]);
+		await until(() => aliceText.toString() === bobText.toString(), 5_000, 'texts to converge');
+		expect(aliceText.toString()).toBe('Alice: Note 2 (Bob)');
+		expect((await stored(id)).notes).toBe('Alice: Note 2 (Bob)');
+	});
+
+	it('writes the merged value when two clients set one cell at once', async () => {
+		const alice = await client();
+		const bob = await client();
+		const id = fixture.recordIds[3]!;
+		const aliceDoc = await alice.openDoc(id);
+		const bobDoc = await bob.openDoc(id);
+		fieldsOf(aliceDoc).set('score', 111);
+		fieldsOf(bobDoc).set('score', 222);
+		await Promise.all([alice.whenSettled(), bob.whenSettled()]);
+		await until(
+			() => fieldsOf(aliceDoc).get('score') === fieldsOf(bobDoc).get('score'),
+			5_000,
+			'the cell to converge'
+		);
+		expect((await stored(id)).score).toBe(fieldsOf(aliceDoc).get('score'));
+	});
+
+	it('audits socket edits with who made them', async () => {
+		const alice = await client();
+		const id = fixture.recordIds[4]!;
+		fieldsOf(await alice.openDoc(id)).set('name', 'Audited');
+		await alice.whenSettled();
+		const rows = await withActor(context.db.runtime, fixture.owner.actor, async (tx) => {
+			const result = await tx.query(
+				`select actor_id, via, new_value from audit_log
+				  where entity_id = $1 and attribute_key = 'name' order by id desc limit 1`,
+				[id]
+			);
+			return result.rows;
+		});
+		expect(rows[0]).toMatchObject({
+			actor_id: fixture.editor.id,
+			via: 'realtime',
+			new_value: 'Audited'
+		});
+	});
+});
+
+describe('one write path', () => {
+	it('turns a REST edit into a Yjs update on open docs', async () => {
+		const alice = await client();
+		const id = fixture.recordIds[5]!;
+		const doc = await alice.openDoc(id);
+		await updateRecords({
+			context,
+			actor: fixture.owner.actor,
+			space: fixture.space.slug,
+			type: SHEET,
+			updates: [{ id, values: { name: 'From REST', notes: 'Typed elsewhere' } }]
+		});
+		await until(() => fieldsOf(doc).get('name') === 'From REST', 5_000, 'the REST edit');
+		expect((fieldsOf(doc).get('notes') as Y.Text).toString()).toBe('Typed elsewhere');
+		// A second client opening later gets the same state from record_docs.
+		const bob = await client();
+		expect(readFields(await bob.openDoc(id))).toMatchObject({
+			name: 'From REST',
+			notes: 'Typed elsewhere'
+		});
+	});
+});
+
+describe('presence', () => {
+	it('relays awareness on a sheet and clears it when a socket leaves', async () => {
+		const alice = await client();
+		const bob = await client();
+		const aliceSheet = await alice.joinSheet(fixture.space.slug, SHEET);
+		const bobSheet = await bob.joinSheet(fixture.space.slug, SHEET);
+		alice.setPresence(aliceSheet.awareness, {
+			user: { id: fixture.editor.id, name: 'Alice', color: '#e11d48' },
+			sheet: aliceSheet.info.typeId,
+			cell: { record: fixture.recordIds[0]!, field: 'name' },
+			editing: null
+		});
+		const aliceId = aliceSheet.awareness.clientID;
+		await until(() => bobSheet.awareness.getStates().has(aliceId), 5_000, 'bob to see alice');
+		expect(bobSheet.awareness.getStates().get(aliceId)).toMatchObject({ user: { name: 'Alice' } });
+		alice.close();
+		await until(() => !bobSheet.awareness.getStates().has(aliceId), 5_000, 'alice to be cleared');
+	});
+});
+
+describe('bad input', () => {
+	it('refuses a handshake without credentials', async () => {
+		const socket = connectSocket(server.url, { transports: ['websocket'], reconnection: false });
+		const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+		socket.close();
+		expect(error.message).toBe('unauthorized');
+	});
+
+	it('answers malformed Yjs bytes with bad_message and carries on', async () => {
+		const alice = await client();
+		const id = fixture.recordIds[6]!;
+		const doc = await alice.openDoc(id);
+		const reply = await alice.socket.emitWithAck('doc:update', {
+			doc: id,
+			update: new Uint8Array([255, 255, 255, 255, 15])
+		});
+		expect(reply).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+		fieldsOf(doc).set('name', 'Still works');
+		await alice.whenSettled();
+		expect((await stored(id)).name).toBe('Still works');
+	});
+
+	it('refuses an update to a record the sender may not see', async () => {
+		const alice = await client();
+		const stranger = new Y.Doc();
+		fieldsOf(stranger).set('name', 'x');
+		const reply = await alice.socket.emitWithAck('doc:update', {
+			doc: '00000000-0000-4000-8000-000000000000',
+			update: Y.encodeStateAsUpdate(stranger)
+		});
+		expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+	});
+
+	it('refuses a viewer edit with forbidden, and the value stays', async () => {
+		const viewer = await client('viewer');
+		const id = fixture.recordIds[7]!;
+		const doc = await viewer.openDoc(id);
+		const problems: string[] = [];
+		viewer.onProblem((problem) => problems.push(problem.code));
+		fieldsOf(doc).set('name', 'Viewer was here');
+		await viewer.whenSettled();
+		expect(problems).toContain('forbidden');
+		expect((await stored(id)).name).toBe('Guest 7');
+	});
+
+	it('rejects an invalid value naming the field, and corrects every doc', async () => {
+		const alice = await client();
+		const bob = await client();
+		const id = fixture.recordIds[8]!;
+		const aliceDoc = await alice.openDoc(id);
+		const bobDoc = await bob.openDoc(id);
+		const problems: { code: string; field?: string }[] = [];
+		alice.onProblem((problem) => problems.push(problem));
+		fieldsOf(aliceDoc).set('email', 'not an email');
+		fieldsOf(aliceDoc).set('score', 42);
+		await alice.whenSettled();
+		expect(problems).toContainEqual(
+			expect.objectContaining({ code: 'invalid_value', field: 'email' })
+		);
+		await until(() => readField(aliceDoc, 'email') === null, 5_000, 'the correction');
+		await until(() => fieldsOf(bobDoc).get('score') === 42, 5_000, 'bob to get the valid part');
+		expect(readField(bobDoc, 'email')).toBe(null);
+		const record = await stored(id);
+		expect(record.email).toBe(null);
+		expect(record.score).toBe(42);
+	});
+
+	it('rejects a duplicate in a unique field with conflict', async () => {
+		const alice = await client();
+		const [first, second] = [fixture.recordIds[0]!, fixture.recordIds[9]!];
+		const firstDoc = await alice.openDoc(first);
+		fieldsOf(firstDoc).set('email', 'same@example.test');
+		await alice.whenSettled();
+		const problems: { code: string; field?: string }[] = [];
+		alice.onProblem((problem) => problems.push(problem));
+		const secondDoc = await alice.openDoc(second);
+		fieldsOf(secondDoc).set('email', 'same@example.test');
+		await alice.whenSettled();
+		expect(problems).toContainEqual(expect.objectContaining({ code: 'conflict', field: 'email' }));
+		await until(() => readField(secondDoc, 'email') === null, 5_000, 'the correction');
+		expect((await stored(second)).email).toBe(null);
+	});
+
+	it('refuses oversized updates with too_large', async () => {
+		const alice = await client();
+		const id = fixture.recordIds[6]!;
+		await alice.openDoc(id);
+		const big = new Y.Doc();
+		fieldsOf(big).set('notes', 'x'.repeat(1_500_000));
+		const reply = await alice.socket.emitWithAck('doc:update', {
+			doc: id,
+			update: Y.encodeStateAsUpdate(big)
+		});
+		expect(reply).toMatchObject({ ok: false, error: { code: 'too_large' } });
+		expect(alice.socket.connected).toBe(true);
+	});
+
+	it('answers a message flood with rate_limited and keeps serving others', async () => {
+		const flooder = await client();
+		const bystander = await client();
+		const replies = await Promise.all(
+			Array.from({ length: 700 }, () =>
+				flooder.socket.emitWithAck('sheet:join', { space: fixture.space.slug, type: SHEET })
+			)
+		);
+		const limited = replies.filter(
+			(reply) => !reply.ok && (reply as { error: { code: string } }).error.code === 'rate_limited'
+		);
+		expect(limited.length).toBeGreaterThan(0);
+		const id = fixture.recordIds[6]!;
+		fieldsOf(await bystander.openDoc(id)).set('name', 'Unaffected');
+		await bystander.whenSettled();
+		expect((await stored(id)).name).toBe('Unaffected');
+	});
+
+	it('refuses presence on a sheet the socket has not joined', async () => {
+		const alice = await connectClient(server.url, fixture.tokens.editor);
+		clients.push(alice);
+		const problems: string[] = [];
+		alice.onProblem((problem) => problems.push(problem.code));
+		const awareness = new Awareness(new Y.Doc());
+		alice.socket.emit('awareness', {
+			sheet: '00000000-0000-4000-8000-000000000000',
+			update: new Uint8Array([0])
+		});
+		awareness.destroy();
+		await until(() => problems.length > 0, 5_000, 'the refusal');
+		expect(problems[0]).toBe('forbidden');
+	});
+});
