@@ -11,7 +11,8 @@ import type { RecordChange } from '$lib/server/changes';
 
 const CHANGES_EVENT = 'roster:changes';
 
-type WireChange = Omit<RecordChange, 'update'> & { update?: Buffer | Uint8Array };
+/** serverSideEmit travels as JSON: the Yjs bytes go as base64. */
+type WireChange = Omit<RecordChange, 'update'> & { update?: string };
 
 export interface RedisExtension {
 	forward(changes: RecordChange[]): void;
@@ -48,7 +49,10 @@ export function attachRedis(options: {
 		options.onRemote(
 			changes.map((change) => ({
 				...change,
-				update: change.update ? new Uint8Array(change.update) : undefined
+				update:
+					typeof change.update === 'string'
+						? new Uint8Array(Buffer.from(change.update, 'base64'))
+						: undefined
 			}))
 		);
 	});
@@ -58,7 +62,7 @@ export function attachRedis(options: {
 			if (pub.status !== 'ready') return;
 			const wire: WireChange[] = changes.map((change) => ({
 				...change,
-				update: change.update ? Buffer.from(change.update) : undefined
+				update: change.update ? Buffer.from(change.update).toString('base64') : undefined
 			}));
 			try {
 				io.serverSideEmit(CHANGES_EVENT, wire);
@@ -67,7 +71,10 @@ export function attachRedis(options: {
 			}
 		},
 		async close() {
-			await Promise.allSettled([pub.quit(), sub.quit()]);
+			// Nothing queued needs delivering at shutdown; quit() would wait for a Redis that
+			// may be gone.
+			pub.disconnect();
+			sub.disconnect();
 		}
 	};
 }

@@ -3,7 +3,7 @@
 import { io as connectSocket } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RealtimeClient } from '$lib/client/realtime';
 import type { SheetChange } from '$lib/domain/realtime/protocol';
 import { fieldsOf, readField, readFields } from '$lib/domain/realtime/ydoc';
@@ -298,5 +298,79 @@ describe('bad input', () => {
 		awareness.destroy();
 		await until(() => problems.length > 0, 5_000, 'the refusal');
 		expect(problems[0]).toBe('forbidden');
+	});
+});
+
+describe('stock y-websocket clients', () => {
+	it('sync a record at /yjs/<id> and converge with socket.io clients, under the same rules', async () => {
+		const { WebsocketProvider } = await import('y-websocket');
+		const { WebSocket } = await import('ws');
+		const id = fixture.recordIds[5]!;
+		const stock = new Y.Doc();
+		const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/yjs', id, stock, {
+			WebSocketPolyfill: WebSocket as never,
+			params: { token: fixture.tokens.editor },
+			disableBc: true
+		});
+		try {
+			await until(() => provider.synced, 10_000, 'the stock provider to sync');
+			expect(readField(stock, 'name')).toBe((await stored(id)).name);
+
+			const alice = await client();
+			const aliceDoc = await alice.openDoc(id);
+			fieldsOf(stock).set('name', 'From y-websocket');
+			await until(() => readField(aliceDoc, 'name') === 'From y-websocket', 5_000, 'alice');
+			expect((await stored(id)).name).toBe('From y-websocket');
+
+			fieldsOf(aliceDoc).set('score', 7);
+			await until(() => readField(stock, 'score') === 7, 5_000, 'the stock client');
+
+			// Validation applies: an invalid email is put back for the stock client too.
+			fieldsOf(stock).set('email', 'nope');
+			await until(() => readField(stock, 'email') === null, 5_000, 'the correction');
+			expect((await stored(id)).email).toBe(null);
+		} finally {
+			provider.destroy();
+		}
+	});
+
+	it('refuses a stock client without a token', async () => {
+		const { WebSocket } = await import('ws');
+		const socket = new WebSocket(`${server.url.replace('http', 'ws')}/yjs/${fixture.recordIds[0]}`);
+		const code = await new Promise<number>((resolve) => socket.on('close', resolve));
+		expect(code).toBe(4401);
+	});
+
+	it('refuses a viewer stock client edit: the stored value stays', async () => {
+		const { WebsocketProvider } = await import('y-websocket');
+		const { WebSocket } = await import('ws');
+		const id = fixture.recordIds[7]!;
+		const stock = new Y.Doc();
+		const provider = new WebsocketProvider(server.url.replace('http', 'ws') + '/yjs', id, stock, {
+			WebSocketPolyfill: WebSocket as never,
+			params: { token: fixture.tokens.viewer },
+			disableBc: true
+		});
+		try {
+			await until(() => provider.synced, 10_000, 'the viewer to sync');
+			// y-websocket reports the server's permission-denied message with console.warn.
+			const warnings: string[] = [];
+			const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+				warnings.push(args.join(' '));
+			});
+			try {
+				fieldsOf(stock).set('name', 'Viewer via y-websocket');
+				await until(
+					() => warnings.some((line) => line.includes('forbidden')),
+					5_000,
+					'the permission-denied message'
+				);
+			} finally {
+				warn.mockRestore();
+			}
+			expect((await stored(id)).name).toBe('Guest 7');
+		} finally {
+			provider.destroy();
+		}
 	});
 });

@@ -9,6 +9,7 @@ import { freePort } from '$lib/server/adapters/postgres/embedded';
 
 export interface RedisServer {
 	url: string;
+	port: number;
 	stop(): Promise<void>;
 }
 
@@ -29,10 +30,11 @@ export function redisServerBinary(): string | undefined {
 
 const READY_TIMEOUT_MS = 10_000;
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts redis-server on a free port, or on `port` (to bring one back after stopping it). */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
 	const binary = redisServerBinary();
 	if (!binary) throw new Error('redis-server is not on PATH; install it or set REDIS_URL');
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	// Its own working directory, so nothing it might write lands in the repository.
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-redis-'));
 	const child = spawn(
@@ -76,6 +78,7 @@ export async function startRedisServer(): Promise<RedisServer> {
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	return {
 		url: `redis://127.0.0.1:${port}`,
+		port,
 		async stop() {
 			if (child.exitCode === null && child.signalCode === null) {
 				child.kill('SIGTERM');

@@ -10,8 +10,11 @@ import { TEST_AUTH_SECRET } from './app';
 
 export interface AppServer {
 	url: string;
+	port: number;
 	output: () => string;
 	stop(): Promise<void>;
+	/** kill -9: no shutdown hook runs, as in a crash. */
+	kill(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -26,7 +29,7 @@ export function ensureBuilt(): void {
 
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
 	ensureBuilt();
-	const port = await freePort();
+	const port = env.PORT ? Number(env.PORT) : await freePort();
 	const redisUrl = inject('redisUrl');
 	const child: ChildProcess = spawn(process.execPath, ['server.js'], {
 		env: {
@@ -63,12 +66,21 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
 			}
 		});
 	});
+	const exited = new Promise<void>((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) resolve();
+		else child.once('exit', () => resolve());
+	});
 	return {
 		url: `http://127.0.0.1:${port}`,
+		port,
 		output: () => output,
+		kill: () => {
+			child.kill('SIGKILL');
+			return exited;
+		},
 		stop: () =>
 			new Promise<void>((resolve) => {
-				if (child.exitCode !== null) return resolve();
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
 				child.once('exit', () => resolve());
 				child.kill('SIGTERM');
 				setTimeout(() => child.kill('SIGKILL'), 5_000).unref();

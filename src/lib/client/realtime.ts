@@ -61,6 +61,7 @@ export class RealtimeClient {
 	private readonly changeListeners = new Set<Listener<SheetChange[]>>();
 	private readonly problemListeners = new Set<Listener<RealtimeError>>();
 	private readonly stateListeners = new Set<Listener<ConnectionState>>();
+	private readonly ackListeners = new Set<(doc: string, update: Uint8Array) => void>();
 	private readonly settledWaiters = new Set<() => void>();
 	state: ConnectionState = 'connecting';
 	/** Edits acked durable by the server since this client started. */
@@ -102,6 +103,12 @@ export class RealtimeClient {
 	onProblem(listener: Listener<RealtimeError>): () => void {
 		this.problemListeners.add(listener);
 		return () => this.problemListeners.delete(listener);
+	}
+
+	/** Called with each update the server has acked as durable (the bytes that were sent). */
+	onAck(listener: (doc: string, update: Uint8Array) => void): () => void {
+		this.ackListeners.add(listener);
+		return () => this.ackListeners.delete(listener);
 	}
 
 	onState(listener: Listener<ConnectionState>): () => void {
@@ -239,6 +246,7 @@ export class RealtimeClient {
 				update
 			});
 			this.acked++;
+			for (const listener of this.ackListeners) listener(id, update);
 			for (const problem of reply.rejected) {
 				for (const listener of this.problemListeners) listener(problem);
 			}
