@@ -11,6 +11,7 @@ import { applyAndCollect, isWellFormedUpdate, Origin, readFields } from '$lib/do
 import type { Actor } from '$lib/server/auth/actor';
 import type { RecordChange } from '$lib/server/changes';
 import type { AppliedUpdate, OpenedDoc } from '$lib/server/services/records/collab';
+import type { Credentials } from './auth';
 
 /** One client of the engine: a socket, a y-websocket connection. */
 export interface Connection {
@@ -47,15 +48,19 @@ export function toRealtimeError(error: unknown, doc?: string): RealtimeError {
 }
 
 /**
- * The engine's hooks. Persistence implements onAuthenticate, onLoadDocument and
- * onStoreDocument; fan-out extensions (socket rooms, Redis, y-websocket) listen on onChange.
+ * The engine's hooks, in the order an edit meets them. The Postgres persistence implements
+ * the first three; onChange hands the durable change to the fan-out (socket rooms, Redis,
+ * y-websocket listeners).
  */
 export interface EngineHooks {
+	/** Who is connecting: an API token or a session cookie, turned into an actor or refused. */
+	onAuthenticate(credentials: Credentials): Promise<Actor>;
+	/** A record's doc as `actor` may read it (an RLS transaction as them). */
 	onLoadDocument(actor: Actor, id: string): Promise<OpenedDoc>;
-	/** Validates and makes durable, as `actor`, in one transaction. */
+	/** Checks role and values and makes updates durable, as `actor`, in one transaction. */
 	onStoreDocument(actor: Actor, id: string, updates: Uint8Array[]): Promise<AppliedUpdate>;
-	/** Tells everyone that durable changes happened (called with the stored change). */
-	onStored(change: RecordChange): void;
+	/** A durable change, after the sender's ack: broadcast it. */
+	onChange(change: RecordChange): void;
 }
 
 export interface LiveDoc {
@@ -93,6 +98,11 @@ export class Engine {
 	constructor(private readonly hooks: EngineHooks) {
 		this.sweeper = setInterval(() => this.evictIdle(), IDLE_EVICT_MS / 2);
 		this.sweeper.unref();
+	}
+
+	/** A connection's credentials as an actor; throws (unauthorized) when they are not valid. */
+	authenticate(credentials: Credentials): Promise<Actor> {
+		return this.hooks.onAuthenticate(credentials);
 	}
 
 	/**
@@ -227,7 +237,7 @@ export class Engine {
 					);
 					// Durable: ack first, then tell everyone (the broadcast is batched per tick).
 					for (const pending of batch) pending.resolve(applied.rejected);
-					this.hooks.onStored(applied.change);
+					this.hooks.onChange(applied.change);
 				} catch (error) {
 					const detail = toRealtimeError(error, id);
 					for (const pending of batch) pending.reject(failure(detail.code, detail.message, detail));

@@ -7,6 +7,7 @@ import { Origin } from '$lib/domain/realtime/ydoc';
 import type { RecordChange } from '$lib/server/changes';
 import type { AppContext } from '$lib/server/context';
 import { applyRecordUpdates, openRecordDoc } from '$lib/server/services/records/collab';
+import { authenticate } from './auth';
 import { Engine } from './engine';
 import { attachRedis, type RedisExtension } from './extensions/redis';
 import { Fanout } from './fanout';
@@ -33,10 +34,12 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 
 	let redis: RedisExtension | null = null;
 	const engine: Engine = new Engine({
+		onAuthenticate: (credentials) => authenticate(context, credentials),
 		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
 		onStoreDocument: (actor, id, updates) =>
 			applyRecordUpdates({ context, actor, id, updates, spaceId: engine.docs.get(id)?.spaceId }),
-		onStored: (change) => context.changes.publish([change])
+		// Through the change bus, like every other write path's changes (below).
+		onChange: (change) => context.changes.publish([change])
 	});
 	const fanout = new Fanout(io);
 
@@ -89,7 +92,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 	}
 
 	const sockets = attachSocketTransport({ io, context, engine, fanout });
-	const yWebsocket = attachYWebsocket({ server, context, engine });
+	const yWebsocket = attachYWebsocket({ server, engine });
 
 	return {
 		io,

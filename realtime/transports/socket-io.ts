@@ -25,7 +25,6 @@ import {
 import type { Actor } from '$lib/server/auth/actor';
 import type { AppContext } from '$lib/server/context';
 import { openSheet } from '$lib/server/services/records/collab';
-import { authenticate } from '../auth';
 import { failure, toRealtimeError, type Connection, type Engine } from '../engine';
 import { checkinRoom, type Fanout } from '../fanout';
 import { MessageBudget } from '../throttle';
@@ -125,7 +124,7 @@ export function attachSocketTransport(options: {
 			if (!token && !headers.authorization && !isSameOrigin(socket)) {
 				throw failure(RealtimeErrorCode.Unauthorized, 'Cross-site sockets are not allowed');
 			}
-			const actor = await authenticate(context, {
+			const actor = await engine.authenticate({
 				token,
 				authorization: headers.authorization ?? null,
 				cookie: headers.cookie ?? null

@@ -18,8 +18,6 @@ import {
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { MAX_FRAME_BYTES, MESSAGE_BURST, MESSAGES_PER_SECOND } from '$lib/domain/realtime/protocol';
-import type { AppContext } from '$lib/server/context';
-import { authenticate } from '../auth';
 import { toRealtimeError, type Connection, type Engine } from '../engine';
 import { MessageBudget } from '../throttle';
 
@@ -43,10 +41,9 @@ class DocPresence {
 
 export function attachYWebsocket(options: {
 	server: HttpServer;
-	context: AppContext;
 	engine: Engine;
 }): { close(): void } {
-	const { server, context, engine } = options;
+	const { server, engine } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const presences = new Map<string, DocPresence>();
 
@@ -86,7 +83,7 @@ export function attachYWebsocket(options: {
 			if (!token && origin && new URL(origin).host !== request.headers.host) {
 				return ws.close(CLOSE.unauthorized, 'unauthorized');
 			}
-			const actor = await authenticate(context, {
+			const actor = await engine.authenticate({
 				token,
 				authorization: request.headers.authorization ?? null,
 				cookie: token ? null : (request.headers.cookie ?? null)

@@ -15,7 +15,10 @@ import type { Role } from '$lib/domain/roles';
 /** Shared by the test process and app servers it starts: the runtime role's password derives from it. */
 export const TEST_AUTH_SECRET = 'test-secret-that-is-long-enough-for-hmac';
 
-export async function bootTestApp(env: Record<string, string> = {}): Promise<AppContext> {
+/** `env` overrides the defaults; a value of `undefined` unsets one (`REDIS_URL` for in-process). */
+export async function bootTestApp(
+	env: Record<string, string | undefined> = {}
+): Promise<AppContext> {
 	const redisUrl = inject('redisUrl');
 	return boot({
 		env: {

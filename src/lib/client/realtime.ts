@@ -133,10 +133,9 @@ export class RealtimeClient {
 				});
 			});
 		}
-		open.info = await this.request<{ sheet: SheetInfo }>('sheet:join', open.join).then(
-			(reply) => reply.sheet
-		);
-		return { info: open.info, awareness: open.awareness };
+		const { sheet: info } = await this.request<{ sheet: SheetInfo }>('sheet:join', open.join);
+		open.info = info;
+		return { info, awareness: open.awareness };
 	}
 
 	/** Sets what others see of this user on a sheet (name, colour, selected and edited cell). */

@@ -27,6 +27,7 @@ const schema = z.object({
 	DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
 
 	REDIS_URL: z.url().optional(),
+	EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
 
 	S3_ENDPOINT: z.url().optional(),
 	S3_BUCKET: optional,

@@ -12,6 +12,7 @@ import { createKeyValue, type KeyValue } from './adapters/redis';
 import { createSecrets } from './adapters/secrets';
 import { createStorage } from './adapters/storage';
 import type { FileStorage } from './adapters/storage';
+import { createEventLog, type EventLog } from './events';
 
 export interface AppContext {
 	config: Config;
@@ -21,7 +22,11 @@ export interface AppContext {
 	kv: KeyValue;
 	storage: FileStorage;
 	changes: ChangeBus;
+	/** Every published change, numbered and kept per space for SSE resume (Redis or in-process). */
+	events: EventLog;
 	authSecret: string;
+	/** Runs `closer` when the context closes, before its pools do (last registered, first run). */
+	onClose(closer: () => Promise<void>): void;
 	close(): Promise<void>;
 }
 
@@ -60,17 +65,26 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const runtime = createPool(appUrl, config.DATABASE_POOL_SIZE);
 
 	const kv = createKeyValue(config);
+	const changes = createChangeBus();
+	const events = createEventLog({ changes, maxEvents: config.EVENT_LOG_SIZE, redis: kv.redis });
 	const storage = createStorage(config, authSecret);
 	if (storage.kind === 's3') await storage.ensureBucket();
+	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {
 		config,
 		db: { owner, runtime, ownerUrl, runtimeUrl: appUrl },
 		prisma: createPrisma(runtime),
 		kv,
 		storage,
-		changes: createChangeBus(),
+		changes,
+		events,
 		authSecret,
+		onClose(closer) {
+			closers.unshift(closer);
+		},
 		async close() {
+			for (const closer of closers.splice(0)) await closer().catch(() => undefined);
+			await events.close();
 			await kv.close();
 			await context.prisma.$disconnect();
 			await runtime.end();
