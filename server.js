@@ -14,7 +14,8 @@ const host = process.env.HOST ?? '0.0.0.0';
 // default as what it is; behind a proxy or under another name, set ORIGIN.
 process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
 
-const { handler } = await import('./build/handler.js');
+const buildDir = process.env.BUILD_DIR ?? 'build';
+const { handler } = await import(new URL(`./${buildDir}/handler.js`, import.meta.url).href);
 server.on('request', handler);
 
 server.listen(port, host, () => console.log(`\nRoster is running at ${process.env.ORIGIN}\n`));

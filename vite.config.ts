@@ -1,9 +1,23 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `vite dev` has no server.js: hand its HTTP server to the app the way server.js does, so the
+ * realtime transports attach in development too.
+ */
+const shareDevServer: Plugin = {
+	name: 'roster-share-dev-server',
+	configureServer(server) {
+		if (server.httpServer) {
+			(globalThis as Record<symbol, unknown>)[Symbol.for('roster.httpServer')] = server.httpServer;
+		}
+	}
+};
+
 export default defineConfig({
-	plugins: [tailwindcss(), sveltekit()],
+	plugins: [shareDevServer, tailwindcss(), sveltekit()],
 	test: {
 		projects: [
 			{

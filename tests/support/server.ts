@@ -20,7 +20,7 @@ export interface AppServer {
 const READY_TIMEOUT_MS = 60_000;
 
 export function ensureBuilt(): void {
-	if (existsSync('build/handler.js')) return;
+	if (existsSync(path.join(process.env.BUILD_DIR ?? 'build', 'handler.js'))) return;
 	const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
 		stdio: 'inherit'
 	});
