@@ -1,0 +1,23 @@
+// Every page of a space gets the space (with the caller's role) and the record types the
+// caller may see, fields included. Schema changes invalidate it through `depends`.
+import { error } from '@sveltejs/kit';
+import { isAppError } from '$lib/domain/errors';
+import { context } from '$lib/server/context';
+import { requireActor } from '$lib/server/http';
+import { readSchema } from '$lib/server/services/read-schema';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async ({ locals, params, depends }) => {
+	depends('app:schema');
+	try {
+		const { space, types } = await readSchema({
+			context: context(),
+			actor: requireActor(locals),
+			space: params.space
+		});
+		return { space, types };
+	} catch (failure) {
+		if (isAppError(failure)) error(failure.status, failure.message);
+		throw failure;
+	}
+};
