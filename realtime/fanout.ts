@@ -4,6 +4,7 @@
 import type { Server } from 'socket.io';
 import {
 	docRoom,
+	packChanges,
 	sheetRoom,
 	type ClientToServerEvents,
 	type ServerToClientEvents,
@@ -54,14 +55,16 @@ export class Fanout {
 		const pending = this.pending;
 		this.pending = new Map();
 		for (const [typeId, batch] of pending) {
-			this.io.local.to([sheetRoom(typeId), ...batch.docRooms]).emit('changes', batch.changes);
+			this.io.local
+				.to([sheetRoom(typeId), ...batch.docRooms])
+				.emit('changes', packChanges(batch.changes));
 			const keys = this.checkinKeys.get(typeId);
 			if (!keys) continue;
 			const visible = batch.changes.map(({ update: _update, ...change }) => ({
 				...change,
 				values: Object.fromEntries(Object.entries(change.values).filter(([key]) => keys.has(key)))
 			}));
-			this.io.local.to(checkinRoom(typeId)).emit('changes', visible);
+			this.io.local.to(checkinRoom(typeId)).emit('changes', { changes: visible });
 		}
 	}
 

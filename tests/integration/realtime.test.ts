@@ -9,7 +9,7 @@ import type { SheetChange } from '$lib/domain/realtime/protocol';
 import { fieldsOf, readField, readFields } from '$lib/domain/realtime/ydoc';
 import type { AppContext } from '$lib/server/context';
 import { withActor } from '$lib/server/db';
-import { getRecord, updateRecords } from '$lib/server/services/records';
+import { createRecords, getRecord, updateRecords } from '$lib/server/services/records';
 import { bootTestApp, stopTestApp } from '../support/app';
 import {
 	SHEET,
@@ -147,6 +147,38 @@ describe('one write path', () => {
 			name: 'From REST',
 			notes: 'Typed elsewhere'
 		});
+	});
+});
+
+describe('batches', () => {
+	it('delivers a batch of more than 10 Yjs updates in one event without tripping the client parser', async () => {
+		const alice = await client();
+		const ids = fixture.recordIds.slice(0, 10);
+		const docs = await Promise.all(ids.map((id) => alice.openDoc(id)));
+		const batches: number[] = [];
+		alice.onChanges((changes) => batches.push(changes.length));
+		// One bulk write: 10 records with docs, so 10 updates in one tick, plus the creates.
+		await updateRecords({
+			context,
+			actor: fixture.owner.actor,
+			space: fixture.space.slug,
+			type: SHEET,
+			updates: ids.map((id, index) => ({ id, values: { score: 500 + index } }))
+		});
+		await createRecords({
+			context,
+			actor: fixture.owner.actor,
+			space: fixture.space.slug,
+			type: SHEET,
+			values: Array.from({ length: 5 }, (_, index) => ({ name: `Batch ${index}` }))
+		});
+		await until(
+			() => docs.every((doc, index) => readField(doc, 'score') === 500 + index),
+			5_000,
+			'all ten updates'
+		);
+		expect(Math.max(...batches)).toBeGreaterThanOrEqual(10);
+		expect(alice.socket.connected).toBe(true);
 	});
 });
 

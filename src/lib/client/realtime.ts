@@ -15,6 +15,7 @@ import type {
 	SheetChange,
 	SheetInfo
 } from '$lib/domain/realtime/protocol';
+import { unpackChanges } from '$lib/domain/realtime/protocol';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
@@ -78,7 +79,7 @@ export class RealtimeClient {
 		this.socket.on('connect', () => void this.resume());
 		this.socket.on('disconnect', () => this.setState('offline'));
 		this.socket.on('connect_error', () => this.setState('offline'));
-		this.socket.on('changes', (changes) => this.receive(changes));
+		this.socket.on('changes', (batch) => this.receive(unpackChanges(batch)));
 		this.socket.on('problem', (problem) => {
 			for (const listener of this.problemListeners) listener(problem);
 		});

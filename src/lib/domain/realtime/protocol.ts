@@ -77,6 +77,39 @@ export interface SheetChange {
 	at: string;
 }
 
+/**
+ * `changes` on the wire: socket.io clients refuse a packet with more than 10 binary
+ * attachments, so a batch carries its Yjs updates packed into one buffer, each change naming
+ * its slice. Use packChanges/unpackChanges.
+ */
+export interface SheetChangeBatch {
+	changes: (Omit<SheetChange, 'update'> & { u?: [offset: number, length: number] })[];
+	bytes?: Uint8Array;
+}
+
+export function packChanges(changes: SheetChange[]): SheetChangeBatch {
+	let size = 0;
+	for (const change of changes) size += change.update?.byteLength ?? 0;
+	if (size === 0) return { changes: changes.map(({ update: _update, ...rest }) => rest) };
+	const bytes = new Uint8Array(size);
+	let offset = 0;
+	const packed = changes.map(({ update, ...rest }) => {
+		if (!update) return rest;
+		bytes.set(update, offset);
+		const slice: [number, number] = [offset, update.byteLength];
+		offset += update.byteLength;
+		return { ...rest, u: slice };
+	});
+	return { changes: packed, bytes };
+}
+
+export function unpackChanges(batch: SheetChangeBatch): SheetChange[] {
+	const bytes = batch.bytes ? new Uint8Array(batch.bytes) : null;
+	return batch.changes.map(({ u, ...rest }) =>
+		u && bytes ? { ...rest, update: bytes.subarray(u[0], u[0] + u[1]) } : rest
+	);
+}
+
 export interface AwarenessMessage {
 	/** Entity type id of the sheet the awareness belongs to. */
 	sheet: string;
@@ -106,7 +139,7 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
 	/** Changes made anywhere (socket, y-websocket, REST, import, check-in), batched per tick. */
-	changes: (changes: SheetChange[]) => void;
+	changes: (batch: SheetChangeBatch) => void;
 	awareness: (message: AwarenessMessage) => void;
 	/** A refusal that has no ack to travel in: rate limits, oversized frames, bad events. */
 	problem: (error: RealtimeError) => void;
