@@ -295,6 +295,20 @@ export function attachSocketTransport(options: {
 				awareness.off('update', track);
 			}
 			socket.data.presence.set(sheet, mine);
+			// Nobody shows up as someone else: a state naming another user is dropped.
+			const impostor = [...mine].find((client) => {
+				const state = awareness.getStates().get(client) as { user?: { id?: unknown } } | undefined;
+				return state && state.user?.id !== connection.actor.userId;
+			});
+			if (impostor !== undefined) {
+				presence.drop(sheet, [impostor]);
+				mine.delete(impostor);
+				return void socket.emit('problem', {
+					code: RealtimeErrorCode.Forbidden,
+					message: 'Presence must carry your own user id',
+					field: 'user.id'
+				});
+			}
 			// Presence is not stored: relay as is, through the adapter to every process.
 			socket.to(sheetRoom(sheet)).emit('awareness', { sheet, update });
 		});

@@ -317,6 +317,21 @@ describe('bad input', () => {
 		expect((await stored(id)).name).toBe('Unaffected');
 	});
 
+	it('refuses presence that names another user', async () => {
+		const mallory = await client();
+		const bob = await client();
+		const mallorySheet = await mallory.joinSheet(fixture.space.slug, SHEET);
+		const bobSheet = await bob.joinSheet(fixture.space.slug, SHEET);
+		const problems: string[] = [];
+		mallory.onProblem((problem) => problems.push(problem.code));
+		mallory.setPresence(mallorySheet.awareness, {
+			user: { id: fixture.owner.id, name: 'Olivia Owner', color: '#000' },
+			sheet: mallorySheet.info.typeId
+		});
+		await until(() => problems.includes('forbidden'), 5_000, 'the refusal');
+		expect(bobSheet.awareness.getStates().has(mallorySheet.awareness.clientID)).toBe(false);
+	});
+
 	it('refuses presence on a sheet the socket has not joined', async () => {
 		const alice = await connectClient(server.url, fixture.tokens.editor);
 		clients.push(alice);
