@@ -55,9 +55,19 @@ export class Fanout {
 		const pending = this.pending;
 		this.pending = new Map();
 		for (const [typeId, batch] of pending) {
-			this.io.local
-				.to([sheetRoom(typeId), ...batch.docRooms])
-				.emit('changes', packChanges(batch.changes));
+			const docRooms = [...batch.docRooms];
+			const packed = packChanges(batch.changes);
+			if (!packed.bytes) {
+				this.io.local.to([sheetRoom(typeId), ...docRooms]).emit('changes', packed);
+			} else {
+				// Yjs bytes go only to sockets that hold one of these records; the rest of the sheet
+				// gets the values: one frame per socket instead of a text and a binary frame.
+				this.io.local.to(docRooms).emit('changes', packed);
+				this.io.local
+					.to(sheetRoom(typeId))
+					.except(docRooms)
+					.emit('changes', { changes: packed.changes.map(({ u: _u, ...change }) => change) });
+			}
 			const keys = this.checkinKeys.get(typeId);
 			if (!keys) continue;
 			const visible = batch.changes.map(({ update: _update, ...change }) => ({

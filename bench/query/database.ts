@@ -19,12 +19,12 @@ function withDatabase(url: string, database: string): string {
 	return parsed.toString();
 }
 
-async function recreate(adminUrl: string): Promise<void> {
+async function recreate(adminUrl: string, database: string): Promise<void> {
 	const client = new pg.Client({ connectionString: adminUrl });
 	await client.connect();
 	try {
-		await client.query(`drop database if exists ${BENCH_DATABASE} with (force)`);
-		await client.query(`create database ${BENCH_DATABASE}`);
+		await client.query(`drop database if exists ${database} with (force)`);
+		await client.query(`create database ${database}`);
 	} finally {
 		await client.end();
 	}
@@ -46,31 +46,39 @@ async function tuneEmbedded(adminUrl: string): Promise<void> {
 	}
 }
 
-export async function openBenchDatabase(log: (line: string) => void): Promise<BenchDatabase> {
+/**
+ * The realtime bench passes its own database and directory, so that it can run while the
+ * query bench holds `roster_bench` and `.data/bench`.
+ */
+export async function openBenchDatabase(
+	log: (line: string) => void,
+	options: { database?: string; dataDir?: string } = {}
+): Promise<BenchDatabase> {
+	const database = options.database ?? BENCH_DATABASE;
 	const external = process.env.DATABASE_URL;
 	if (external) {
 		// Drop and create from the maintenance database when the URL already names the bench one.
-		const isBench = new URL(external).pathname.replace(/^\//, '') === BENCH_DATABASE;
+		const isBench = new URL(external).pathname.replace(/^\//, '') === database;
 		const adminUrl = isBench ? withDatabase(external, 'postgres') : external;
-		await recreate(adminUrl);
-		const url = withDatabase(external, BENCH_DATABASE);
+		await recreate(adminUrl, database);
+		const url = withDatabase(external, database);
 		return {
 			url,
 			where: `DATABASE_URL server (${new URL(url).host})`,
 			stop: async () => undefined
 		};
 	}
-	const dataDir = path.resolve('.data/bench');
+	const dataDir = path.resolve(options.dataDir ?? '.data/bench');
 	log(`Starting embedded Postgres in ${dataDir}/pg ...`);
 	const embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
 	try {
 		await tuneEmbedded(embedded.url);
-		await recreate(embedded.url);
+		await recreate(embedded.url, database);
 	} catch (error) {
 		await embedded.stop();
 		throw error;
 	}
-	const url = withDatabase(embedded.url, BENCH_DATABASE);
+	const url = withDatabase(embedded.url, database);
 	return {
 		url,
 		where: `embedded Postgres (${dataDir}, port ${new URL(url).port})`,

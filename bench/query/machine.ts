@@ -37,15 +37,21 @@ export async function describeMachine(pool: pg.Pool): Promise<Machine> {
 	};
 }
 
-/** Resident memory of a process in MiB, from /proc (Linux); undefined elsewhere. */
-export function rssMiB(pid: number = process.pid): number | undefined {
+/** Resident memory of a process in KiB, from /proc (Linux); undefined elsewhere. */
+export function rssKiB(pid: number = process.pid): number | undefined {
 	try {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 		const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-		return Number.isFinite(kib) ? Math.round(kib / 1024) : undefined;
+		return Number.isFinite(kib) ? kib : undefined;
 	} catch {
 		return undefined;
 	}
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux); undefined elsewhere. */
+export function rssMiB(pid: number = process.pid): number | undefined {
+	const kib = rssKiB(pid);
+	return kib === undefined ? undefined : Math.round(kib / 1024);
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere. */

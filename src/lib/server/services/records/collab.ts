@@ -148,9 +148,28 @@ export async function applyRecordUpdates(options: {
 			}
 		}
 
-		// A unique clash shows only in the database: put that field back and try the rest.
+		// A unique clash or a missing link target shows only in the database, after some rows
+		// were written: put that field back, undo to the savepoint, and try the rest. Other
+		// fields cannot fail there, so they skip the savepoint's two round trips.
+		const mayFailLate = (key: string) => {
+			const attribute = type.attributes.find((candidate) => candidate.key === key);
+			return Boolean(attribute && (attribute.isUnique || attribute.kind === 'relation'));
+		};
 		let result: Awaited<ReturnType<typeof writeRecords>> | null = null;
 		while (Object.keys(accepted).length) {
+			const guarded = Object.keys(accepted).some(mayFailLate);
+			if (!guarded) {
+				result = await writeRecords({
+					tx,
+					actor,
+					space,
+					type,
+					types,
+					updates: [{ id, values: accepted }],
+					syncDocs: false
+				});
+				break;
+			}
 			await tx.query('savepoint record_update');
 			try {
 				result = await writeRecords({

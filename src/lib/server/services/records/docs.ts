@@ -64,9 +64,6 @@ export async function readOrInitDocState(
 	return { spaceId: row.space_id, type, state: new Uint8Array(stored.rows[0]!.state) };
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-	a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
-
 /**
  * Brings the stored docs of updated records up to their new values (REST, import, check-in
  * edits), in the writer's transaction. Records without a stored doc need nothing: theirs will
@@ -91,10 +88,15 @@ export async function syncDocsToValues(
 	for (const row of rows) {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, row.state, Origin.Storage);
-		const before = Y.encodeStateVector(doc);
+		// Collect the ops themselves: a text that only got shorter adds no structs, so the
+		// state vector would not show the change.
+		const ops: Uint8Array[] = [];
+		const collect = (update: Uint8Array) => ops.push(update);
+		doc.on('update', collect);
 		writeFields(doc, changed.get(row.entity_id)!, textKeys, Origin.Server);
-		if (!sameBytes(before, Y.encodeStateVector(doc))) {
-			updates.set(row.entity_id, Y.encodeStateAsUpdate(doc, before));
+		doc.off('update', collect);
+		if (ops.length) {
+			updates.set(row.entity_id, Y.mergeUpdates(ops));
 			states.push(Buffer.from(Y.encodeStateAsUpdate(doc)));
 		}
 		doc.destroy();
