@@ -14,9 +14,12 @@ const host = process.env.HOST ?? '0.0.0.0';
 // default as what it is; behind a proxy or under another name, set ORIGIN.
 process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
 
+// Listen for requests before the import: socket.io attaches during it and wraps the listeners
+// it finds, so its own requests (/socket.io/ polling) never also reach SvelteKit.
+let handler;
+server.on('request', (request, response) => handler(request, response));
 const buildDir = process.env.BUILD_DIR ?? 'build';
-const { handler } = await import(new URL(`./${buildDir}/handler.js`, import.meta.url).href);
-server.on('request', handler);
+({ handler } = await import(new URL(`./${buildDir}/handler.js`, import.meta.url).href));
 
 server.listen(port, host, () => console.log(`\nRoster is running at ${process.env.ORIGIN}\n`));
 

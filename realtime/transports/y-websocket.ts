@@ -39,10 +39,9 @@ class DocPresence {
 	}
 }
 
-export function attachYWebsocket(options: {
-	server: HttpServer;
-	engine: Engine;
-}): { close(): void } {
+export function attachYWebsocket(options: { server: HttpServer; engine: Engine }): {
+	close(): void;
+} {
 	const { server, engine } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const presences = new Map<string, DocPresence>();
