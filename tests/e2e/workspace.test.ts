@@ -1,5 +1,5 @@
-// A new user's first minutes in a real browser: sign-in failure and success, the workspace
-// overview, a token made in the UI, and that token reading and writing records over the API.
+// A new user's first minutes in a real browser: sign-in failure and success, the space's
+// home page, a token made in the UI, and that token reading and writing records over the API.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,12 +87,19 @@ describe('API tokens from the UI', () => {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
 
-		await page.getByLabel('Name', { exact: true }).fill('Importer');
-		await page.getByLabel('Role').selectOption('editor');
+		await page
+			.getByRole('navigation', { name: 'Space' })
+			.getByRole('link', { name: 'API tokens' })
+			.click();
+		await page.getByLabel('Token name').fill('Importer');
+		await page.getByRole('combobox', { name: 'Role' }).click();
+		await page.getByRole('option', { name: 'Editor', exact: true }).click();
 		await page.getByRole('button', { name: 'Create token' }).click();
 		const secret = (await page.getByRole('status').locator('code').textContent())!.trim();
 		expect(secret).toMatch(/^rst_/);
-		await expect.poll(() => page.getByText('Importer · editor').count()).toBe(1);
+		await expect
+			.poll(() => page.getByRole('row', { name: 'Importer' }).textContent())
+			.toContain('Editor');
 
 		const headers = {
 			authorization: `Bearer ${secret}`,
@@ -110,7 +117,7 @@ describe('API tokens from the UI', () => {
 		});
 		expect(await listed.json()).toEqual([{ name: 'Grace Hopper' }]);
 
-		await page.reload();
+		await page.goto(`${server.url}/s/${spaceSlug}`);
 		await expect.poll(() => page.getByRole('row', { name: /Guests/ }).textContent()).toContain('1');
 		expect(consoleErrors).toEqual([]);
 		await page.close();
@@ -139,7 +146,7 @@ describe('invitations', () => {
 		await page.screenshot({ path: 'test-results/invitation.png' });
 		await page.getByRole('button', { name: 'Join the space' }).click();
 		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
-		await expect.poll(() => page.getByText('Your role here:').textContent()).toContain('viewer');
+		await expect.poll(() => page.getByText('Your role here:').textContent()).toContain('Viewer');
 		expect(consoleErrors).toEqual([]);
 		await page.close();
 	});

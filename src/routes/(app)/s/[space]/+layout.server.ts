@@ -5,15 +5,23 @@ import { isAppError } from '$lib/domain/errors';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
 import { readSchema } from '$lib/server/services/read-schema';
+import { LAST_SPACE_COOKIE } from '$lib/components/shell/space-paths';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals, params, depends }) => {
+export const load: LayoutServerLoad = async ({ locals, params, depends, cookies }) => {
 	depends('app:schema');
 	try {
 		const { space, types } = await readSchema({
 			context: context(),
 			actor: requireActor(locals),
 			space: params.space
+		});
+		// `/` opens the space the user was in last.
+		cookies.set(LAST_SPACE_COOKIE, space.slug, {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			maxAge: 60 * 60 * 24 * 365
 		});
 		return { space, types };
 	} catch (failure) {

@@ -1,0 +1,17 @@
+// Every link the frame draws into a space, in one place.
+import { resolve } from '$app/paths';
+
+export const spacePaths = {
+	home: (space: string) => resolve('/(app)/s/[space]', { space }),
+	grid: (space: string, type: string) => resolve('/(app)/s/[space]/t/[type]', { space, type }),
+	board: (space: string, type: string) =>
+		resolve('/(app)/s/[space]/t/[type]/board', { space, type }),
+	fields: (space: string, type: string) =>
+		resolve('/(app)/s/[space]/t/[type]/fields', { space, type }),
+	members: (space: string) => resolve('/(app)/s/[space]/members', { space }),
+	tokens: (space: string) => resolve('/(app)/s/[space]/tokens', { space }),
+	checkin: (space: string) => resolve('/checkin/[space]', { space })
+};
+
+/** Remembers the space last opened, so `/` can return to it. */
+export const LAST_SPACE_COOKIE = 'roster_last_space';

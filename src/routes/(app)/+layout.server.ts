@@ -1,0 +1,22 @@
+// The frame of every signed-in page: who is signed in and the spaces they belong to (for the
+// space switcher). `app:spaces` is invalidated after a space is created or membership changes.
+import { SIDEBAR_COOKIE } from '$lib/components/shell/shell-state.svelte';
+import { context } from '$lib/server/context';
+import { requireActor } from '$lib/server/http';
+import { listSpaces } from '$lib/server/services/spaces';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async ({ locals, depends, cookies }) => {
+	depends('app:spaces');
+	const actor = requireActor(locals);
+	const [spaces, session] = await Promise.all([
+		listSpaces({ context: context(), actor }),
+		locals.auth()
+	]);
+	const email = session?.user?.email ?? '';
+	return {
+		spaces,
+		user: { id: actor.userId, name: session?.user?.name || email || 'Signed in', email },
+		isSidebarCollapsed: cookies.get(SIDEBAR_COOKIE) === 'collapsed'
+	};
+};
