@@ -1,0 +1,109 @@
+// Titles of linked records for relation chips, fetched in batches from the target sheet's REST
+// collection and cached for the page's life; also the picker's search over that sheet.
+/* eslint-disable svelte/prefer-svelte-reactivity -- the fetch queue is bookkeeping; views read
+   only `titles`, a SvelteMap. */
+import { SvelteMap } from 'svelte/reactivity';
+import type { EntityTypeInfo } from './fields';
+
+export interface LinkedRecord {
+	id: string;
+	title: string;
+}
+
+const titleKinds = new Set(['text', 'email', 'phone', 'url', 'auto_number', 'single_select']);
+
+/** The field that names a record: the first text-like field in schema order. */
+export function titleFieldOf(type: EntityTypeInfo): string | null {
+	const sorted = [...type.attributes].sort((a, b) => a.position - b.position);
+	return (sorted.find((attribute) => titleKinds.has(attribute.kind)) ?? sorted[0])?.key ?? null;
+}
+
+export class RelationTitles {
+	readonly titles = new SvelteMap<string, string>();
+	private readonly queued = new Map<string, Set<string>>();
+	private readonly requested = new Set<string>();
+	private isScheduled = false;
+
+	constructor(
+		private readonly space: string,
+		private readonly types: EntityTypeInfo[]
+	) {}
+
+	targetOf(targetTypeId: unknown): EntityTypeInfo | undefined {
+		return this.types.find((type) => type.id === targetTypeId);
+	}
+
+	/** The cached title, or undefined while it is being fetched (queues the fetch). */
+	titleOf(targetTypeId: unknown, id: string): string | undefined {
+		const title = this.titles.get(id);
+		if (title !== undefined || this.requested.has(id)) return title;
+		const target = this.targetOf(targetTypeId);
+		if (!target) return undefined;
+		this.requested.add(id);
+		let ids = this.queued.get(target.key);
+		if (!ids) this.queued.set(target.key, (ids = new Set()));
+		ids.add(id);
+		if (!this.isScheduled) {
+			this.isScheduled = true;
+			setTimeout(() => void this.flush(), 0);
+		}
+		return undefined;
+	}
+
+	remember(records: LinkedRecord[]): void {
+		for (const record of records) this.titles.set(record.id, record.title);
+	}
+
+	private async flush(): Promise<void> {
+		this.isScheduled = false;
+		const batches = [...this.queued];
+		this.queued.clear();
+		for (const [typeKey, ids] of batches) {
+			const type = this.types.find((candidate) => candidate.key === typeKey)!;
+			const list = [...ids];
+			for (let start = 0; start < list.length; start += 200) {
+				const chunk = list.slice(start, start + 200);
+				const found = await this.fetchRecords(
+					type,
+					new URLSearchParams({ id: `in.(${chunk.join(',')})`, limit: String(chunk.length) })
+				).catch(() => []);
+				this.remember(found);
+				const seen = new Set(found.map((record) => record.id));
+				// Deleted or hidden links still get a label rather than a spinner forever.
+				for (const id of chunk) if (!seen.has(id)) this.titles.set(id, 'Unavailable record');
+			}
+		}
+	}
+
+	/** Records of the target sheet matching a search, for the picker. */
+	async search(targetTypeId: unknown, text: string): Promise<LinkedRecord[]> {
+		const type = this.targetOf(targetTypeId);
+		if (!type) return [];
+		const params = new URLSearchParams({ limit: '20' });
+		if (text.trim()) params.set('search', text.trim());
+		const found = await this.fetchRecords(type, params);
+		this.remember(found);
+		return found;
+	}
+
+	private async fetchRecords(
+		type: EntityTypeInfo,
+		params: URLSearchParams
+	): Promise<LinkedRecord[]> {
+		const titleKey = titleFieldOf(type);
+		if (titleKey) params.set('select', `id,${titleKey}`);
+		const response = await fetch(
+			`/api/spaces/${encodeURIComponent(this.space)}/rest/${encodeURIComponent(type.key)}?${params}`
+		);
+		if (!response.ok)
+			throw new Error(`The linked records could not be loaded (${response.status})`);
+		const rows = (await response.json()) as Record<string, unknown>[];
+		return rows.map((row) => ({
+			id: String(row.id),
+			title:
+				titleKey && row[titleKey] !== null && row[titleKey] !== undefined
+					? String(row[titleKey])
+					: 'Untitled'
+		}));
+	}
+}

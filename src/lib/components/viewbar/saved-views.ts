@@ -1,0 +1,129 @@
+// Saved views from the browser: the API calls, which view the URL names (`?view=<id>`, so a
+// link shares it), and whether the bar's config still matches the saved one.
+import { completeFilter } from '$lib/domain/view-query';
+import { pruneViewConfig, type ViewSheet } from '$lib/domain/view-config';
+import type { SavedView, ViewConfig } from '$lib/domain/views';
+
+export const VIEW_PARAMETER = 'view';
+
+/** An error from the API: `{ code, message, field }`, or a network failure. */
+export class ViewApiError extends Error {
+	constructor(
+		message: string,
+		readonly code: string,
+		readonly field?: string
+	) {
+		super(message);
+	}
+}
+
+const base = (space: string, type: string) =>
+	`/api/spaces/${encodeURIComponent(space)}/types/${encodeURIComponent(type)}/views`;
+
+async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			...init,
+			headers: init.body ? { 'content-type': 'application/json' } : undefined
+		});
+	} catch {
+		throw new ViewApiError(
+			'Could not reach the server; check your connection and try again',
+			'NETWORK'
+		);
+	}
+	if (response.status === 204) return undefined as T;
+	const body = await response.json().catch(() => null);
+	if (!response.ok) {
+		throw new ViewApiError(
+			body?.message ?? `The server answered ${response.status}`,
+			body?.code ?? 'INTERNAL',
+			body?.field
+		);
+	}
+	return body as T;
+}
+
+export const viewsApi = {
+	list: (space: string, type: string) =>
+		call<{ views: SavedView[] }>(base(space, type)).then((body) => body.views),
+	create: (
+		space: string,
+		type: string,
+		input: { name: string; kind: 'grid' | 'board'; config: ViewConfig }
+	) => call<SavedView>(base(space, type), { method: 'POST', body: JSON.stringify(input) }),
+	update: (
+		space: string,
+		type: string,
+		id: string,
+		input: { name?: string; config?: ViewConfig; position?: number }
+	) =>
+		call<SavedView>(`${base(space, type)}/${encodeURIComponent(id)}`, {
+			method: 'PATCH',
+			body: JSON.stringify(input)
+		}),
+	remove: (space: string, type: string, id: string) =>
+		call<void>(`${base(space, type)}/${encodeURIComponent(id)}`, { method: 'DELETE' })
+};
+
+/** The view id the URL names, if any. */
+export const viewIdIn = (url: URL) => url.searchParams.get(VIEW_PARAMETER);
+
+/** The URL showing another view (null: the unsaved "All records" view), other parameters kept. */
+export function urlWithView(url: URL, viewId: string | null): URL {
+	const next = new URL(url);
+	if (viewId) next.searchParams.set(VIEW_PARAMETER, viewId);
+	else next.searchParams.delete(VIEW_PARAMETER);
+	return next;
+}
+
+/**
+ * The view the URL names and the config to start from: a page calls this in its load or
+ * script so the first query already shows the linked view. `missing` is set when the URL
+ * names a view that does not exist (deleted, or from another sheet).
+ */
+export function viewFromUrl(
+	url: URL,
+	views: SavedView[],
+	sheet: ViewSheet
+): { view: SavedView | null; config: ViewConfig; missing: boolean } {
+	const id = viewIdIn(url);
+	const view = (id && views.find((each) => each.id === id)) || null;
+	return {
+		view,
+		config: view ? pruneViewConfig(view.config, sheet) : {},
+		missing: Boolean(id && !view)
+	};
+}
+
+/**
+ * The config as saved: incomplete filter conditions dropped, empty parts left out, and no
+ * search: a search is what someone looks for now, not part of how a sheet is shaped.
+ */
+export function savedForm(config: ViewConfig): ViewConfig {
+	const saved: ViewConfig = {};
+	const filter = completeFilter(config.filter);
+	if (filter) saved.filter = filter;
+	if (config.sort?.length) saved.sort = config.sort;
+	if (config.groupBy) saved.groupBy = config.groupBy;
+	if (config.hidden?.length) saved.hidden = config.hidden;
+	if (config.order?.length) saved.order = config.order;
+	if (config.widths && Object.keys(config.widths).length > 0) saved.widths = config.widths;
+	if (config.boardField) saved.boardField = config.boardField;
+	if (config.cardFields?.length) saved.cardFields = config.cardFields;
+	return saved;
+}
+
+/** JSON with object keys sorted, so equal configs compare equal whatever their key order. */
+function canonical(value: unknown): string {
+	return JSON.stringify(value, (_key, each) =>
+		each && typeof each === 'object' && !Array.isArray(each)
+			? Object.fromEntries(Object.entries(each).sort(([a], [b]) => a.localeCompare(b)))
+			: each
+	);
+}
+
+/** Whether the bar shows something other than the view as saved. */
+export const isChanged = (config: ViewConfig, saved: ViewConfig | null) =>
+	canonical(savedForm(config)) !== canonical(savedForm(saved ?? {}));

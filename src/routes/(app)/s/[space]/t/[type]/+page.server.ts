@@ -1,0 +1,72 @@
+// The grid of one sheet: its saved views (when the URL names one), the first page of rows with
+// the count, and the space's members, read together so the first rows arrive with the page.
+// Later pages come from the REST collection as the grid scrolls.
+import { error } from '@sveltejs/kit';
+import { viewFromUrl, VIEW_PARAMETER } from '$lib/components/viewbar/saved-views';
+import { effectiveConfig, type MemberInfo } from '$lib/client/grid/fields';
+import { PAGE_SIZE, type FirstPage, type GridRow } from '$lib/client/grid/row-store.svelte';
+import { isAppError } from '$lib/domain/errors';
+import { serverFilter, viewSort } from '$lib/domain/view-query';
+import type { SavedView, ViewConfig } from '$lib/domain/views';
+import { context } from '$lib/server/context';
+import { requireActor } from '$lib/server/http';
+import { listMembers } from '$lib/server/services/members';
+import { queryRecords } from '$lib/server/services/records';
+import { listViews } from '$lib/server/services/views';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, parent, url, untrack }) => {
+	const actor = requireActor(locals);
+	const { types } = await parent();
+	const type = types.find((candidate) => candidate.key === params.type);
+	if (!type) error(404, `This space has no sheet "${params.type}"`);
+	const scope = { context: context(), actor, space: params.space };
+
+	// The view bar follows ?view= itself once the page runs; the load reads it only once.
+	const viewId = untrack(() => url.searchParams.get(VIEW_PARAMETER));
+	let views: SavedView[] | undefined;
+	let config: ViewConfig = {};
+	if (viewId) {
+		views = await listViews({ ...scope, type: type.key }).catch(() => undefined);
+		if (views)
+			config = viewFromUrl(
+				untrack(() => url),
+				views,
+				type
+			).config;
+	}
+	const query = effectiveConfig(config, type.attributes);
+
+	const [page, members] = await Promise.all([
+		queryRecords({
+			...scope,
+			type: type.key,
+			query: {
+				filter: serverFilter(query.filter) ?? undefined,
+				sort: viewSort(query),
+				search: query.search?.trim() || undefined,
+				limit: PAGE_SIZE
+			},
+			count: true
+		}).then(
+			(result): { firstPage: FirstPage; loadError: null } => ({
+				firstPage: {
+					rows: result.records.map(({ type: _type, ...row }) => row as GridRow),
+					total: result.total ?? result.records.length
+				},
+				loadError: null
+			}),
+			(failure: unknown) => {
+				if (!isAppError(failure)) throw failure;
+				return { firstPage: null, loadError: failure.message };
+			}
+		),
+		listMembers(scope).then(
+			({ members }): MemberInfo[] =>
+				members.map(({ userId, name, email }) => ({ userId, name, email })),
+			() => []
+		)
+	]);
+
+	return { type, views, config, members, ...page };
+};
