@@ -1,0 +1,171 @@
+// Comments on a record: list, add (with @mentions resolved to members), delete. Anyone who can
+// read the record may comment as themselves; authors delete their own, owners any. The policies
+// on `comments` hold the same rules, so these checks only make the refusal clear.
+import { z } from 'zod';
+import { AppError, AppErrorCode } from '$lib/domain/errors';
+import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
+import { canReadAll } from '$lib/domain/roles';
+import type { Actor } from '../auth/actor';
+import type { AppContext } from '../context';
+import { inSpace, type SpaceScope } from './scope';
+import { parseInput } from './validate';
+
+export interface RecordComment {
+	id: string;
+	body: string;
+	createdAt: string;
+	/** Null when the author's account is gone. */
+	author: { id: string; name: string } | null;
+	/** The members the body mentions, in the order first named. */
+	mentions: { id: string; name: string }[];
+	/** Whether the caller may delete it: their own, or any when they own the space. */
+	canDelete: boolean;
+}
+
+interface InRecord {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	/** The record id. */
+	id: string;
+}
+
+export const MAX_COMMENT_LENGTH = 10_000;
+const MAX_LISTED = 1_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const addInput = z.object({
+	body: z
+		.string({ error: 'must be the text of the comment' })
+		.trim()
+		.min(1, 'must not be empty')
+		.max(MAX_COMMENT_LENGTH, 'must be at most 10,000 characters')
+});
+
+interface CommentRow {
+	id: string;
+	body: string;
+	created_at: Date;
+	author_id: string | null;
+	author_name: string | null;
+	mentions: string[];
+}
+
+function requireReader(scope: SpaceScope): void {
+	if (!canReadAll(scope.space.role)) {
+		throw new AppError(
+			AppErrorCode.Forbidden,
+			`Your role (${scope.space.role}) may not read or write comments`
+		);
+	}
+}
+
+async function requireRecord(scope: SpaceScope, id: string): Promise<void> {
+	const notFound = new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
+	if (!UUID.test(id)) throw notFound;
+	const { rowCount } = await scope.tx.query(
+		'select 1 from entities where space_id = $1 and id = $2',
+		[scope.space.id, id]
+	);
+	if (!rowCount) throw notFound;
+}
+
+/** Members who can read records, and so can be mentioned. */
+async function mentionable(scope: SpaceScope): Promise<Mentionable[]> {
+	const { rows } = await scope.tx.query<Mentionable>(
+		`select u.id, u.name, u.email from memberships m join users u on u.id = m.user_id
+		  where m.space_id = $1 and m.role <> 'checkin'`,
+		[scope.space.id]
+	);
+	return rows;
+}
+
+async function toComments(scope: SpaceScope, rows: CommentRow[]): Promise<RecordComment[]> {
+	const ids = [...new Set(rows.flatMap((row) => row.mentions))];
+	const names = new Map<string, string>();
+	if (ids.length) {
+		const { rows: users } = await scope.tx.query<{ id: string; name: string }>(
+			'select id, name from users where id = any ($1::uuid[])',
+			[ids]
+		);
+		for (const user of users) names.set(user.id, user.name);
+	}
+	const isOwner = scope.space.role === 'owner';
+	return rows.map((row) => ({
+		id: row.id,
+		body: row.body,
+		createdAt: row.created_at.toISOString(),
+		author: row.author_id ? { id: row.author_id, name: row.author_name ?? 'Former member' } : null,
+		mentions: row.mentions
+			.filter((userId) => names.has(userId))
+			.map((userId) => ({ id: userId, name: names.get(userId)! })),
+		canDelete: isOwner || row.author_id === scope.actor.userId
+	}));
+}
+
+const selectComments = `select c.id, c.body, c.created_at, c.author_id, u.name as author_name,
+                               c.mentions::text[] as mentions
+                          from comments c left join users u on u.id = c.author_id`;
+
+/** A record's comments, oldest first (a conversation reads down). */
+export function listComments(options: InRecord): Promise<RecordComment[]> {
+	return inSpace(options.context, options.actor, options.space, async (scope) => {
+		requireReader(scope);
+		await requireRecord(scope, options.id);
+		const { rows } = await scope.tx.query<CommentRow>(
+			`${selectComments}
+			  where c.space_id = $1 and c.entity_id = $2
+			  order by c.created_at, c.id
+			  limit ${MAX_LISTED}`,
+			[scope.space.id, options.id]
+		);
+		return toComments(scope, rows);
+	});
+}
+
+/** Adds a comment as the caller; "@Name" and "@email" of members become its mentions. */
+export async function addComment(options: InRecord & { input: unknown }): Promise<RecordComment> {
+	const { context, actor } = options;
+	const { body } = parseInput(addInput, options.input);
+	await context.kv.writeLimiter.consume(actor.userId);
+	return inSpace(context, actor, options.space, async (scope) => {
+		requireReader(scope);
+		await requireRecord(scope, options.id);
+		const mentions = mentionedUserIds(body, await mentionable(scope));
+		const { rows } = await scope.tx.query<{ id: string }>(
+			`insert into comments (space_id, entity_id, author_id, body, mentions)
+			 values ($1, $2, $3, $4, $5::uuid[]) returning id`,
+			[scope.space.id, options.id, actor.userId, body, mentions]
+		);
+		const created = await scope.tx.query<CommentRow>(`${selectComments} where c.id = $1`, [
+			rows[0]!.id
+		]);
+		return (await toComments(scope, created.rows))[0]!;
+	});
+}
+
+/** Deletes a comment: the author's own, or any when the caller owns the space. */
+export function deleteComment(options: InRecord & { comment: string }): Promise<void> {
+	const { context, actor, comment } = options;
+	return inSpace(context, actor, options.space, async (scope) => {
+		requireReader(scope);
+		const notFound = new AppError(AppErrorCode.NotFound, `Comment ${comment} not found`, {
+			field: 'comment'
+		});
+		if (!UUID.test(comment)) throw notFound;
+		const deleted = await scope.tx.query(
+			'delete from comments where id = $1 and space_id = $2 and entity_id = $3',
+			[comment, scope.space.id, options.id]
+		);
+		if (deleted.rowCount) return;
+		// The policy let nothing through: say whether it was someone else's or not there at all.
+		const { rowCount } = await scope.tx.query(
+			'select 1 from comments where id = $1 and space_id = $2 and entity_id = $3',
+			[comment, scope.space.id, options.id]
+		);
+		if (!rowCount) throw notFound;
+		throw new AppError(AppErrorCode.Forbidden, 'You can only delete your own comments', {
+			field: 'comment'
+		});
+	});
+}

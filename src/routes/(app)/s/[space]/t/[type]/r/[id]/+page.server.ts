@@ -1,0 +1,45 @@
+// A record as a full page: the record (through getRecord, under the caller's policies) and the
+// space's members for user fields and @mentions. A record of another type is redirected to its
+// own address; one that is missing or in another space is a 404 with the way back.
+import { error, redirect } from '@sveltejs/kit';
+import { resolve } from '$app/paths';
+import { isAppError } from '$lib/domain/errors';
+import { context } from '$lib/server/context';
+import { requireActor } from '$lib/server/http';
+import { listMembers } from '$lib/server/services/members';
+import { findRecordHome, getRecord } from '$lib/server/services/records';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, parent }) => {
+	const actor = requireActor(locals);
+	const { space, types } = await parent();
+	if (space.role === 'checkin') {
+		error(403, 'Check-in staff open guests at the check-in desk, not as records');
+	}
+	try {
+		const home = await findRecordHome({ context: context(), actor, id: params.id });
+		const type = types.find((candidate) => candidate.id === home.typeId);
+		if (home.spaceId !== space.id || !type) error(404, `Record ${params.id} not found`);
+		if (type.key !== params.type) {
+			redirect(
+				307,
+				resolve('/(app)/s/[space]/t/[type]/r/[id]', {
+					space: space.slug,
+					type: type.key,
+					id: params.id
+				})
+			);
+		}
+		const [record, { members }] = await Promise.all([
+			getRecord({ context: context(), actor, id: params.id }),
+			listMembers({ context: context(), actor, space: space.id })
+		]);
+		return {
+			record,
+			members: members.map(({ userId, name, email }) => ({ userId, name, email }))
+		};
+	} catch (failure) {
+		if (isAppError(failure)) error(failure.status, failure.message);
+		throw failure;
+	}
+};
