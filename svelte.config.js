@@ -11,7 +11,10 @@ const config = {
 		outDir: process.env.KIT_OUT_DIR ?? '.svelte-kit',
 		// SvelteKit's default origin check rejects cross-origin form posts: it is our CSRF guard
 		// for forms. JSON endpoints check the origin themselves in hooks.server.ts.
-		alias: { $realtime: 'realtime' }
+		alias: { $realtime: 'realtime' },
+		// The check-in page registers src/service-worker.ts itself, scoped to /checkin/, so the
+		// worker never sits between the rest of the app and the network.
+		serviceWorker: { register: false }
 	}
 };
 
