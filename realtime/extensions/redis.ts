@@ -10,6 +10,8 @@ import type { Server } from 'socket.io';
 import type { RecordChange } from '$lib/server/changes';
 
 const CHANGES_EVENT = 'roster:changes';
+/** Asks the other processes to reload their open docs: this one dropped changes it could not pass on. */
+const RESYNC_EVENT = 'roster:resync';
 
 /** serverSideEmit travels as JSON: the Yjs bytes go as base64. */
 type WireChange = Omit<RecordChange, 'update'> & { update?: string };
@@ -36,13 +38,28 @@ export function attachRedis(options: {
 	sub.on('error', () => undefined);
 	io.adapter(createAdapter(pub, sub, { key: 'roster:socket.io' }));
 
-	let wasDown = false;
-	sub.on('close', () => (wasDown = true));
+	// Back from a gap, each side catches up from Postgres: the subscriber reloads this process's
+	// docs (it heard nothing meanwhile), and the publisher, if forward() dropped changes while it
+	// was away, asks the other processes to reload theirs. The two reconnect independently, so
+	// the subscriber may be back while the publisher is still waiting out its retry backoff.
+	let subWasDown = false;
+	sub.on('close', () => (subWasDown = true));
 	sub.on('ready', () => {
-		if (!wasDown) return;
-		wasDown = false;
+		if (!subWasDown) return;
+		subWasDown = false;
 		options.onReconnect();
 	});
+	let dropped = false;
+	pub.on('ready', () => {
+		if (!dropped) return;
+		dropped = false;
+		try {
+			io.serverSideEmit(RESYNC_EVENT);
+		} catch {
+			dropped = true;
+		}
+	});
+	io.on(RESYNC_EVENT, () => options.onReconnect());
 
 	io.on(CHANGES_EVENT, (changes: WireChange[]) => {
 		if (!Array.isArray(changes)) return;
@@ -59,7 +76,10 @@ export function attachRedis(options: {
 
 	return {
 		forward(changes) {
-			if (pub.status !== 'ready') return;
+			if (pub.status !== 'ready') {
+				dropped = true;
+				return;
+			}
 			const wire: WireChange[] = changes.map((change) => ({
 				...change,
 				update: change.update ? Buffer.from(change.update).toString('base64') : undefined
@@ -67,7 +87,8 @@ export function attachRedis(options: {
 			try {
 				io.serverSideEmit(CHANGES_EVENT, wire);
 			} catch {
-				// Redis went away between the check and the publish: the reconnect resync covers it.
+				// Redis went away between the check and the publish: the resync on its return covers it.
+				dropped = true;
 			}
 		},
 		async close() {

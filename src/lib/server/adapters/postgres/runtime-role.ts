@@ -17,6 +17,25 @@ export async function ensureRuntimeRole(options: {
 	const ident = pg.escapeIdentifier;
 	const client = await pool.connect();
 	try {
+		await withRetry(async () => {
+			// Processes starting together would otherwise race on the same catalog rows ("tuple
+			// concurrently updated"). The lock serialises those on one database; roles are
+			// cluster-wide, so the retry covers processes on other databases of the same server.
+			await client.query('begin');
+			try {
+				await client.query("select pg_advisory_xact_lock(hashtext('roster:runtime-role'))");
+				await configure();
+				await client.query('commit');
+			} catch (error) {
+				await client.query('rollback');
+				throw error;
+			}
+		});
+	} finally {
+		client.release();
+	}
+
+	async function configure(): Promise<void> {
 		const owner = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
 			'select rolsuper, rolbypassrls from pg_roles where rolname = current_user'
 		);
@@ -46,8 +65,21 @@ export async function ensureRuntimeRole(options: {
 		await client.query(`alter role ${quoted} set enable_memoize = off`);
 		const db = await client.query<{ db: string }>('select current_database() as db');
 		await client.query(`grant connect on database ${ident(db.rows[0]!.db)} to ${quoted}`);
-	} finally {
-		client.release();
+	}
+}
+
+/** Catalog races between servers: a concurrent update, or a role created meanwhile. */
+const RACE_CODES = new Set(['XX000', '40001', '40P01', '42710', '23505']);
+
+async function withRetry(work: () => Promise<void>, attempts = 5): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await work();
+		} catch (error) {
+			const code = (error as { code?: string }).code;
+			if (attempt >= attempts || !code || !RACE_CODES.has(code)) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+		}
 	}
 }
 
