@@ -22,7 +22,7 @@ export class RelationTitles {
 	readonly titles = new SvelteMap<string, string>();
 	private readonly queued = new Map<string, Set<string>>();
 	private readonly requested = new Set<string>();
-	private isScheduled = false;
+	private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
 		private readonly space: string,
@@ -43,10 +43,9 @@ export class RelationTitles {
 		let ids = this.queued.get(target.key);
 		if (!ids) this.queued.set(target.key, (ids = new Set()));
 		ids.add(id);
-		if (!this.isScheduled) {
-			this.isScheduled = true;
-			setTimeout(() => void this.flush(), 0);
-		}
+		// Batched over a short pause: a fast scroll past linked rows asks once, when it rests.
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = setTimeout(() => void this.flush(), 120);
 		return undefined;
 	}
 
@@ -55,7 +54,7 @@ export class RelationTitles {
 	}
 
 	private async flush(): Promise<void> {
-		this.isScheduled = false;
+		this.flushTimer = null;
 		const batches = [...this.queued];
 		this.queued.clear();
 		for (const [typeKey, ids] of batches) {

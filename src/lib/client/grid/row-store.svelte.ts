@@ -59,6 +59,8 @@ export class RowStore {
 	private appended: GridRow[] = [];
 	private generation = 0;
 	private wanted = { first: 0, last: 0 };
+	/** The active row's page: never dropped to make room. */
+	private pinnedPage = -1;
 	private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -117,6 +119,15 @@ export class RowStore {
 			const page = this.pages.get(pageIndex);
 			if ((!page || page.isStale) && !this.inflight.has(pageIndex)) void this.loadPage(pageIndex);
 		}
+	}
+
+	/** Loads the page of one row (the active one, kept on screen) without moving the window. */
+	ensureRow(index: number): void {
+		if (index < 0 || index >= this.serverTotal) return;
+		const pageIndex = Math.floor(index / PAGE_SIZE);
+		this.pinnedPage = pageIndex;
+		const page = this.pages.get(pageIndex);
+		if ((!page || page.isStale) && !this.inflight.has(pageIndex)) void this.loadPage(pageIndex);
 	}
 
 	/** A new filter, sort or search: everything is fetched again, counted from the top. */
@@ -191,7 +202,7 @@ export class RowStore {
 				if (total !== null) this.serverTotal = total;
 			}
 			this.pages.set(pageIndex, { rows, isStale: false });
-			this.evict(pageIndex);
+			this.evict(Math.floor(this.wanted.first / PAGE_SIZE));
 			this.total = this.serverTotal + this.appended.length;
 			this.status = 'ready';
 			this.error = null;
@@ -211,9 +222,9 @@ export class RowStore {
 
 	private evict(near: number): void {
 		if (this.pages.size <= MAX_PAGES) return;
-		const byDistance = [...this.pages.keys()].sort(
-			(a, b) => Math.abs(b - near) - Math.abs(a - near)
-		);
+		const byDistance = [...this.pages.keys()]
+			.filter((pageIndex) => pageIndex !== this.pinnedPage)
+			.sort((a, b) => Math.abs(b - near) - Math.abs(a - near));
 		for (const pageIndex of byDistance.slice(0, this.pages.size - MAX_PAGES)) {
 			this.pages.delete(pageIndex);
 		}

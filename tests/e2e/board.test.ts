@@ -1,0 +1,463 @@
+// The kanban board and the field editor in a real browser. Two people on one board: a card one
+// drags with the mouse moves on the other's screen; an order within a column survives a reload;
+// a card moves from the keyboard; on a 375 px phone a long press drags a card to the next column
+// while a quick swipe still scrolls. Then the field editor: add, rename, change a kind with the
+// preview listing the values that will not convert, and select choices with colours.
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Actor } from '$lib/server/auth/actor';
+import { signUp } from '$lib/server/auth/users';
+import type { AppContext } from '$lib/server/context';
+import { addAttribute } from '$lib/server/services/attributes';
+import { createEntityType } from '$lib/server/services/entity-types';
+import { readSchema } from '$lib/server/services/read-schema';
+import { createRecords, getRecord } from '$lib/server/services/records';
+import { readBoard } from '$lib/server/services/records/board';
+import { createSpace } from '$lib/server/services/spaces';
+import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { launchBrowser } from '../support/browser';
+import { startAppServer, type AppServer } from '../support/server';
+
+let context: AppContext;
+let server: AppServer;
+let browser: Browser;
+
+const run = Date.now().toString(36);
+const password = 'board-e2e-password';
+const people = {
+	alice: { name: 'Alice Owner', email: `alice.${run}@example.test` },
+	bob: { name: 'Bob Editor', email: `bob.${run}@example.test` },
+	carol: { name: 'Carol Viewer', email: `carol.${run}@example.test` }
+};
+type Person = keyof typeof people;
+const ids: Record<Person, string> = { alice: '', bob: '', carol: '' };
+const records: Record<string, string> = {};
+let alice: Actor;
+let slug: string;
+const consoleErrors: string[] = [];
+/** The machine may be busy: a user-visible change gets this long to show. */
+const patient = { timeout: 15_000 };
+// Each test signs in one or two people and drives several pages.
+vi.setConfig({ testTimeout: 120_000 });
+const contexts: BrowserContext[] = [];
+const sessions: Partial<Record<Person, Awaited<ReturnType<BrowserContext['storageState']>>>> = {};
+
+beforeAll(async () => {
+	context = await bootTestApp();
+	for (const [key, person] of Object.entries(people)) {
+		ids[key as Person] = (await signUp({ context, input: { ...person, password } })).id;
+	}
+	alice = { userId: ids.alice, via: 'web' };
+	const space = await createSpace({
+		context,
+		actor: alice,
+		input: { name: 'Riverside Fair', slug: `riverside-${run}` }
+	});
+	slug = space.slug;
+	for (const [person, role] of [
+		['bob', 'editor'],
+		['carol', 'viewer']
+	] as const) {
+		await addMember(
+			context,
+			{ id: ids.alice, email: people.alice.email, actor: alice },
+			space.id,
+			{ id: ids[person], email: people[person].email, actor: { userId: ids[person], via: 'web' } },
+			role
+		);
+	}
+	const scope = { context, actor: alice, space: slug };
+	await createEntityType({ ...scope, input: { name: 'Tasks' } });
+	for (const input of [
+		{ name: 'Title', kind: 'text', isRequired: true },
+		{
+			name: 'Status',
+			kind: 'single_select',
+			options: {
+				choices: [
+					{ id: 'todo', name: 'To do', color: 'gray' },
+					{ id: 'doing', name: 'Doing', color: 'blue' },
+					{ id: 'done', name: 'Done', color: 'green' }
+				]
+			}
+		},
+		{ name: 'Assignee', kind: 'user' },
+		{ name: 'Due', kind: 'date' },
+		{ name: 'Notes', kind: 'text' }
+	]) {
+		await addAttribute({ ...scope, type: 'tasks', input });
+	}
+	const { created } = await createRecords({
+		...scope,
+		type: 'tasks',
+		values: [
+			{
+				title: 'Write brief',
+				status: 'To do',
+				assignee: ids.alice,
+				due: '2026-06-01',
+				notes: '12'
+			},
+			{ title: 'Book venue', status: 'To do', assignee: ids.bob, notes: 'twelve' },
+			{ title: 'Order badges', status: 'To do', notes: '7.5' },
+			{ title: 'Hire crew', status: 'Doing', assignee: ids.bob, notes: 'soon' },
+			{ title: 'Print map', status: 'Done', due: '2026-06-20' }
+		]
+	});
+	for (const record of created) records[record.title as string] = record.id;
+	server = await startAppServer();
+	browser = await launchBrowser();
+	mkdirSync('test-results', { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+	for (const each of contexts) await each.close().catch(() => undefined);
+	await browser?.close();
+	await server?.stop();
+	await stopTestApp();
+});
+
+async function signedIn(
+	person: Person,
+	options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; touch?: boolean } = {}
+): Promise<Page> {
+	const browserContext = await browser.newContext({
+		viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+		colorScheme: options.colorScheme ?? 'light',
+		hasTouch: options.touch ?? false,
+		isMobile: options.touch ?? false,
+		storageState: sessions[person]
+	});
+	contexts.push(browserContext);
+	const page = await browserContext.newPage();
+	page.on('console', (message) => {
+		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
+	});
+	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
+	if (!sessions[person]) {
+		await page.goto(`${server.url}/signin`);
+		await page.getByLabel('Email').fill(people[person].email);
+		await page.getByLabel('Password').fill(password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		sessions[person] = await browserContext.storageState();
+	}
+	return page;
+}
+
+async function openBoard(page: Page, query = ''): Promise<void> {
+	await page.goto(`${server.url}/s/${slug}/t/tasks/board${query}`);
+	await page.getByRole('status').getByText('Live', { exact: true }).waitFor();
+}
+
+const column = (page: Page, name: string) =>
+	page
+		.locator('[data-board-column]')
+		.filter({ has: page.getByRole('heading', { name, exact: true }) });
+const card = (scope: Page | Locator, title: string) => scope.getByRole('button', { name: title });
+const titlesIn = (page: Page, name: string) =>
+	column(page, name)
+		.locator('[data-card-id]')
+		.evaluateAll((cards) => cards.map((each) => each.getAttribute('aria-label')));
+
+/** The titles of a column as the server has them. */
+async function storedTitles(value: string | null): Promise<string[]> {
+	const board = await readBoard({ context, actor: alice, space: slug, type: 'tasks' });
+	return board.columns
+		.find((each) => each.value === value)!
+		.cards.map((each) => each.record.title as string);
+}
+
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+	const box = (await locator.boundingBox())!;
+	return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function mouseDrag(page: Page, from: Locator, to: { x: number; y: number }) {
+	const start = await centre(from);
+	await page.mouse.move(start.x, start.y);
+	await page.mouse.down();
+	await page.mouse.move(start.x + 10, start.y + 10, { steps: 3 });
+	await page.mouse.move(to.x, to.y, { steps: 15 });
+	await page.mouse.up();
+}
+
+describe('the board for two people', () => {
+	it('moves a card A drags with the mouse on B’s screen too', async () => {
+		const a = await signedIn('alice');
+		const b = await signedIn('bob');
+		await openBoard(a);
+		await openBoard(b);
+		expect(await titlesIn(b, 'To do')).toEqual(['Write brief', 'Book venue', 'Order badges']);
+
+		const doing = column(a, 'Doing');
+		const below = (await doing.locator('[data-card-id]').last().boundingBox())!;
+		await mouseDrag(a, card(a, 'Book venue'), { x: below.x + 40, y: below.y + below.height + 12 });
+
+		await expect.poll(() => titlesIn(a, 'Doing'), patient).toEqual(['Hire crew', 'Book venue']);
+		await expect.poll(() => storedTitles('Doing'), patient).toEqual(['Hire crew', 'Book venue']);
+		// B did nothing: the card moved on B's board by itself.
+		await expect.poll(() => titlesIn(b, 'Doing'), patient).toEqual(['Hire crew', 'Book venue']);
+		expect(await titlesIn(b, 'To do')).toEqual(['Write brief', 'Order badges']);
+		expect((await getRecord({ context, actor: alice, id: records['Book venue']! })).status).toBe(
+			'Doing'
+		);
+		await a.screenshot({ path: 'test-results/board-desktop-light.png' });
+	});
+
+	it('keeps an order made within a column after a reload', async () => {
+		const a = await signedIn('alice');
+		await openBoard(a);
+		const top = (await card(a, 'Write brief').boundingBox())!;
+		await mouseDrag(a, card(a, 'Order badges'), { x: top.x + 40, y: top.y + 4 });
+		await expect.poll(() => titlesIn(a, 'To do'), patient).toEqual(['Order badges', 'Write brief']);
+		await expect
+			.poll(() => storedTitles('To do'), patient)
+			.toEqual(['Order badges', 'Write brief']);
+
+		await a.reload();
+		await a.getByRole('status').getByText('Live', { exact: true }).waitFor();
+		expect(await titlesIn(a, 'To do')).toEqual(['Order badges', 'Write brief']);
+	});
+
+	it('moves a card from the keyboard and says where it went', async () => {
+		const a = await signedIn('alice');
+		await openBoard(a);
+		await card(a, 'Print map').focus();
+		await a.keyboard.press('Space');
+		await a.getByText(/Picked up Print map/).waitFor();
+		await a.keyboard.press('ArrowLeft');
+		await a.keyboard.press('ArrowUp');
+		await a.keyboard.press('Space');
+		await a.getByText('Print map moved to Doing, position 1 of 3').waitFor();
+		await expect
+			.poll(() => storedTitles('Doing'))
+			.toEqual(['Print map', 'Hire crew', 'Book venue']);
+		await expect(
+			card(column(a, 'Doing'), 'Print map').evaluate((el) => el === document.activeElement)
+		).resolves.toBe(true);
+	});
+
+	it('shows only my tasks when asked', async () => {
+		const b = await signedIn('bob');
+		await openBoard(b);
+		await b.getByRole('button', { name: 'My tasks' }).click();
+		await expect.poll(() => b.locator('[data-card-id]').count(), patient).toBe(2);
+		expect(new URL(b.url()).searchParams.get('assignee')).toBe('me');
+		expect(await titlesIn(b, 'Doing')).toEqual(['Hire crew', 'Book venue']);
+	});
+});
+
+describe('a viewer', () => {
+	it('sees the board and the fields but cannot change them', async () => {
+		const c = await signedIn('carol');
+		await openBoard(c);
+		await c.getByText('View only').waitFor();
+		expect(await c.getByRole('button', { name: /^Add a card/ }).count()).toBe(0);
+		// Space on a card picks nothing up.
+		await card(c, 'Write brief').focus();
+		await c.keyboard.press('Space');
+		expect(await c.getByText(/Picked up/).count()).toBe(0);
+
+		await c.goto(`${server.url}/s/${slug}/t/tasks/fields`);
+		await c.getByText('Your role (viewer) can see the fields').waitFor();
+		expect(await c.getByRole('button', { name: 'Add field' }).count()).toBe(0);
+		expect(await c.getByRole('button', { name: /^More actions/ }).count()).toBe(0);
+	});
+});
+
+describe('saved board views', () => {
+	it('keeps the fields cards show in a view shared with the space', async () => {
+		const a = await signedIn('alice');
+		await openBoard(a);
+		await card(a, 'Write brief').getByText('Jun 1, 2026').waitFor();
+		await a.getByRole('button', { name: /^Card fields/ }).click();
+		await a.getByRole('checkbox', { name: 'Due' }).uncheck();
+		await expect.poll(() => new URL(a.url()).searchParams.get('cards'), patient).toBe('assignee');
+		expect(await card(a, 'Write brief').getByText('Jun 1, 2026').count()).toBe(0);
+		await a.keyboard.press('Escape');
+
+		await a.getByRole('button', { name: /^Saved views/ }).click();
+		await a.getByRole('menuitem', { name: 'Save as new view…' }).click();
+		await a.getByRole('dialog').getByLabel('View name').fill('Who does what');
+		await a.getByRole('dialog').getByRole('button', { name: 'Save view' }).click();
+		await expect.poll(() => new URL(a.url()).searchParams.get('view'), patient).toBeTruthy();
+		expect(new URL(a.url()).searchParams.get('cards')).toBeNull();
+
+		// Bob opens the view: no card shows a date, as saved.
+		const b = await signedIn('bob');
+		await openBoard(b, `?view=${new URL(a.url()).searchParams.get('view')}`);
+		await card(b, 'Write brief').getByText('Alice Owner').waitFor();
+		expect(await card(b, 'Write brief').getByText('Jun 1, 2026').count()).toBe(0);
+		await b.getByRole('button', { name: 'Saved views: Who does what' }).waitFor();
+	});
+});
+
+describe('the board on a phone', () => {
+	it('drags a card to the next column after a long press, while a swipe scrolls', async () => {
+		const phone = await signedIn('alice', { width: 375, height: 812, touch: true });
+		await openBoard(phone);
+		const cdp = await phone.context().newCDPSession(phone);
+		const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
+			cdp.send('Input.dispatchTouchEvent', {
+				type,
+				touchPoints: type === 'touchEnd' ? [] : [{ x, y }]
+			});
+		const scroller = phone.getByRole('region', { name: 'Tasks by Status' });
+		const scrollLeft = () => scroller.evaluate((element) => element.scrollLeft);
+
+		await phone.screenshot({ path: 'test-results/board-phone-start.png' });
+
+		// A quick swipe that starts on a card scrolls and moves nothing.
+		const before = await scrollLeft();
+		const brief = await centre(card(phone, 'Write brief'));
+		await touch('touchStart', brief.x, brief.y);
+		for (let step = 1; step <= 6; step++)
+			await touch('touchMove', brief.x - step * 25, brief.y + step);
+		await touch('touchEnd');
+		await expect.poll(scrollLeft, patient).not.toBe(before);
+		expect(await phone.locator('[data-drag-source]').count()).toBe(0);
+		await expect
+			.poll(() => storedTitles('To do'), patient)
+			.toEqual(['Order badges', 'Write brief']);
+
+		// Back to "To do", then a long press on a card starts a drag; holding it near the right
+		// edge scrolls the board until "Doing" is under the finger.
+		const leftOf = (name: string) =>
+			column(phone, name).evaluate((element) => element.getBoundingClientRect().left);
+		await column(phone, 'To do').evaluate((element) =>
+			element.scrollIntoView({ inline: 'center', block: 'nearest' })
+		);
+		await expect.poll(() => leftOf('To do'), patient).toBeLessThan(40);
+		const badges = await centre(card(phone, 'Order badges'));
+		await touch('touchStart', badges.x, badges.y);
+		await phone.locator('[data-drag-source]').waitFor();
+		const y = badges.y + 30;
+		for (let step = 1; step <= 8; step++) {
+			await touch(
+				'touchMove',
+				badges.x + ((340 - badges.x) * step) / 8,
+				badges.y + (30 * step) / 8
+			);
+		}
+		await expect.poll(() => leftOf('Doing'), { interval: 40, timeout: 10_000 }).toBeLessThan(220);
+		// Away from the edge the board stops; let go over "Doing".
+		await touch('touchMove', Math.max(70, (await leftOf('Doing')) + 60), y);
+		await expect
+			.poll(() => column(phone, 'Doing').getAttribute('data-drop-target'), patient)
+			.toBe('true');
+		await phone.screenshot({ path: 'test-results/board-phone-dragging.png' });
+		await touch('touchEnd');
+
+		await expect.poll(() => storedTitles('To do'), patient).toEqual(['Write brief']);
+		await expect
+			.poll(async () => (await storedTitles('Doing')).includes('Order badges'))
+			.toBe(true);
+		await phone.screenshot({ path: 'test-results/board-phone-light.png' });
+	});
+});
+
+describe('the field editor', () => {
+	const fieldsPath = () => `/s/${slug}/t/tasks/fields`;
+	const fieldList = (page: Page) => page.getByRole('list', { name: 'Fields of Tasks' });
+
+	it('adds a field and renames one', async () => {
+		const a = await signedIn('alice');
+		await a.goto(`${server.url}${fieldsPath()}`);
+		await a.getByRole('button', { name: 'Add field' }).click();
+		const dialog = a.getByRole('dialog');
+		await dialog.getByLabel('Name').fill('Budget');
+		await dialog.getByLabel('Type').click();
+		await a.getByRole('option', { name: 'Currency' }).click();
+		await dialog.getByLabel('Currency code').fill('GBP');
+		await a.screenshot({ path: 'test-results/fields-add.png' });
+		await dialog.getByRole('button', { name: 'Add field' }).click();
+		await fieldList(a).getByText('Budget', { exact: true }).waitFor();
+		const schema = await readSchema({ context, actor: alice, space: slug });
+		const budget = schema.types[0]!.attributes.find((field) => field.key === 'budget')!;
+		expect(budget).toMatchObject({ kind: 'currency', options: { currency: 'GBP' } });
+
+		await a.getByRole('button', { name: 'Edit Notes' }).click();
+		await a.getByRole('dialog').getByLabel('Name').fill('Remarks');
+		await a.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+		await fieldList(a).getByText('Remarks', { exact: true }).waitFor();
+		expect(await fieldList(a).getByText('Notes', { exact: true }).count()).toBe(0);
+	});
+
+	it('previews a change of kind with the values that will not convert', async () => {
+		const a = await signedIn('alice');
+		await a.goto(`${server.url}${fieldsPath()}`);
+		await a.getByRole('button', { name: 'More actions for Remarks' }).click();
+		await a.getByRole('menuitem', { name: 'Change type…' }).click();
+		const dialog = a.getByRole('dialog');
+		await dialog.getByLabel('New type').click();
+		await a.getByRole('option', { name: 'Number', exact: true }).click();
+		const failures = dialog.getByRole('list', { name: 'Values that will not convert' });
+		await failures.waitFor();
+		await expect
+			.poll(() => failures.getByRole('listitem').allTextContents())
+			.toEqual([expect.stringContaining('soon'), expect.stringContaining('twelve')]);
+		await dialog.getByText('2 of 4 values convert; 2 will not').waitFor();
+		await a.screenshot({ path: 'test-results/fields-kind-preview.png' });
+		await dialog.getByRole('button', { name: 'Change type, keep 2 aside' }).click();
+		await fieldList(a)
+			.getByText(/^Number ·/)
+			.waitFor();
+		const brief = await getRecord({ context, actor: alice, id: records['Write brief']! });
+		expect(brief.notes).toBe(12);
+	});
+
+	it('edits select choices with colours and carries renamed values along', async () => {
+		const a = await signedIn('alice');
+		await a.goto(`${server.url}${fieldsPath()}`);
+		await a.getByRole('button', { name: 'Edit Status' }).click();
+		const dialog = a.getByRole('dialog');
+		await dialog.getByLabel('New choice').fill('Blocked');
+		await dialog.getByLabel('New choice').press('Enter');
+		await dialog.getByRole('button', { name: /^Colour of Blocked/ }).click();
+		await a.getByRole('radio', { name: 'red' }).click();
+		await a.keyboard.press('Escape');
+		await dialog.getByLabel('Name of choice 2').fill('In progress');
+		await a.screenshot({ path: 'test-results/fields-choices.png' });
+		await dialog.getByRole('button', { name: 'Save' }).click();
+		await dialog.waitFor({ state: 'hidden' });
+
+		const schema = await readSchema({ context, actor: alice, space: slug });
+		const status = schema.types[0]!.attributes.find((field) => field.key === 'status')!;
+		expect(status.options.choices).toEqual([
+			{ id: 'todo', name: 'To do', color: 'gray' },
+			{ id: 'doing', name: 'In progress', color: 'blue' },
+			{ id: 'done', name: 'Done', color: 'green' },
+			expect.objectContaining({ name: 'Blocked', color: 'red' })
+		]);
+		const crew = await getRecord({ context, actor: alice, id: records['Hire crew']! });
+		expect(crew.status).toBe('In progress');
+	});
+});
+
+describe('screens', () => {
+	it.each(['light', 'dark'] as const)(
+		'look right in %s mode, on desktop and phone',
+		async (colorScheme) => {
+			const desktop = await signedIn('alice', { colorScheme });
+			await openBoard(desktop);
+			await card(desktop, 'Hire crew').waitFor();
+			await desktop.screenshot({ path: `test-results/board-desktop-${colorScheme}.png` });
+			await desktop.goto(`${server.url}/s/${slug}/t/tasks/fields`);
+			await desktop.getByRole('list', { name: 'Fields of Tasks' }).waitFor();
+			await desktop.screenshot({ path: `test-results/fields-desktop-${colorScheme}.png` });
+
+			const phone = await signedIn('alice', { colorScheme, width: 375, height: 812, touch: true });
+			await openBoard(phone);
+			await phone.screenshot({ path: `test-results/board-phone-${colorScheme}.png` });
+			await phone.goto(`${server.url}/s/${slug}/t/tasks/fields`);
+			await phone.getByRole('list', { name: 'Fields of Tasks' }).waitFor();
+			await phone.screenshot({ path: `test-results/fields-phone-${colorScheme}.png` });
+		}
+	);
+
+	it('logged no console errors on any page', () => {
+		expect(consoleErrors).toEqual([]);
+	});
+});
