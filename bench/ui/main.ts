@@ -1,0 +1,557 @@
+// The grid benchmark: a 100,000-row sheet made through the app's services, the built app as
+// `npm start` runs it, and headless Chromium opening the sheet and scrolling through 20,000
+// rows. Prints figures, never passes or fails on them; the last line is one JSON object.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Actor } from '$lib/server/auth/actor';
+import { signUp } from '$lib/server/auth/users';
+import { boot, shutdown, type AppContext } from '$lib/server/context';
+import { freePort } from '$lib/server/adapters/postgres/embedded';
+import { addAttribute } from '$lib/server/services/attributes';
+import { createEntityType } from '$lib/server/services/entity-types';
+import { createRecords } from '$lib/server/services/records';
+import { createSpace } from '$lib/server/services/spaces';
+import { openBenchDatabase } from '../query/database';
+import { describeMachine, loadAverage, rssMiB } from '../query/machine';
+import { summarize, type Summary } from '../query/measure';
+
+const root = process.cwd();
+const DATABASE = 'roster_bench_ui';
+// Its own login role, so a run against a shared server never re-passwords another bench's.
+const RUNTIME_ROLE = 'roster_bench_ui';
+const AUTH_SECRET = 'bench-ui-secret-that-is-long-enough-for-hmac-signing';
+const EMAIL = 'bench.ui@example.test';
+const PASSWORD = 'bench-ui-password';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const numberFromEnv = (name: string, fallback: number) => {
+	const value = Number(process.env[name] ?? fallback);
+	if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+	return value;
+};
+
+const log = (line = '') => console.log(line);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Cleanup steps, run last-registered first, once, whether the run ends well or not. */
+class Cleanup {
+	private steps: (() => Promise<unknown>)[] = [];
+	push(step: () => Promise<unknown>) {
+		this.steps.push(step);
+	}
+	async run() {
+		for (const step of this.steps.splice(0).reverse()) {
+			await step().catch((error) =>
+				console.error(`cleanup: ${error instanceof Error ? error.message : error}`)
+			);
+		}
+	}
+}
+
+const CITIES = ['Berlin', 'Lisbon', 'Utrecht', 'Lyon', 'Bologna', 'Aarhus', 'Graz', 'Porto'];
+const STATUSES = ['Invited', 'Confirmed', 'Checked in', 'Declined', 'Waitlist'];
+const COLORS = ['blue', 'green', 'teal', 'red', 'yellow'];
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Perlman'];
+
+interface Sheet {
+	actor: Actor;
+	slug: string;
+	typeKey: string;
+}
+
+/** A user, a space, a sheet of ten fields and its rows, all through the services. */
+async function createSheet(context: AppContext, rows: number): Promise<Sheet> {
+	const user = await signUp({
+		context,
+		input: { name: 'Bench Browser', email: EMAIL, password: PASSWORD }
+	});
+	const actor: Actor = { userId: user.id, via: 'web' };
+	const space = await createSpace({
+		context,
+		actor,
+		input: { name: 'UI Bench', slug: `ui-bench-${Date.now().toString(36)}` }
+	});
+	const scope = { context, actor, space: space.slug };
+	await createEntityType({ ...scope, input: { name: 'Attendees', key: 'attendees' } });
+	for (const input of [
+		{ name: 'Name', key: 'name', kind: 'text', isRequired: true },
+		{ name: 'No.', key: 'no', kind: 'auto_number' },
+		{ name: 'Email', key: 'email', kind: 'email' },
+		{ name: 'City', key: 'city', kind: 'text' },
+		{
+			name: 'Status',
+			key: 'status',
+			kind: 'single_select',
+			options: { choices: STATUSES.map((name, index) => ({ name, color: COLORS[index] })) }
+		},
+		{ name: 'Score', key: 'score', kind: 'number' },
+		{ name: 'Ticket', key: 'ticket', kind: 'currency', options: { currency: 'EUR' } },
+		{ name: 'VIP', key: 'vip', kind: 'checkbox' },
+		{ name: 'Rating', key: 'rating', kind: 'rating', options: { max: 5 } },
+		{ name: 'Arrives', key: 'arrives', kind: 'date' }
+	]) {
+		await addAttribute({ ...scope, type: 'attendees', input });
+	}
+	const batch = 1000;
+	const started = performance.now();
+	let done = 0;
+	const insertBatch = async (first: number) => {
+		const values = Array.from({ length: Math.min(batch, rows - first) }, (_, offset) => {
+			const n = first + offset;
+			return {
+				name: `${FIRST[n % FIRST.length]} ${LAST[(n * 7) % LAST.length]} ${n + 1}`,
+				email: `guest${n + 1}@example.org`,
+				city: CITIES[(n * 3) % CITIES.length],
+				status: STATUSES[n % STATUSES.length],
+				score: (n * 37) % 1000,
+				ticket: 49 + ((n * 13) % 200),
+				vip: n % 9 === 0,
+				rating: (n % 5) + 1,
+				arrives: `2026-07-${String((n % 28) + 1).padStart(2, '0')}`
+			};
+		});
+		await createRecords({ ...scope, type: 'attendees', values });
+		done += values.length;
+		if (done % 20_000 < batch) {
+			log(
+				`  ${done.toLocaleString('en')} rows, ${((performance.now() - started) / 1000).toFixed(0)} s`
+			);
+		}
+	};
+	// Batches in order, two at a time: the auto number follows creation order either way.
+	const starts = Array.from({ length: Math.ceil(rows / batch) }, (_, index) => index * batch);
+	const lanes = 2;
+	await Promise.all(
+		Array.from({ length: lanes }, async (_, lane) => {
+			for (let index = lane; index < starts.length; index += lanes)
+				await insertBatch(starts[index]!);
+		})
+	);
+	log(
+		`  ${rows.toLocaleString('en')} rows through createRecords in ${((performance.now() - started) / 1000).toFixed(1)} s`
+	);
+	return { actor, slug: space.slug, typeKey: 'attendees' };
+}
+
+function newest(target: string): number {
+	if (!existsSync(target)) return 0;
+	const stat = statSync(target);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return readdirSync(target).reduce(
+		(latest, entry) => Math.max(latest, newest(path.join(target, entry))),
+		stat.mtimeMs
+	);
+}
+
+/**
+ * As `npm start` does: build when the build is missing or older than the sources (BUILD_DIR,
+ * default build/), then copy it aside so a concurrent rebuild cannot pull chunks away.
+ */
+function prepareAppBuild(appDir: string): string {
+	const buildDir = process.env.BUILD_DIR ?? 'build';
+	const handler = path.join(root, buildDir, 'handler.js');
+	const sources = [
+		'src',
+		'realtime',
+		'static',
+		'package.json',
+		'svelte.config.js',
+		'vite.config.ts'
+	];
+	const isStale =
+		!existsSync(handler) ||
+		Math.max(...sources.map((source) => newest(path.join(root, source)))) >
+			statSync(handler).mtimeMs;
+	let note = `the existing ${buildDir}/`;
+	if (isStale && process.env.BENCH_REBUILD !== '0') {
+		log(`Building the app into ${buildDir}/ (vite build) ...`);
+		try {
+			execFileSync(
+				process.execPath,
+				[path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+				{
+					cwd: root,
+					stdio: 'pipe',
+					timeout: 900_000,
+					env: { ...process.env, NODE_ENV: 'production' }
+				}
+			);
+			note = `a fresh build in ${buildDir}/`;
+		} catch (error) {
+			if (!existsSync(handler)) {
+				throw new Error(
+					`vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(-800)}`,
+					{ cause: error }
+				);
+			}
+			note = `the existing ${buildDir}/ (a rebuild of newer sources failed)`;
+		}
+	}
+	rmSync(appDir, { recursive: true, force: true });
+	cpSync(path.join(root, buildDir), path.join(appDir, 'build'), { recursive: true });
+	cpSync(path.join(root, 'server.js'), path.join(appDir, 'server.js'));
+	return `${note}, built ${new Date(statSync(path.join(appDir, 'build', 'handler.js')).mtimeMs).toISOString()}`;
+}
+
+interface AppServer {
+	url: string;
+	pid: number;
+	stop(): Promise<void>;
+}
+
+async function startAppServer(appDir: string, env: Record<string, string>): Promise<AppServer> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const lines: string[] = [];
+	// cwd stays the project root: the app reads prisma/migrations from there.
+	const child: ChildProcess = spawn(process.execPath, [path.join(appDir, 'server.js')], {
+		cwd: root,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {
+			...process.env,
+			...env,
+			BUILD_DIR: 'build',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: url,
+			NODE_ENV: 'production'
+		}
+	});
+	const remember = (chunk: Buffer) => {
+		lines.push(...chunk.toString().split('\n').filter(Boolean));
+		lines.splice(0, Math.max(0, lines.length - 40));
+	};
+	child.stdout?.on('data', remember);
+	child.stderr?.on('data', remember);
+	let exited: string | undefined;
+	const exit = new Promise<void>((resolve) =>
+		child.once('exit', (code, signal) => {
+			exited = `exited with ${signal ?? `code ${code}`}`;
+			resolve();
+		})
+	);
+	const stop = async () => {
+		if (exited || child.pid === undefined) return;
+		try {
+			process.kill(-child.pid, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				// Already gone.
+			}
+		}, 15_000);
+		await exit;
+		clearTimeout(timer);
+	};
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline && !exited) {
+		try {
+			const response = await fetch(`${url}/api/health`);
+			await response.arrayBuffer();
+			if (response.ok) return { url, pid: child.pid!, stop };
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	await stop();
+	throw new Error(
+		`the app server ${exited ?? 'did not answer /api/health'}; its last output:\n${lines.join('\n')}`
+	);
+}
+
+/** Marks, from inside the page, when the first body row with text is in the DOM and painted. */
+const firstRowsProbe = () => {
+	const probe = window as unknown as { __firstRowsInDom?: number; __firstRowsFrame?: number };
+	const observer = new MutationObserver(() => {
+		if (probe.__firstRowsInDom !== undefined) return;
+		const cell = document.querySelector('[role="row"][aria-rowindex="2"] [role="gridcell"]');
+		if (!cell?.textContent?.trim()) return;
+		probe.__firstRowsInDom = performance.now();
+		performance.mark('first-rows');
+		observer.disconnect();
+		requestAnimationFrame(() => (probe.__firstRowsFrame = performance.now()));
+	});
+	observer.observe(document, { childList: true, subtree: true, characterData: true });
+};
+
+interface FirstRows {
+	inDom: number;
+	frame: number;
+	responseStart: number;
+	domContentLoaded: number;
+}
+
+async function openSheet(page: Page, url: string): Promise<FirstRows> {
+	await page.goto(url, { waitUntil: 'load' });
+	await page.waitForFunction(
+		() => (window as unknown as { __firstRowsFrame?: number }).__firstRowsFrame !== undefined,
+		undefined,
+		{ timeout: 60_000 }
+	);
+	return page.evaluate(() => {
+		const probe = window as unknown as { __firstRowsInDom: number; __firstRowsFrame: number };
+		const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		return {
+			inDom: probe.__firstRowsInDom,
+			frame: probe.__firstRowsFrame,
+			responseStart: navigation.responseStart,
+			domContentLoaded: navigation.domContentLoadedEventEnd
+		};
+	});
+}
+
+interface ScrollResult {
+	deltas: number[];
+	rowsScrolled: number;
+	maxRowsInDom: number;
+	maxCellsInDom: number;
+	longTasks: number;
+	heapBytes: number | null;
+}
+
+/**
+ * Scrolls the grid at a constant speed, one step per animation frame, and records the time
+ * between frames. Every frame the page moves `rows / frames` rows and has to render them.
+ */
+async function scrollRows(page: Page, rows: number, seconds: number): Promise<ScrollResult> {
+	return page.evaluate(
+		async ({ rows, seconds }) => {
+			const grid = document.querySelector<HTMLElement>('[role="grid"]')!;
+			const header = grid.querySelector<HTMLElement>('[role="row"][aria-rowindex="1"]')!;
+			const rowCount = Number(grid.getAttribute('aria-rowcount')) - 1;
+			const rowHeight = (grid.scrollHeight - header.offsetHeight) / rowCount;
+			const frames = Math.round(seconds * 60);
+			const step = (rows * rowHeight) / frames;
+			let longTasks = 0;
+			const observer = new PerformanceObserver((list) => (longTasks += list.getEntries().length));
+			observer.observe({ type: 'longtask', buffered: false });
+			const deltas: number[] = [];
+			let maxRowsInDom = 0;
+			let maxCellsInDom = 0;
+			const startTop = grid.scrollTop;
+			await new Promise<void>((resolve) => {
+				let last = 0;
+				let frame = 0;
+				const tick = (now: number) => {
+					if (last) deltas.push(now - last);
+					last = now;
+					if (frame % 10 === 0) {
+						maxRowsInDom = Math.max(maxRowsInDom, grid.querySelectorAll('[role="row"]').length);
+						maxCellsInDom = Math.max(
+							maxCellsInDom,
+							grid.querySelectorAll('[role="gridcell"]').length
+						);
+					}
+					if (frame++ >= frames) return resolve();
+					grid.scrollTop = startTop + frame * step;
+					requestAnimationFrame(tick);
+				};
+				requestAnimationFrame(tick);
+			});
+			observer.disconnect();
+			const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+			return {
+				deltas,
+				rowsScrolled: Math.round((grid.scrollTop - startTop) / rowHeight),
+				maxRowsInDom,
+				maxCellsInDom,
+				longTasks,
+				heapBytes: memory?.usedJSHeapSize ?? null
+			};
+		},
+		{ rows, seconds }
+	);
+}
+
+const line = (label: string, summary: Summary) =>
+	`  ${label.padEnd(26)} p50 ${ms(summary.p50).padStart(9)}  p95 ${ms(summary.p95).padStart(9)}  p99 ${ms(summary.p99).padStart(9)}  max ${ms(summary.max).padStart(9)}  (${summary.runs} samples)`;
+
+export async function main(): Promise<void> {
+	const rows = Math.round(numberFromEnv('BENCH_ROWS', 100_000));
+	const scrollRowsTarget = Math.min(
+		rows - 100,
+		Math.round(numberFromEnv('BENCH_SCROLL_ROWS', 20_000))
+	);
+	const scrollSeconds = numberFromEnv('BENCH_SCROLL_SECONDS', 40);
+	const loads = Math.round(numberFromEnv('BENCH_LOADS', 5));
+	const timeoutSeconds = numberFromEnv('BENCH_TIMEOUT_SECONDS', 3600);
+	const cleanup = new Cleanup();
+	const stopNow = async (reason: string) => {
+		console.error(`\nbench: ${reason}; stopping`);
+		await cleanup.run();
+		process.exit(1);
+	};
+	const watchdog = setTimeout(
+		() => void stopNow(`time limit of ${timeoutSeconds} s reached`),
+		timeoutSeconds * 1000
+	);
+	for (const signal of ['SIGINT', 'SIGTERM'] as const)
+		process.once(signal, () => void stopNow(`got ${signal}`));
+
+	try {
+		log(
+			`Roster UI benchmark: a ${rows.toLocaleString('en')}-row sheet in headless Chromium, scrolling ${scrollRowsTarget.toLocaleString('en')} rows`
+		);
+		const database = await openBenchDatabase(log, {
+			database: DATABASE,
+			dataDir: '.data/bench-ui'
+		});
+		cleanup.push(database.stop);
+		log(`Database: ${DATABASE} on ${database.where}`);
+		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-ui-'));
+		cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+		const appEnv = {
+			DATABASE_URL: database.url,
+			DATABASE_RUNTIME_ROLE: RUNTIME_ROLE,
+			SEED_DEMO: 'false',
+			AUTH_SECRET,
+			DATA_DIR: dataDir,
+			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000'
+		};
+		const context = await boot({
+			env: { ...appEnv, NODE_ENV: 'production' },
+			log: () => undefined
+		});
+		cleanup.push(shutdown);
+
+		const machine = await describeMachine(context.db.owner);
+		log('');
+		log('Machine');
+		log(`  cpu       ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM`);
+		log(`  node      ${machine.node}`);
+		log(`  postgres  ${machine.postgres}`);
+		log(`  load avg  ${loadAverage()} (1/5/15 min; other processes share these cores)`);
+
+		log('');
+		log('Sheet (user, space, 10 fields and every row through the services)');
+		const sheet = await createSheet(context, rows);
+		await context.db.owner.query('vacuum (analyze) entities, eav_values');
+
+		log('');
+		const appDir = path.join(root, '.data', 'bench-ui', 'app');
+		log(`App: ${prepareAppBuild(appDir)}`);
+		const server = await startAppServer(appDir, appEnv);
+		cleanup.push(server.stop);
+		log(`  serving at ${server.url} (pid ${server.pid})`);
+
+		// Frames are not held to the display's 60 Hz: the time between frames is then the time
+		// a frame takes, which is what the grid controls.
+		const browser: Browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-gpu-vsync',
+				'--disable-frame-rate-limit',
+				'--enable-precise-memory-info'
+			]
+		});
+		cleanup.push(() => browser.close());
+		const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		// tsx keeps function names with an `__name` helper that functions sent to the page call.
+		await browserContext.addInitScript({ content: 'window.__name = (fn) => fn;' });
+		await browserContext.addInitScript(firstRowsProbe);
+		const page = await browserContext.newPage();
+		const consoleErrors: string[] = [];
+		page.on('console', (message) => {
+			if (message.type() === 'error') consoleErrors.push(message.text());
+		});
+		await page.goto(`${server.url}/signin`);
+		await page.getByLabel('Email').fill(EMAIL);
+		await page.getByLabel('Password').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
+		log(`  browser   Chromium ${browser.version()} (headless, 1440 x 900)`);
+
+		const sheetUrl = `${server.url}/s/${sheet.slug}/t/${sheet.typeKey}`;
+		log('');
+		log(`First rows: ${loads} loads of ${sheetUrl.replace(server.url, '')} (the first one cold)`);
+		const loadsMeasured: FirstRows[] = [];
+		for (let run = 0; run < loads; run++) {
+			const measured = await openSheet(page, sheetUrl);
+			loadsMeasured.push(measured);
+			log(
+				`  load ${run + 1}: first byte ${ms(measured.responseStart)}, rows in DOM ${ms(measured.inDom)}, first frame with rows ${ms(measured.frame)}, DOMContentLoaded ${ms(measured.domContentLoaded)}`
+			);
+		}
+		const firstRows = summarize(loadsMeasured.map((measured) => measured.frame));
+		log(line('first frame with rows', firstRows));
+
+		// Hydrated, with the live connection up.
+		await page.locator('[data-live-mode="socket"]').waitFor({ timeout: 60_000 });
+		const cdp = await browserContext.newCDPSession(page);
+		await cdp.send('Performance.enable');
+		log('');
+		log(
+			`Scroll: ${scrollRowsTarget.toLocaleString('en')} rows in ${scrollSeconds} s (${Math.round((scrollRowsTarget * 33) / scrollSeconds).toLocaleString('en')} px/s at 33 px a row), one step per animation frame, frames not capped at 60 Hz`
+		);
+		const warm = await scrollRows(page, 300, 1);
+		log(`  warm-up scrolled ${warm.rowsScrolled} rows`);
+		const scroll = await scrollRows(page, scrollRowsTarget, scrollSeconds);
+		const frames = summarize(scroll.deltas);
+		log(line('frame time', frames));
+		log(
+			`  ${scroll.deltas.length} frames, ${scroll.rowsScrolled.toLocaleString('en')} rows scrolled, ${scroll.longTasks} long tasks (> 50 ms)`
+		);
+		log(
+			`  frames over 16.7 ms: ${scroll.deltas.filter((delta) => delta > 16.7).length}, over 33.4 ms: ${scroll.deltas.filter((delta) => delta > 33.4).length}`
+		);
+		log(
+			`  DOM during the scroll: at most ${scroll.maxRowsInDom} rows and ${scroll.maxCellsInDom} cells (of ${rows.toLocaleString('en')} rows)`
+		);
+		const settleStart = performance.now();
+		await page.waitForFunction(
+			() => document.querySelectorAll('[role="gridcell"][aria-busy="true"]').length === 0,
+			undefined,
+			{ timeout: 30_000 }
+		);
+		log(
+			`  rows at the stop position filled in ${ms(performance.now() - settleStart)} after the scroll`
+		);
+		const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+			metrics: { name: string; value: number }[];
+		};
+		const metric = (name: string) => metrics.find((entry) => entry.name === name)?.value ?? 0;
+		log('');
+		log('Memory');
+		log(
+			`  page      JS heap ${(metric('JSHeapUsedSize') / 2 ** 20).toFixed(1)} MiB used of ${(metric('JSHeapTotalSize') / 2 ** 20).toFixed(1)} MiB, ${metric('Nodes').toLocaleString('en')} DOM nodes`
+		);
+		log(`  app       ${rssMiB(server.pid) ?? '?'} MiB resident`);
+		log(`  bench     ${rssMiB() ?? '?'} MiB resident`);
+		if (consoleErrors.length) log(`  console errors: ${consoleErrors.slice(0, 5).join(' | ')}`);
+
+		const figures = {
+			first_rows_ms: Math.round(firstRows.p50 * 10) / 10,
+			scroll_frame_p95_ms: Math.round(frames.p95 * 100) / 100,
+			rows,
+			first_rows_p95_ms: Math.round(firstRows.p95 * 10) / 10,
+			scroll_frame_p50_ms: Math.round(frames.p50 * 100) / 100,
+			scroll_frame_p99_ms: Math.round(frames.p99 * 100) / 100,
+			scrolled_rows: scroll.rowsScrolled,
+			max_rows_in_dom: scroll.maxRowsInDom,
+			long_tasks: scroll.longTasks,
+			js_heap_mib: Math.round((metric('JSHeapUsedSize') / 2 ** 20) * 10) / 10
+		};
+		log('');
+		log('Targets: first rows < 1000 ms, p95 frame < 16 ms');
+		log(JSON.stringify(figures));
+	} finally {
+		clearTimeout(watchdog);
+		await cleanup.run();
+	}
+}
