@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { Actor } from '$lib/server/auth/actor';
 import { signUp } from '$lib/server/auth/users';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
@@ -373,6 +373,95 @@ async function scrollRows(page: Page, rows: number, seconds: number): Promise<Sc
 	);
 }
 
+interface MainThreadTimes {
+	script: number;
+	style: number;
+	layout: number;
+	task: number;
+}
+
+/** The renderer main thread's cumulative busy time so far, in seconds, by kind. */
+async function mainThreadTimes(cdp: CDPSession): Promise<MainThreadTimes> {
+	const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+		metrics: { name: string; value: number }[];
+	};
+	const metric = (name: string) => metrics.find((entry) => entry.name === name)?.value ?? 0;
+	return {
+		script: metric('ScriptDuration'),
+		style: metric('RecalcStyleDuration'),
+		layout: metric('LayoutDuration'),
+		task: metric('TaskDuration')
+	};
+}
+
+const TRACE_CATEGORIES = [
+	'devtools.timeline',
+	'disabled-by-default-devtools.timeline',
+	'v8',
+	'blink'
+];
+
+interface TraceEvent {
+	name: string;
+	ph: string;
+	ts: number;
+	dur?: number;
+	pid: number;
+	tid: number;
+	args?: { name?: string };
+}
+
+/**
+ * Self time (µs) by event name on the renderer's main thread (CrRendererMain), from the
+ * complete ('X') events of a Chrome trace: a parent's time excludes its children's.
+ */
+function topSelfTimes(buffer: Buffer, count: number): [string, number][] {
+	const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
+	const events = parsed.traceEvents;
+	const main = new Set(
+		events
+			.filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+			.map((event) => `${event.pid}:${event.tid}`)
+	);
+	const complete = events
+		.filter(
+			(event) =>
+				event.ph === 'X' && event.dur !== undefined && main.has(`${event.pid}:${event.tid}`)
+		)
+		.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+	const self = new Map<string, number>();
+	const stack: TraceEvent[] = [];
+	for (const event of complete) {
+		while (stack.length && stack.at(-1)!.ts + stack.at(-1)!.dur! <= event.ts) stack.pop();
+		const parent = stack.at(-1);
+		if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - event.dur!);
+		self.set(event.name, (self.get(event.name) ?? 0) + event.dur!);
+		stack.push(event);
+	}
+	return [...self].sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
+interface CpuProfile {
+	nodes: {
+		id: number;
+		callFrame: { functionName: string; url: string; lineNumber: number };
+	}[];
+	samples: number[];
+	timeDeltas: number[];
+}
+
+/** Self time (µs) by function from a V8 CPU profile (BENCH_PROFILE=1). */
+function topFunctions(profile: CpuProfile, count: number): [string, number][] {
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const self = new Map<string, number>();
+	profile.samples.forEach((id, index) => {
+		const frame = byId.get(id)!.callFrame;
+		const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
+		self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
+	});
+	return [...self].sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
 const line = (label: string, summary: Summary) =>
 	`  ${label.padEnd(26)} p50 ${ms(summary.p50).padStart(9)}  p95 ${ms(summary.p95).padStart(9)}  p99 ${ms(summary.p99).padStart(9)}  max ${ms(summary.max).padStart(9)}  (${summary.runs} samples)`;
 
@@ -501,9 +590,40 @@ export async function main(): Promise<void> {
 		);
 		const warm = await scrollRows(page, 300, 1);
 		log(`  warm-up scrolled ${warm.rowsScrolled} rows`);
+		const before = await mainThreadTimes(cdp);
+		const tracePath = process.env.BENCH_TRACE;
+		if (tracePath)
+			await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
+		const profiling = Boolean(process.env.BENCH_PROFILE);
+		if (profiling) {
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.start');
+		}
 		const scroll = await scrollRows(page, scrollRowsTarget, scrollSeconds);
+		const trace = tracePath ? await browser.stopTracing() : null;
+		const profile = profiling
+			? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile
+			: null;
+		const after = await mainThreadTimes(cdp);
 		const frames = summarize(scroll.deltas);
 		log(line('frame time', frames));
+		// Where the renderer's main thread spent the scroll, per frame: what is left of a frame
+		// beyond these is raster and compositing, off the main thread.
+		const perFrame = (key: keyof MainThreadTimes) =>
+			ms(((after[key] - before[key]) * 1000) / scroll.deltas.length);
+		log(
+			`  main thread per frame: script ${perFrame('script')}, style ${perFrame('style')}, layout ${perFrame('layout')}, all tasks ${perFrame('task')}`
+		);
+		if (profile) {
+			log('  JS self time per frame, by function:');
+			for (const [name, total] of topFunctions(profile, 15))
+				log(`    ${name.slice(0, 60).padEnd(60)} ${ms(total / 1000 / scroll.deltas.length)}`);
+		}
+		if (trace) {
+			log(`  trace in ${tracePath}; renderer main thread by event, self time per frame:`);
+			for (const [name, total] of topSelfTimes(trace, 12))
+				log(`    ${name.padEnd(34)} ${ms(total / 1000 / scroll.deltas.length)}`);
+		}
 		log(
 			`  ${scroll.deltas.length} frames, ${scroll.rowsScrolled.toLocaleString('en')} rows scrolled, ${scroll.longTasks} long tasks (> 50 ms)`
 		);
