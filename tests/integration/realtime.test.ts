@@ -9,6 +9,7 @@ import type { SheetChange } from '$lib/domain/realtime/protocol';
 import { fieldsOf, readField, readFields } from '$lib/domain/realtime/ydoc';
 import type { AppContext } from '$lib/server/context';
 import { withActor } from '$lib/server/db';
+import { addAttribute, changeAttributeKind } from '$lib/server/services/attributes';
 import { createRecords, getRecord, updateRecords } from '$lib/server/services/records';
 import { bootTestApp, stopTestApp } from '../support/app';
 import {
@@ -147,6 +148,40 @@ describe('one write path', () => {
 			name: 'From REST',
 			notes: 'Typed elsewhere'
 		});
+	});
+
+	it('carries a change of kind into open and stored docs, values set aside included', async () => {
+		const scope = { context, actor: fixture.owner.actor, space: fixture.space.slug, type: SHEET };
+		await addAttribute({ ...scope, input: { name: 'Rank', key: 'rank', kind: 'text' } });
+		const [converts, setAside] = [fixture.recordIds[6]!, fixture.recordIds[7]!];
+		await updateRecords({
+			...scope,
+			updates: [
+				{ id: converts, values: { rank: '7' } },
+				{ id: setAside, values: { rank: 'seventh' } }
+			]
+		});
+		const alice = await client();
+		const [docA, docB] = await Promise.all([alice.openDoc(converts), alice.openDoc(setAside)]);
+		expect([fieldsOf(docA).get('rank'), fieldsOf(docB).get('rank')]).toEqual(['7', 'seventh']);
+
+		const report = await changeAttributeKind({
+			...scope,
+			attribute: 'rank',
+			input: { kind: 'number', options: {} }
+		});
+		expect(report).toMatchObject({ converted: 1, failures: [{ id: setAside }] });
+		await until(
+			() => fieldsOf(docA).get('rank') === 7 && fieldsOf(docB).get('rank') === null,
+			5_000,
+			'the converted values in the open docs'
+		);
+		// A later editor of that record writes nothing stale back, and a fresh client agrees.
+		fieldsOf(docA).set('name', 'Ranked');
+		await alice.whenSettled();
+		expect(await stored(converts)).toMatchObject({ name: 'Ranked', rank: 7 });
+		const bob = await client();
+		expect(readFields(await bob.openDoc(setAside))).toMatchObject({ rank: null });
 	});
 });
 

@@ -9,7 +9,9 @@ import {
 } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
+import type { RecordChange } from '../changes';
 import type { AppContext } from '../context';
+import { syncDocsToValues } from './records/docs';
 import { readStored } from './records/read';
 import {
 	keyFromName,
@@ -360,6 +362,8 @@ export function changeAttributeKind(
 	options: OnType & { attribute: string; input: unknown; isPreview?: boolean }
 ) {
 	const input = parseInput(changeKindInput, options.input);
+	/** For live clients, once committed: the records whose stored docs the conversion moved. */
+	let changes: RecordChange[] = [];
 	const run = async (scope: SpaceScope, type: EntityTypeDef): Promise<ConversionReport> => {
 		const attribute = findAttribute(type, options.attribute);
 		const from = { kind: attribute.kind, options: attribute.options };
@@ -450,6 +454,10 @@ export function changeAttributeKind(
 				kept.map((entry) => JSON.stringify(entry.aside))
 			]
 		);
+		changes = await syncConvertedDocs(scope, type, { ...attribute, ...to }, [
+			...converted,
+			...kept.map((entry) => ({ id: entry.id, value: null }))
+		]);
 		await auditSchema(scope, {
 			entityTypeId: type.id,
 			attributeId: attribute.id,
@@ -466,5 +474,40 @@ export function changeAttributeKind(
 			return run(scope, findEntityType(scope.types, options.type));
 		});
 	}
-	return schemaChangeOnType(options, run);
+	return schemaChangeOnType(options, run).then((report) => {
+		options.context.changes.publish(changes);
+		return report;
+	});
+}
+
+/**
+ * A conversion rewrites values in bulk, beside the write path, so it brings the records' stored
+ * docs along itself: otherwise a record opened live would show, and could write back, the value
+ * from before. Records without a stored doc need nothing; theirs is built from the new rows.
+ */
+async function syncConvertedDocs(
+	scope: SpaceScope,
+	type: EntityTypeDef,
+	attribute: AttributeDef,
+	values: { id: string; value: CellValue }[]
+): Promise<RecordChange[]> {
+	const converted: EntityTypeDef = {
+		...type,
+		attributes: type.attributes.map((each) => (each.id === attribute.id ? attribute : each))
+	};
+	const changed = new Map(values.map((entry) => [entry.id, { [attribute.key]: entry.value }]));
+	const updates = await syncDocsToValues(scope.tx, scope.space.id, converted, changed);
+	const at = new Date().toISOString();
+	return [...updates].map(([entityId, update]) => ({
+		spaceId: scope.space.id,
+		entityTypeId: type.id,
+		entityTypeKey: type.key,
+		entityId,
+		action: 'update',
+		values: changed.get(entityId)!,
+		actorId: scope.actor.userId,
+		via: scope.actor.via,
+		at,
+		update
+	}));
 }
