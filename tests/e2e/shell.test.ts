@@ -222,6 +222,16 @@ describe('members', () => {
 		await expect.poll(() => page.getByRole('row', { name: people.leaver.name }).count()).toBe(0);
 		const { members } = await listMembers({ context, actor: ownerActor, space: mainSlug });
 		expect(members.map((member) => member.userId)).not.toContain(ids.leaver);
+
+		// Withdraw the newcomer's invitation (its link stops working: tests/integration/auth).
+		await page.getByRole('button', { name: `Withdraw the invitation for ${invitee}` }).click();
+		await page
+			.getByRole('status')
+			.filter({ hasText: `${invitee} was withdrawn` })
+			.waitFor();
+		await expect
+			.poll(() => page.getByRole('heading', { name: 'Open invitations' }).count())
+			.toBe(0);
 		expect(problems).toEqual([]);
 		await page.close();
 	});

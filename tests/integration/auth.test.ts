@@ -17,6 +17,7 @@ import {
 	changeMemberRole,
 	acceptInvitation,
 	inviteMember,
+	revokeInvitation,
 	listMembers,
 	removeMember
 } from '$lib/server/services/members';
@@ -204,6 +205,40 @@ describe('spaces and members', () => {
 			(await failure(acceptInvitation({ context, actor: guest.actor, secret: 'forged-secret' })))
 				.code
 		).toBe(AppErrorCode.NotFound);
+	});
+
+	it('withdraws an open invitation, whose link then stops working; owners only', async () => {
+		const owner = await createUser(context, 'Withdrawer');
+		const editor = await createUser(context, 'Bystander');
+		const guest = await createUser(context, 'Uninvited');
+		const space = await createSpace(context, owner);
+		await addMember(context, owner, space.id, editor, 'editor');
+		const { invitePath } = await inviteMember({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			input: { email: guest.email, role: 'viewer' }
+		});
+		const [open] = (await listMembers({ context, actor: owner.actor, space: space.slug }))
+			.invitations;
+		const revoke = (actor: typeof owner.actor, invitationId = open!.id) =>
+			revokeInvitation({ context, actor, space: space.slug, invitationId });
+
+		expect((await failure(revoke(editor.actor))).code).toBe(AppErrorCode.Forbidden);
+		expect((await failure(revoke(owner.actor, 'not-an-id'))).field).toBe('invitationId');
+		expect(await revoke(owner.actor)).toEqual({ email: guest.email });
+		expect(
+			(await listMembers({ context, actor: owner.actor, space: space.slug })).invitations
+		).toEqual([]);
+		expect(await failure(revoke(owner.actor))).toMatchObject({
+			code: AppErrorCode.NotFound,
+			field: 'invitationId'
+		});
+		const secret = invitePath.split('/').pop()!;
+		expect((await failure(acceptInvitation({ context, actor: guest.actor, secret }))).code).toBe(
+			AppErrorCode.NotFound
+		);
+		expect(await listSpaces({ context, actor: guest.actor })).toEqual([]);
 	});
 
 	it('does not hand an invitation to someone who signs up with the invited email', async () => {

@@ -33,6 +33,7 @@ const roleSchema = z.enum(roles, { error: `must be one of ${roles.join(', ')}` }
 const inviteInput = z.object({ email: emailSchema, role: roleSchema });
 const roleInput = z.object({ role: roleSchema });
 const userIdSchema = z.uuid('must be a user id');
+const revokeInput = z.object({ invitationId: z.uuid('must be an invitation id') });
 
 function requireOwner(space: SpaceAccess): void {
 	if (!canManageMembers(space.role)) {
@@ -148,6 +149,32 @@ export async function inviteMember(options: {
 			role: input.role,
 			invitePath: `/invite/${secret}`
 		};
+	});
+}
+
+/** Withdraws an open invitation: its link stops working at once. Owners only. */
+export async function revokeInvitation(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	invitationId: string;
+}): Promise<{ email: string }> {
+	const { context, actor } = options;
+	const { invitationId } = parseInput(revokeInput, { invitationId: options.invitationId });
+	await context.kv.writeLimiter.consume(actor.userId);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		requireOwner(space);
+		const { rows } = await tx.query<{ email: string }>(
+			`delete from invitations where id = $1 and space_id = $2 and accepted_at is null
+			 returning email`,
+			[invitationId, space.id]
+		);
+		if (!rows[0]) {
+			throw new AppError(AppErrorCode.NotFound, 'This invitation was already used or withdrawn', {
+				field: 'invitationId'
+			});
+		}
+		return { email: rows[0].email };
 	});
 }
 

@@ -1,5 +1,5 @@
 // Members of a space: everyone sees the list; owners invite (the result is a link to pass on,
-// as there is no email sending), change roles and remove people. The services check the role.
+// as there is no email sending) and withdraw invitations, change roles and remove people. The services check the role.
 import { error, fail, isActionFailure, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
 import { formProblem } from '$lib/components/shell/form-problem';
@@ -9,7 +9,8 @@ import {
 	changeMemberRole,
 	inviteMember,
 	listMembers,
-	removeMember
+	removeMember,
+	revokeInvitation
 } from '$lib/server/services/members';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -68,6 +69,20 @@ export const actions: Actions = {
 					link: new URL(invitation.invitePath, url.origin).href
 				}
 			};
+		});
+	},
+
+	revoke: async ({ locals, params, request }) => {
+		const form = await request.formData();
+		const invitationId = text(form, 'invitationId');
+		return attempt('revoke', { invitationId }, async () => {
+			const { email } = await revokeInvitation({
+				context: context(),
+				actor: requireActor(locals),
+				space: params.space,
+				invitationId
+			});
+			return { action: 'revoke' as const, revoked: email };
 		});
 	},
 
