@@ -123,6 +123,9 @@ export class RealtimeClient {
 		let open = this.sheets.get(key);
 		if (!open) {
 			const awareness = new Awareness(new Y.Doc());
+			// Awareness starts with an empty `{}` state, which `resume` would announce on connect
+			// before the page sets its own; the server refuses presence without the user's id.
+			awareness.setLocalState(null);
 			open = { join: { space, type }, awareness };
 			this.sheets.set(key, open);
 			awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
