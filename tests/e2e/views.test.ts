@@ -286,6 +286,7 @@ describe('shaping the rows', () => {
 		const shown = await column(page, 'status', guests.length);
 		const runs = shown.filter((status, index) => status !== shown[index - 1]);
 		expect(runs).toHaveLength(statuses.length);
+		await page.screenshot({ path: 'test-results/views-grouped.png' });
 		await leave({ browserContext, page });
 	});
 
