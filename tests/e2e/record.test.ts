@@ -35,6 +35,7 @@ let ownerActor: Actor;
 let slug: string;
 let recordId: string;
 let otherRecordId: string;
+let venueIds: string[] = [];
 const consoleErrors: string[] = [];
 const contexts: BrowserContext[] = [];
 
@@ -73,6 +74,7 @@ beforeAll(async () => {
 		type: 'venues',
 		values: [{ name: 'Main Stage' }, { name: 'Harbour Tent' }]
 	});
+	venueIds = venues.created.map((venue) => venue.id);
 	const venuesType = (await readSchema(scope)).types.find((type) => type.key === 'venues');
 	await createEntityType({ ...scope, input: { name: 'Tasks' } });
 	const fields = [
@@ -112,6 +114,7 @@ beforeAll(async () => {
 			inverseName: 'Tasks'
 		},
 		{ name: 'Notes', kind: 'long_text' },
+		{ name: 'Contract', kind: 'attachment' },
 		{ name: 'Task no.', kind: 'auto_number' }
 	];
 	for (const input of fields) await addAttribute({ ...scope, type: 'tasks', input });
@@ -264,6 +267,38 @@ describe('history and restore', () => {
 		await page.locator('[data-field="budget"]').getByText('Saved').waitFor();
 		expect(await error.count()).toBe(0);
 		expect((await getRecord({ context, actor: ownerActor, id: recordId })).budget).toBe(1400.5);
+		await page.context().close();
+	});
+});
+
+describe('links and files', () => {
+	it('links records through the picker and uploads a file straight to storage', async () => {
+		const page = await signedIn('editor');
+		await openRecord(page, otherRecordId);
+		const stored = () => getRecord({ context, actor: ownerActor, id: otherRecordId });
+
+		await page.getByRole('button', { name: 'Link records' }).click();
+		await page.getByRole('combobox', { name: 'Venue: search Venues' }).fill('Main');
+		await page.getByRole('option', { name: 'Main Stage' }).click();
+		await page.getByRole('button', { name: 'Done' }).click();
+		await eventually(async () => (await stored()).venue).toEqual([venueIds[0]]);
+		await page.locator('[data-field="venue"]').getByText('Main Stage').waitFor();
+		await page.getByRole('button', { name: 'Change links' }).waitFor();
+
+		await page.getByRole('button', { name: 'Add files' }).click();
+		await page.getByLabel('Choose files to upload').setInputFiles({
+			name: 'contract.pdf',
+			mimeType: 'application/pdf',
+			buffer: Buffer.from('%PDF-1.4\n%roster\n')
+		});
+		await page.getByRole('link', { name: 'contract.pdf' }).first().waitFor();
+		await page.screenshot({ path: 'test-results/record-files.png' });
+		await page.getByRole('button', { name: 'Done' }).click();
+		await eventually(async () => (await stored()).contract).toMatchObject([
+			{ name: 'contract.pdf', contentType: 'application/pdf' }
+		]);
+		await page.getByRole('button', { name: 'Add or remove files' }).waitFor();
+		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});
 });
