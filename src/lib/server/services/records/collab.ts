@@ -166,7 +166,8 @@ export async function applyRecordUpdates(options: {
 					type,
 					types,
 					updates: [{ id, values: accepted }],
-					syncDocs: false
+					syncDocs: false,
+					returnUpdated: false
 				});
 				break;
 			}
@@ -179,7 +180,8 @@ export async function applyRecordUpdates(options: {
 					type,
 					types,
 					updates: [{ id, values: accepted }],
-					syncDocs: false
+					syncDocs: false,
+					returnUpdated: false
 				});
 				await tx.query('release savepoint record_update');
 				break;

@@ -32,6 +32,11 @@ export interface WriteRequest {
 	 * off: it merges the doc itself, since the edit came as a Yjs update.
 	 */
 	syncDocs?: boolean;
+	/**
+	 * Read the updated records back for `updated` (default). The realtime engine needs only
+	 * the changes, and saves the two queries on every edit.
+	 */
+	returnUpdated?: boolean;
 }
 
 export interface WriteResult {
@@ -513,7 +518,10 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 	}
 
 	const created = await loadRecords({ tx, spaceId: space.id, type, ids: createIds });
-	const updated = await loadRecords({ tx, spaceId: space.id, type, ids: updateIds });
+	const updated =
+		request.returnUpdated === false
+			? []
+			: await loadRecords({ tx, spaceId: space.id, type, ids: updateIds });
 
 	const auditRows: AuditRow[] = [
 		...created.map((record) => ({
