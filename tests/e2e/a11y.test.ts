@@ -1,8 +1,7 @@
-// Accessibility of every main screen, checked by axe-core (the engine behind Lighthouse's
-// accessibility audit) inside headless Chromium: WCAG 2.x A and AA rules, which include colour
-// contrast, names and labels on controls, and valid ARIA, in light and dark mode.
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+// Accessibility of every main screen of the workspace, checked by axe-core inside headless
+// Chromium (tests/support/axe.ts), in light and dark mode. The check-in desk has its own audit in
+// checkin.test.ts.
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
 import { signUp } from '$lib/server/auth/users';
@@ -12,10 +11,9 @@ import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
 import { bootTestApp, stopTestApp } from '../support/app';
+import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import { startAppServer, type AppServer } from '../support/server';
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let context: AppContext;
 let server: AppServer;
@@ -86,31 +84,6 @@ afterAll(async () => {
 	await server?.stop();
 	await stopTestApp();
 });
-
-interface Violation {
-	id: string;
-	impact: string | null;
-	help: string;
-	nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe-core's WCAG A and AA findings on the page as it is now, one line each. */
-async function audit(page: Page): Promise<string[]> {
-	await page.addScriptTag({ path: AXE_PATH });
-	const violations = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<unknown> } })
-			.axe;
-		const result = (await axe.run(document, {
-			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }
-		})) as { violations: Violation[] };
-		return result.violations;
-	});
-	return violations.flatMap((violation) =>
-		violation.nodes
-			.slice(0, 3)
-			.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')}`)
-	);
-}
 
 const screens = [
 	{ name: 'overview', path: () => `/s/${slug}`, ready: 'h1' },

@@ -13,6 +13,7 @@ import type { AppContext } from '$lib/server/context';
 import { DEMO_SPACE_SLUG, demoLogins, isDemoSeeded, seedDemo } from '$lib/server/seed/demo';
 import { countCheckins, listAttendees, type AttendeeList } from '$lib/server/services/checkin';
 import { bootTestApp, stopTestApp } from '../support/app';
+import { audit } from '../support/axe';
 import { CHROMIUM_PATH, launchBrowser } from '../support/browser';
 import { startAppServer, type AppServer } from '../support/server';
 
@@ -320,6 +321,21 @@ describe('the check-in desk on a phone', () => {
 		await search(page).fill(guest.name.split(' ')[0]!);
 		await page.screenshot({ path: 'test-results/checkin-dark.png' });
 		await page.emulateMedia({ colorScheme: 'light' });
+	});
+
+	it('passes the WCAG A and AA rules in light and dark, with results shown', async () => {
+		const { page } = door;
+		await search(page).fill(fresh[0]!.name.split(' ')[0]!);
+		await page
+			.getByRole('button', { name: /^(Check in|Undo) / })
+			.first()
+			.waitFor();
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.emulateMedia({ colorScheme });
+			expect(await audit(page)).toEqual([]);
+		}
+		await page.emulateMedia({ colorScheme: 'light' });
+		await search(page).fill('');
 	});
 
 	it('reports keystroke-to-results times and leaves no console errors', async () => {
