@@ -290,6 +290,51 @@ describe('shaping the rows', () => {
 		await leave({ browserContext, page });
 	});
 
+	it('resizes a column by its edge and moves one by dragging its header', async () => {
+		const session = await openSheet('owner');
+		const { page } = session;
+		const widthOf = async (key: string) => (await header(page, key).boundingBox())!.width;
+		const emailWidth = await widthOf('email');
+		const handle = (await page.locator('[data-resize="email"]').boundingBox())!;
+		const y = handle.y + handle.height / 2;
+		await page.mouse.move(handle.x + handle.width / 2, y);
+		await page.mouse.down();
+		await page.mouse.move(handle.x + handle.width / 2 + 80, y, { steps: 5 });
+		await page.mouse.up();
+		await expect.poll(() => widthOf('email')).toBe(emailWidth + 80);
+		// The cells follow their header.
+		const emailCell = page.locator(
+			`[role="row"][aria-rowindex="2"] [role="gridcell"][aria-colindex="${await header(page, 'email').getAttribute('aria-colindex')}"]`
+		);
+		expect((await emailCell.boundingBox())!.width).toBe(emailWidth + 80);
+
+		const order = () =>
+			page
+				.locator('[role="columnheader"][data-col-key]')
+				.evaluateAll((headers) => headers.map((each) => each.getAttribute('data-col-key')));
+		const before = await order();
+		expect(before.slice(0, 3)).toEqual(['name', 'email', 'score']);
+		const score = (await header(page, 'score').boundingBox())!;
+		const email = (await header(page, 'email').boundingBox())!;
+		await page.mouse.move(score.x + score.width / 2, score.y + score.height / 2);
+		await page.mouse.down();
+		await page.mouse.move(email.x + 10, score.y + score.height / 2, { steps: 8 });
+		await page.mouse.up();
+		await expect
+			.poll(order)
+			.toEqual([
+				'name',
+				'score',
+				'email',
+				...before.filter((key) => !['name', 'score', 'email'].includes(key!))
+			]);
+		// Each row's cells moved with it: the score column now holds the numbers.
+		const scoreTexts = await column(page, 'score', 3);
+		expect(scoreTexts.every((text) => /^\d/.test(text))).toBe(true);
+		expect(await header(page, 'score').getAttribute('aria-colindex')).toBe('3');
+		await leave(session);
+	});
+
 	it('hides a field from the Fields menu and shows it again', async () => {
 		const { browserContext, page } = await openSheet('owner');
 		await header(page, 'email').waitFor();
