@@ -51,7 +51,8 @@ export const flushInterval = (sockets: number) =>
 
 export class Fanout {
 	private pending = new Map<string, SheetBatch>();
-	private timers = new Map<string, NodeJS.Immediate | NodeJS.Timeout>();
+	/** Each sheet's scheduled flush, and how to cancel it (a timeout or an immediate). */
+	private timers = new Map<string, () => void>();
 	private lastFlush = new Map<string, number>();
 	/** Field keys a check-in member may read, per entity type, learned when one joins. */
 	readonly checkinKeys = new Map<string, Set<string>>();
@@ -74,7 +75,13 @@ export class Fanout {
 		const due = (this.lastFlush.get(typeId) ?? 0) + flushInterval(sockets);
 		const wait = due - performance.now();
 		const flush = () => this.flushSheet(typeId);
-		this.timers.set(typeId, wait > 0 ? setTimeout(flush, wait) : setImmediate(flush));
+		if (wait > 0) {
+			const timeout = setTimeout(flush, wait);
+			this.timers.set(typeId, () => clearTimeout(timeout));
+		} else {
+			const immediate = setImmediate(flush);
+			this.timers.set(typeId, () => clearImmediate(immediate));
+		}
 	}
 
 	private flushSheet(typeId: string): void {
@@ -106,10 +113,7 @@ export class Fanout {
 	}
 
 	close(): void {
-		for (const timer of this.timers.values()) {
-			clearTimeout(timer as NodeJS.Timeout);
-			clearImmediate(timer as NodeJS.Immediate);
-		}
+		for (const cancel of this.timers.values()) cancel();
 		this.timers.clear();
 		this.pending.clear();
 		this.lastFlush.clear();
