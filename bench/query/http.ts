@@ -27,11 +27,17 @@ function newest(target: string): number {
 }
 
 /**
- * As `npm start` does (scripts/start.js): build when build/ is missing or older than the
- * sources; then copy it aside. Returns a line saying which build is served.
+ * As `npm start` does (scripts/start.js): build when the build (`buildDir`, default build/) is
+ * missing or older than the sources, unless `rebuild` is false; then copy it aside to
+ * `appDir/build`. Returns a line saying which build is served.
  */
-export function prepareAppBuild(root: string, appDir: string): string {
-	const handler = path.join(root, 'build', 'handler.js');
+export function prepareAppBuild(
+	root: string,
+	appDir: string,
+	options: { buildDir?: string; rebuild?: boolean } = {}
+): string {
+	const buildDir = options.buildDir ?? 'build';
+	const handler = path.join(root, buildDir, 'handler.js');
 	const sources = [
 		'src',
 		'realtime',
@@ -44,8 +50,8 @@ export function prepareAppBuild(root: string, appDir: string): string {
 		!existsSync(handler) ||
 		Math.max(...sources.map((source) => newest(path.join(root, source)))) >
 			statSync(handler).mtimeMs;
-	let note = 'the existing build/';
-	if (isStale) {
+	let note = `the existing ${buildDir}/`;
+	if (isStale && options.rebuild !== false) {
 		try {
 			execFileSync(
 				process.execPath,
@@ -53,11 +59,11 @@ export function prepareAppBuild(root: string, appDir: string): string {
 				{
 					cwd: root,
 					stdio: 'pipe',
-					timeout: 300_000,
+					timeout: 900_000,
 					env: { ...process.env, NODE_ENV: 'production' }
 				}
 			);
-			note = 'a fresh build (vite build)';
+			note = `a fresh build in ${buildDir}/ (vite build)`;
 		} catch (error) {
 			if (!existsSync(handler)) {
 				throw new Error(
@@ -67,20 +73,20 @@ export function prepareAppBuild(root: string, appDir: string): string {
 					}
 				);
 			}
-			note = 'the existing build/ (a rebuild of newer sources failed)';
+			note = `the existing ${buildDir}/ (a rebuild of newer sources failed)`;
 		}
 	}
 	for (let attempt = 1; ; attempt++) {
 		rmSync(appDir, { recursive: true, force: true });
 		try {
-			cpSync(path.join(root, 'build'), path.join(appDir, 'build'), { recursive: true });
+			cpSync(path.join(root, buildDir), path.join(appDir, 'build'), { recursive: true });
 			cpSync(path.join(root, 'server.js'), path.join(appDir, 'server.js'));
 			if (existsSync(path.join(appDir, 'build', 'handler.js'))) break;
 		} catch {
 			// A concurrent rebuild emptied build/ while we copied; try again.
 		}
 		if (attempt === 5)
-			throw new Error('build/ kept changing while it was copied (another build running?)');
+			throw new Error(`${buildDir}/ kept changing while it was copied (another build running?)`);
 		execFileSync('sleep', ['5']);
 	}
 	return `${note}, built ${new Date(statSync(path.join(appDir, 'build', 'handler.js')).mtimeMs).toISOString()}`;
@@ -104,6 +110,7 @@ export async function startAppServer(options: {
 		env: {
 			...process.env,
 			...options.env,
+			BUILD_DIR: 'build',
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: url,

@@ -1,20 +1,19 @@
 // The grid benchmark: a 100,000-row sheet made through the app's services, the built app as
 // `npm start` runs it, and headless Chromium opening the sheet and scrolling through 20,000
 // rows. Prints figures, never passes or fails on them; the last line is one JSON object.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import type { Actor } from '$lib/server/auth/actor';
 import { signUp } from '$lib/server/auth/users';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
-import { freePort } from '$lib/server/adapters/postgres/embedded';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
 import { openBenchDatabase } from '../query/database';
+import { prepareAppBuild, startAppServer } from '../query/http';
 import { describeMachine, loadAverage, rssMiB } from '../query/machine';
 import { summarize, type Summary } from '../query/measure';
 
@@ -135,138 +134,6 @@ async function createSheet(context: AppContext, rows: number): Promise<Sheet> {
 		`  ${rows.toLocaleString('en')} rows through createRecords in ${((performance.now() - started) / 1000).toFixed(1)} s`
 	);
 	return { actor, slug: space.slug, typeKey: 'attendees' };
-}
-
-function newest(target: string): number {
-	if (!existsSync(target)) return 0;
-	const stat = statSync(target);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	return readdirSync(target).reduce(
-		(latest, entry) => Math.max(latest, newest(path.join(target, entry))),
-		stat.mtimeMs
-	);
-}
-
-/**
- * As `npm start` does: build when the build is missing or older than the sources (BUILD_DIR,
- * default build/), then copy it aside so a concurrent rebuild cannot pull chunks away.
- */
-function prepareAppBuild(appDir: string): string {
-	const buildDir = process.env.BUILD_DIR ?? 'build';
-	const handler = path.join(root, buildDir, 'handler.js');
-	const sources = [
-		'src',
-		'realtime',
-		'static',
-		'package.json',
-		'svelte.config.js',
-		'vite.config.ts'
-	];
-	const isStale =
-		!existsSync(handler) ||
-		Math.max(...sources.map((source) => newest(path.join(root, source)))) >
-			statSync(handler).mtimeMs;
-	let note = `the existing ${buildDir}/`;
-	if (isStale && process.env.BENCH_REBUILD !== '0') {
-		log(`Building the app into ${buildDir}/ (vite build) ...`);
-		try {
-			execFileSync(
-				process.execPath,
-				[path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
-				{
-					cwd: root,
-					stdio: 'pipe',
-					timeout: 900_000,
-					env: { ...process.env, NODE_ENV: 'production' }
-				}
-			);
-			note = `a fresh build in ${buildDir}/`;
-		} catch (error) {
-			if (!existsSync(handler)) {
-				throw new Error(
-					`vite build failed: ${String((error as { stderr?: Buffer }).stderr ?? error).slice(-800)}`,
-					{ cause: error }
-				);
-			}
-			note = `the existing ${buildDir}/ (a rebuild of newer sources failed)`;
-		}
-	}
-	rmSync(appDir, { recursive: true, force: true });
-	cpSync(path.join(root, buildDir), path.join(appDir, 'build'), { recursive: true });
-	cpSync(path.join(root, 'server.js'), path.join(appDir, 'server.js'));
-	return `${note}, built ${new Date(statSync(path.join(appDir, 'build', 'handler.js')).mtimeMs).toISOString()}`;
-}
-
-interface AppServer {
-	url: string;
-	pid: number;
-	stop(): Promise<void>;
-}
-
-async function startAppServer(appDir: string, env: Record<string, string>): Promise<AppServer> {
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
-	const lines: string[] = [];
-	// cwd stays the project root: the app reads prisma/migrations from there.
-	const child: ChildProcess = spawn(process.execPath, [path.join(appDir, 'server.js')], {
-		cwd: root,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			...env,
-			BUILD_DIR: 'build',
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: url,
-			NODE_ENV: 'production'
-		}
-	});
-	const remember = (chunk: Buffer) => {
-		lines.push(...chunk.toString().split('\n').filter(Boolean));
-		lines.splice(0, Math.max(0, lines.length - 40));
-	};
-	child.stdout?.on('data', remember);
-	child.stderr?.on('data', remember);
-	let exited: string | undefined;
-	const exit = new Promise<void>((resolve) =>
-		child.once('exit', (code, signal) => {
-			exited = `exited with ${signal ?? `code ${code}`}`;
-			resolve();
-		})
-	);
-	const stop = async () => {
-		if (exited || child.pid === undefined) return;
-		try {
-			process.kill(-child.pid, 'SIGTERM');
-		} catch {
-			return;
-		}
-		const timer = setTimeout(() => {
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// Already gone.
-			}
-		}, 15_000);
-		await exit;
-		clearTimeout(timer);
-	};
-	const deadline = Date.now() + 120_000;
-	while (Date.now() < deadline && !exited) {
-		try {
-			const response = await fetch(`${url}/api/health`);
-			await response.arrayBuffer();
-			if (response.ok) return { url, pid: child.pid!, stop };
-		} catch {
-			// Not listening yet.
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	await stop();
-	throw new Error(
-		`the app server ${exited ?? 'did not answer /api/health'}; its last output:\n${lines.join('\n')}`
-	);
 }
 
 /** Marks, from inside the page, when the first body row with text is in the DOM and painted. */
@@ -529,8 +396,10 @@ export async function main(): Promise<void> {
 
 		log('');
 		const appDir = path.join(root, '.data', 'bench-ui', 'app');
-		log(`App: ${prepareAppBuild(appDir)}`);
-		const server = await startAppServer(appDir, appEnv);
+		log(
+			`App: ${prepareAppBuild(root, appDir, { buildDir: process.env.BUILD_DIR, rebuild: process.env.BENCH_REBUILD !== '0' })}`
+		);
+		const server = await startAppServer({ root, appDir, env: appEnv, timeoutMs: 120_000 });
 		cleanup.push(server.stop);
 		log(`  serving at ${server.url} (pid ${server.pid})`);
 

@@ -29,6 +29,9 @@ export interface SpaceRef {
 	role: Role;
 }
 
+/** A space's sheets (record types), or one sheet when `type` is given. */
+export const typesUrl = (space: string, type?: string) =>
+	`/api/spaces/${encodeURIComponent(space)}/types${type === undefined ? '' : `/${encodeURIComponent(type)}`}`;
+
 /** The base URL of a type's schema endpoints. */
-export const fieldsUrl = (space: string, type: string) =>
-	`/api/spaces/${encodeURIComponent(space)}/types/${encodeURIComponent(type)}/fields`;
+export const fieldsUrl = (space: string, type: string) => `${typesUrl(space, type)}/fields`;

@@ -1,2 +1,0 @@
-// Where the sheet (record type) endpoints of a space live.
-export const typesUrl = (space: string) => `/api/spaces/${encodeURIComponent(space)}/types`;
