@@ -28,7 +28,9 @@ const AUTH_SECRET = 'bench-realtime-secret-that-is-long-enough-for-hmac';
 const RUNTIME_ROLE = 'roster_bench_rt';
 /** Records per sheet: one per client, up to this many. */
 const MAX_RECORDS = 2_000;
-const RUN_KEYS = ['single', 'large', 'two'] as const;
+const RUN_KEYS = ['single', 'large', 'two', 'ramp'] as const;
+/** The ramp's total edit rates, edits/s, one step each (`BENCH_RAMP_RATES`). */
+const RAMP_RATES = [200, 400, 700, 1000, 1400, 2000, 2800, 4000];
 type RunKey = (typeof RUN_KEYS)[number];
 
 const log = (line = '') => console.log(line);
@@ -51,6 +53,8 @@ interface Settings {
 	workers: number;
 	concurrency: number;
 	runs: RunKey[];
+	rampRates: number[];
+	rampSeconds: number;
 	serverNodeArgs: string[];
 	timeoutSeconds: number;
 }
@@ -64,6 +68,13 @@ function readSettings(): Settings {
 	const unknown = runs.filter((run) => !RUN_KEYS.includes(run as RunKey));
 	if (unknown.length || !runs.length)
 		throw new Error(`BENCH_RUNS takes a comma list of ${RUN_KEYS.join(', ')}`);
+	const rampRates = (process.env.BENCH_RAMP_RATES ?? RAMP_RATES.join(','))
+		.split(',')
+		.map((rate) => rate.trim())
+		.filter(Boolean)
+		.map(Number);
+	if (!rampRates.length || rampRates.some((rate) => !Number.isFinite(rate) || rate <= 0))
+		throw new Error('BENCH_RAMP_RATES takes a comma list of edit rates above 0 (edits/s)');
 	return {
 		clients,
 		largeClients: Math.round(numberFromEnv('BENCH_LARGE_CLIENTS', clients * 10)),
@@ -79,6 +90,8 @@ function readSettings(): Settings {
 		),
 		concurrency: Math.round(numberFromEnv('BENCH_CONNECT_CONCURRENCY', 50)),
 		runs: RUN_KEYS.filter((key) => runs.includes(key)),
+		rampRates,
+		rampSeconds: numberFromEnv('BENCH_RAMP_SECONDS', 10),
 		serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
 		timeoutSeconds: numberFromEnv('BENCH_TIMEOUT_SECONDS', 3600)
 	};
@@ -169,11 +182,17 @@ function cpuBetween(before: CpuSnapshot, after: CpuSnapshot) {
 		values.every((value) => value !== null)
 			? values.reduce<number>((sum, value) => sum + value!, 0)
 			: null;
+	const cores = (from: number | undefined, to: number | undefined) =>
+		from === undefined || to === undefined ? null : (to - from) / seconds;
+	const postgresSeconds = cpuSecondsBetween(before.postgres, after.postgres);
 	return {
 		servers,
 		server: total(servers),
 		loadGenerator: total(workers),
-		postgres: percent(0, cpuSecondsBetween(before.postgres, after.postgres)),
+		postgres: percent(0, postgresSeconds),
+		/** The same for the app process(es) together and Postgres, unrounded, in cores (1 = one). */
+		serverCores: total(before.servers.map((from, index) => cores(from, after.servers[index]))),
+		postgresCores: cores(0, postgresSeconds),
 		serverWaits,
 		machine:
 			before.machine && after.machine
@@ -277,13 +296,41 @@ async function runOne(plan: RunPlan, environment: Environment) {
 	const { cleanup } = environment;
 	const mark = cleanup.mark();
 	try {
-		return await measureRun(plan, environment);
+		return plan.key === 'ramp'
+			? await measureRamp(plan, environment)
+			: await measureRun(plan, environment);
 	} finally {
 		await cleanup.run(mark);
 	}
 }
 
-async function measureRun(plan: RunPlan, environment: Environment) {
+/** A run's sheet, app processes and load generator, once its clients are connected and synced. */
+interface Rig {
+	servers: AppProcess[];
+	pool: WorkerPool;
+	workerCount: number;
+	records: number;
+	/** Editing clients per worker. */
+	editorsOf: number[];
+	joined: number;
+	editors: number;
+	connectMs: number;
+	connectCpu: ReturnType<typeof cpuBetween>;
+	connectTimes: Summary | null;
+	connectFailures: Failures;
+	syncTimes: Summary | null;
+	syncFailures: Failures;
+	rssBefore: (number | null)[];
+	rssConnected: (number | null)[];
+	rssSynced: (number | null)[];
+}
+
+/**
+ * Makes the sheet, starts the app processes and the workers, connects and joins every client
+ * and syncs the editors, printing the header, connect and sync lines. `load` says in the
+ * header how the run will edit.
+ */
+async function setUp(plan: RunPlan, environment: Environment, load: string): Promise<Rig> {
 	const { settings, cleanup, context } = environment;
 	const records = Math.min(MAX_RECORDS, Math.max(plan.clients, plan.editors));
 	const workerCount = Math.max(1, Math.min(settings.workers, plan.clients));
@@ -291,7 +338,7 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 	log(`== ${plan.label}`);
 	log(
 		`   ${count(plan.clients)} clients (${count(plan.editors)} edit, one record each; ${count(plan.clients - plan.editors)} only listen), ` +
-			`${count(records)} records, ${settings.rate} edits/s in total for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up, ` +
+			`${count(records)} records, ${load}, ` +
 			`${workerCount} load-generator processes; load avg ${loadAverage()}`
 	);
 
@@ -400,28 +447,79 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 	await sleep(1000);
 	const rssSynced = servers.map((server) => rssKiB(server.pid) ?? null);
 
-	// Edit: open loop at the set total rate, split over the workers by their editors.
-	const editorsOf = plans.map((clients) => clients.filter((client) => client.record).length);
+	return {
+		servers,
+		pool,
+		workerCount,
+		records,
+		editorsOf: plans.map((clients) => clients.filter((client) => client.record).length),
+		joined,
+		editors,
+		connectMs,
+		connectCpu,
+		connectTimes,
+		connectFailures,
+		syncTimes,
+		syncFailures,
+		rssBefore,
+		rssConnected,
+		rssSynced
+	};
+}
+
+/** What one edit phase yields: its reports joined, its CPU, and CPU per edit. */
+interface Phase {
+	/** Length of the measured window, s. */
+	seconds: number;
+	figures: Omit<EditFigures, 'stats'>;
+	cpu: ReturnType<typeof cpuBetween>;
+	sent: number;
+	acked: number;
+	ackedInWindow: number;
+	failed: Failures;
+	timeouts: number;
+	skipped: number;
+	/** Since the clients connected, not only in this phase. */
+	problems: Record<string, number>;
+	disconnects: Record<string, number>;
+	/** CPU ms per edit acked ok in the window: the app process(es) together, and Postgres. */
+	appMsPerEdit: number | null;
+	postgresMsPerEdit: number | null;
+}
+
+/**
+ * One edit phase on the rig's connected clients: open loop at `rate` edits/s in total, split
+ * over the workers by their editors, `settings.warmupSeconds` untimed and then `seconds` timed,
+ * then the drain. Phases can follow one another on the same clients; each starts from zero.
+ */
+async function editPhase(
+	rig: Rig,
+	plan: RunPlan,
+	settings: Settings,
+	rate: number,
+	seconds: number
+): Promise<Phase> {
+	const { servers, pool, workerCount, editorsOf } = rig;
 	const startAt = clock() + 500;
 	const measureFrom = startAt + settings.warmupSeconds * 1000;
-	const measureTo = measureFrom + settings.seconds * 1000;
+	const measureTo = measureFrom + seconds * 1000;
 	await pool.all((worker) => {
-		const rate = plan.editors ? (settings.rate * editorsOf[worker]!) / plan.editors : 0;
+		const workerRate = plan.editors ? (rate * editorsOf[worker]!) / plan.editors : 0;
 		return {
 			type: 'edit',
-			rate,
+			rate: workerRate,
 			startAt,
 			measureFrom,
 			measureTo,
-			phase: rate ? ((1000 / rate) * worker) / workerCount : 0,
-			ackTimeout: (settings.seconds + settings.drainSeconds) * 1000
+			phase: workerRate ? ((1000 / workerRate) * worker) / workerCount : 0,
+			ackTimeout: (seconds + settings.drainSeconds) * 1000
 		};
 	}, 'editing');
 	await sleep(measureFrom - clock());
 	const editStart = snapshot(servers, pool);
 	await sleep(measureTo - clock());
 	const editEnd = snapshot(servers, pool);
-	const editCpu = cpuBetween(editStart, editEnd);
+	const cpu = cpuBetween(editStart, editEnd);
 
 	// Drain: acks still due and changes still on their way belong to the measured edits.
 	const drainUntil = clock() + settings.drainSeconds * 1000;
@@ -433,23 +531,67 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 		await sleep(250);
 	}
 	const reports = await pool.all({ type: 'report' }, 'report');
+
+	const ackedInWindow = reports.reduce((sum, report) => sum + report.ackedInWindow, 0);
+	// CPU seconds per second over the snapshots, over edits acked ok per second in the window.
+	const perEdit = (cores: number | null) =>
+		cores === null || !ackedInWindow
+			? null
+			: Math.round((cores / (ackedInWindow / seconds)) * 1000 * 100) / 100;
+	return {
+		seconds,
+		figures: combineReports(reports, rig.joined, plan.servers),
+		cpu,
+		sent: reports.reduce((sum, report) => sum + report.sent, 0),
+		acked: reports.reduce((sum, report) => sum + report.acked, 0),
+		ackedInWindow,
+		failed: mergeFailures(reports.map((report) => report.failed)),
+		timeouts: reports.reduce((sum, report) => sum + report.timeouts, 0),
+		skipped: reports.reduce((sum, report) => sum + report.skipped, 0),
+		problems: mergeCounts(reports.map((report) => report.problems)),
+		disconnects: mergeCounts(reports.map((report) => report.disconnects)),
+		appMsPerEdit: perEdit(cpu.serverCores),
+		postgresMsPerEdit: perEdit(cpu.postgresCores)
+	};
+}
+
+const sumOf = (values: (number | null)[]) =>
+	values.every((value) => value !== null)
+		? values.reduce<number>((total, value) => total + value!, 0)
+		: null;
+
+function logProblems(phase: Phase): void {
+	const problemText = [
+		...Object.entries(phase.problems).map(([code, times]) => `problem ${code} x${times}`),
+		...Object.entries(phase.disconnects).map(
+			([reason, times]) => `disconnect "${reason}" x${times}`
+		)
+	];
+	if (problemText.length) log(`   problems  ${problemText.join(', ')}`);
+}
+
+const POSTGRES_NOTE = 'Postgres: every postgres process on the machine';
+
+async function measureRun(plan: RunPlan, environment: Environment) {
+	const { settings } = environment;
+	const rig = await setUp(
+		plan,
+		environment,
+		`${settings.rate} edits/s in total for ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up`
+	);
+	const { servers, pool, workerCount, records, joined, editors } = rig;
+	const { connectMs, connectCpu, connectTimes, connectFailures, syncTimes, syncFailures } = rig;
+	const { rssBefore, rssConnected, rssSynced } = rig;
+
+	const phase = await editPhase(rig, plan, settings, settings.rate, settings.seconds);
 	const rssEnd = servers.map((server) => rssKiB(server.pid) ?? null);
 	const loadGeneratorKiB = totalKiB(pool.pids);
 
-	const figures = combineReports(reports, joined, plan.servers);
-	const sent = reports.reduce((sum, report) => sum + report.sent, 0);
-	const acked = reports.reduce((sum, report) => sum + report.acked, 0);
-	const ackedInWindow = reports.reduce((sum, report) => sum + report.ackedInWindow, 0);
-	const failed = mergeFailures(reports.map((report) => report.failed));
-	const timeouts = reports.reduce((sum, report) => sum + report.timeouts, 0);
-	const skipped = reports.reduce((sum, report) => sum + report.skipped, 0);
-	const problems = mergeCounts(reports.map((report) => report.problems));
-	const disconnects = mergeCounts(reports.map((report) => report.disconnects));
+	const { figures, sent, acked, ackedInWindow, failed, timeouts, skipped } = phase;
+	const { problems, disconnects } = phase;
+	const editCpu = phase.cpu;
 	const seconds = settings.seconds;
-	const sum = (values: (number | null)[]) =>
-		values.every((value) => value !== null)
-			? values.reduce<number>((total, value) => total + value!, 0)
-			: null;
+	const sum = sumOf;
 	const before = sum(rssBefore);
 	const afterConnect = sum(rssConnected);
 	const perClientKiB =
@@ -488,15 +630,15 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 			`(runnable, not running: /proc/<pid>/schedstat)`
 	);
 	log(
+		`   cpu/edit  Postgres CPU per edit: ${fixed(phase.postgresMsPerEdit, 2)} ms, app CPU per edit: ${fixed(phase.appMsPerEdit, 2)} ms ` +
+			`(CPU time in the window over the ${count(ackedInWindow)} edits acked ok in it; ${POSTGRES_NOTE})`
+	);
+	log(
 		`   memory    app RSS ${mib(before)} before clients, ${mib(afterConnect)} with ${count(joined)} joined ` +
 			`(${fixed(perClientKiB)} KiB per client), ${mib(sum(rssSynced))} after ${count(editors)} syncs, ${mib(sum(rssEnd))} at the end; ` +
 			`load generator ${mib(loadGeneratorKiB)}`
 	);
-	const problemText = [
-		...Object.entries(problems).map(([code, times]) => `problem ${code} x${times}`),
-		...Object.entries(disconnects).map(([reason, times]) => `disconnect "${reason}" x${times}`)
-	];
-	if (problemText.length) log(`   problems  ${problemText.join(', ')}`);
+	logProblems(phase);
 
 	const round = (value: number | null) => (value === null ? null : Math.round(value));
 	return {
@@ -542,6 +684,8 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 		...(plan.servers > 1 ? { server_cpu_pct_each: editCpu.servers } : {}),
 		loadgen_cpu_pct: editCpu.loadGenerator,
 		postgres_cpu_pct: editCpu.postgres,
+		postgres_cpu_ms_per_edit: phase.postgresMsPerEdit,
+		app_cpu_ms_per_edit: phase.appMsPerEdit,
 		server_cpu_wait_pct: plan.servers > 1 ? editCpu.serverWaits : (editCpu.serverWaits[0] ?? null),
 		machine_busy_pct: editCpu.machine,
 		server_rss_before_mib: before === null ? null : round(before / 1024),
@@ -552,6 +696,147 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 		loadgen_rss_mib: loadGeneratorKiB === null ? null : round(loadGeneratorKiB / 1024),
 		problems,
 		disconnects
+	};
+}
+
+/** A ramp step holds when its ack p99 is at most this ... */
+const RAMP_MAX_ACK_P99_MS = 100;
+/** ... and at least this share of its target rate was acked ok within its window. */
+const RAMP_MIN_SERVED = 0.9;
+
+/**
+ * The ramp: the clients connect and sync once, then edit in phases of rising total rate
+ * (`BENCH_RAMP_RATES`, `BENCH_RAMP_SECONDS` each), one table row per phase, until the first
+ * phase that does not hold.
+ */
+async function measureRamp(plan: RunPlan, environment: Environment) {
+	const { settings } = environment;
+	if (!plan.editors) throw new Error('the ramp needs editing clients; BENCH_EDITORS is 0');
+	const rig = await setUp(
+		plan,
+		environment,
+		`${settings.rampRates.map(count).join(', ')} edits/s in total in turn, ${settings.rampSeconds} s each after ${settings.warmupSeconds} s of warm-up`
+	);
+	log(
+		`   ramp      a step holds when its ack p99 is at most ${RAMP_MAX_ACK_P99_MS} ms and at least ${RAMP_MIN_SERVED * 100}% of its rate ` +
+			`was acked ok in its window; the ramp stops after the first step that does not`
+	);
+	log(
+		`             latencies in ms; cpu in % of one core; ms/edit: CPU ms per edit acked ok in the window (${POSTGRES_NOTE})`
+	);
+	const columns: [string, number][] = [
+		['target/s', 9],
+		['ok/s', 9],
+		['ack p50', 9],
+		['ack p99', 9],
+		['prop p50', 9],
+		['prop p99', 9],
+		['skipped', 9],
+		['app cpu', 8],
+		['pg cpu', 8],
+		['loadgen', 8],
+		['pg ms/edit', 11],
+		['app ms/edit', 12]
+	];
+	const row = (cells: string[], note = '') =>
+		log(
+			`   ${cells.map((cell, index) => cell.padStart(columns[index]![1])).join('')}${note ? `  ${note}` : ''}`
+		);
+	row(columns.map(([name]) => name));
+
+	const steps: Record<string, unknown>[] = [];
+	let highest: number | null = null;
+	let last: Phase | undefined;
+	for (const rate of settings.rampRates) {
+		const phase = await editPhase(rig, plan, settings, rate, settings.rampSeconds);
+		last = phase;
+		const { figures, cpu } = phase;
+		const { ack, propagation } = figures;
+		const okPerSecond = phase.ackedInWindow / phase.seconds;
+		const served = okPerSecond / rate;
+		const reasons = [
+			...(ack?.p99 === undefined || ack.p99 === null
+				? ['no edit acked ok']
+				: ack.p99 > RAMP_MAX_ACK_P99_MS
+					? [`ack p99 over ${RAMP_MAX_ACK_P99_MS} ms`]
+					: []),
+			...(served < RAMP_MIN_SERVED ? [`served ${Math.round(served * 100)}% of the rate`] : [])
+		];
+		const held = reasons.length === 0;
+		if (held) highest = Math.max(highest ?? 0, rate);
+		const extra = [
+			...(phase.failed.count ? [`failed acks ${describeFailures(phase.failed)}`] : []),
+			...(phase.timeouts ? [`no ack ${count(phase.timeouts)}`] : [])
+		];
+		const percent = (value: number | null) => (value === null ? '?' : `${value}%`);
+		row(
+			[
+				count(rate),
+				fixed(okPerSecond),
+				fixed(ack?.p50),
+				fixed(ack?.p99),
+				fixed(propagation.p50),
+				fixed(propagation.p99),
+				count(phase.skipped),
+				percent(cpu.server),
+				percent(cpu.postgres),
+				percent(cpu.loadGenerator),
+				fixed(phase.postgresMsPerEdit, 2),
+				fixed(phase.appMsPerEdit, 2)
+			],
+			[held ? 'held' : `not held: ${reasons.join(', ')}`, ...extra].join('; ')
+		);
+		steps.push({
+			rate,
+			held,
+			edits_per_s: Math.round(okPerSecond * 10) / 10,
+			edits_sent_per_s: Math.round((phase.sent / phase.seconds) * 10) / 10,
+			edits_sent: phase.sent,
+			edits_acked: phase.acked,
+			failed_acks: phase.failed.count,
+			ack_timeouts: phase.timeouts,
+			skipped_edits: phase.skipped,
+			ack_p50_ms: ack?.p50 ?? null,
+			ack_p99_ms: ack?.p99 ?? null,
+			propagation_p50_ms: propagation.p50,
+			propagation_p99_ms: propagation.p99,
+			all_received_p99_ms: figures.allReceived.p99,
+			server_cpu_pct: cpu.server,
+			postgres_cpu_pct: cpu.postgres,
+			loadgen_cpu_pct: cpu.loadGenerator,
+			postgres_cpu_ms_per_edit: phase.postgresMsPerEdit,
+			app_cpu_ms_per_edit: phase.appMsPerEdit,
+			server_cpu_wait_pct: cpu.serverWaits[0] ?? null,
+			machine_busy_pct: cpu.machine
+		});
+		if (!held) break;
+	}
+	log(
+		`   highest rate held: ${highest === null ? `none (not even ${count(settings.rampRates[0]!)} edits/s)` : `${count(highest)} edits/s`}`
+	);
+	const rssEnd = sumOf(rig.servers.map((server) => rssKiB(server.pid) ?? null));
+	log(
+		`   memory    app RSS ${mib(sumOf(rig.rssConnected))} with ${count(rig.joined)} joined, ${mib(sumOf(rig.rssSynced))} after ${count(rig.editors)} syncs, ` +
+			`${mib(rssEnd)} at the end; load generator ${mib(totalKiB(rig.pool.pids))}`
+	);
+	if (last) logProblems(last);
+
+	return {
+		clients: plan.clients,
+		joined: rig.joined,
+		editors: rig.editors,
+		records: rig.records,
+		server_processes: plan.servers,
+		workers: rig.workerCount,
+		connect_ms: Math.round(rig.connectMs),
+		step_seconds: settings.rampSeconds,
+		warmup_seconds: settings.warmupSeconds,
+		max_ack_p99_ms: RAMP_MAX_ACK_P99_MS,
+		min_served: RAMP_MIN_SERVED,
+		steps,
+		highest_rate_held: highest,
+		problems: last?.problems ?? {},
+		disconnects: last?.disconnects ?? {}
 	};
 }
 
@@ -667,6 +952,13 @@ export async function main(): Promise<void> {
 				clients: settings.clients,
 				editors: editorsFor(settings.clients),
 				servers: 2
+			},
+			ramp: {
+				key: 'ramp',
+				label: `${count(settings.clients)} clients, one app process, edit rate rising in steps`,
+				clients: settings.clients,
+				editors: editorsFor(settings.clients),
+				servers: 1
 			}
 		};
 		const results: Partial<Record<RunKey, Record<string, unknown>>> = {};
@@ -701,6 +993,7 @@ export async function main(): Promise<void> {
 				clients: settings.clients,
 				...(results.large ? { [`clients_${settings.largeClients}`]: results.large } : {}),
 				...(results.two ? { two_processes: results.two } : {}),
+				...(results.ramp ? { ramp: results.ramp } : {}),
 				rate: settings.rate,
 				seconds: settings.seconds,
 				redis: redisUrl ? true : false,

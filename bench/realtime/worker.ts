@@ -192,9 +192,11 @@ async function connect(command: ConnectCommand): Promise<void> {
 function sendEdit(client: Client, update: Uint8Array): void {
 	const sentAt = client.editSentAt;
 	const isCounted = isMeasured(sentAt);
+	// The phase this edit was sent in: a late ack still counts there, not in a later phase.
+	const sentIn = stats;
 	if (isCounted) {
-		stats.sent++;
-		stats.sentKeys.push(`${client.index}:${client.editSeq}`);
+		sentIn.sent++;
+		sentIn.sentKeys.push(`${client.index}:${client.editSeq}`);
 	}
 	client.outstanding++;
 	outstandingAcks++;
@@ -204,13 +206,14 @@ function sendEdit(client: Client, update: Uint8Array): void {
 			const ackedAt = clock();
 			client.outstanding--;
 			outstandingAcks--;
+			// An ack that arrives in the current phase's window counts there, whenever it was sent.
 			if (!error && reply.ok && isMeasured(ackedAt)) stats.ackedInWindow++;
 			if (!isCounted) return;
-			if (error) stats.timeouts++;
+			if (error) sentIn.timeouts++;
 			else if (reply.ok) {
-				stats.acked++;
-				stats.ackTimes.push(ackedAt - sentAt);
-			} else fail(stats.failed, reply.error.code);
+				sentIn.acked++;
+				sentIn.ackTimes.push(ackedAt - sentAt);
+			} else fail(sentIn.failed, reply.error.code);
 		});
 }
 
@@ -254,8 +257,13 @@ function edit(client: Client): void {
 		.set('name', `${PREFIX}${client.index}:${client.seq}:${sentAt.toFixed(3)}`);
 }
 
-/** Open loop at a fixed rate: edits due by now are sent whether or not earlier ones were acked. */
+/**
+ * Open loop at a fixed rate: edits due by now are sent whether or not earlier ones were acked.
+ * Each command starts a new phase on the same connections (the ramp run sends several, one
+ * after another, each after the previous one's report): the stats start from zero.
+ */
 function startEditing(command: EditCommand): void {
+	clearTimeout(editTimer);
 	measured = { from: command.measureFrom, to: command.measureTo };
 	editAckTimeout = command.ackTimeout;
 	stats = emptyStats();
