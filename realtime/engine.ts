@@ -1,16 +1,40 @@
-// The collaboration engine: a registry of loaded record docs (one Y.Doc per record), the
-// serial path every incoming update takes (role check and validation in an RLS transaction as
-// the sender, durable write, ack, broadcast), and the hooks its extensions plug into.
-// Transports (socket.io, y-websocket) only translate their wire format into these calls.
+// The collaboration engine: a registry of loaded record docs (one Y.Doc per record), the path
+// every incoming update takes, and the extensions it calls. Transports (socket.io, y-websocket)
+// only translate their wire format into these calls.
+//
+// An edit is checked and applied in memory: the update's shape (it must apply whole, and hold
+// only the record's fields), the sender's role (cached per connection when the doc was opened,
+// re-checked when access changes), and each changed value by its field's kind (the field
+// definitions cached with the doc). Accepted values then wait for the next group commit: the
+// edits that arrive while one commit runs are written together by the next, in one transaction.
+// The sender's ack and the broadcast to everyone else go out after that commit.
 import * as Y from 'yjs';
+import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import { AppError } from '$lib/domain/errors';
 import { RealtimeErrorCode, realtimeCodeOf, type RealtimeError } from '$lib/domain/realtime/errors';
-import { MAX_UPDATE_BYTES } from '$lib/domain/realtime/protocol';
-import { applyAndCollect, isWellFormedUpdate, Origin, readFields } from '$lib/domain/realtime/ydoc';
+import { MAX_DOC_BYTES, MAX_UPDATE_BYTES } from '$lib/domain/realtime/protocol';
+import {
+	applyAndCollect,
+	checkUpdate,
+	correctFields,
+	isWellFormedUpdate,
+	Origin,
+	readField,
+	readFields
+} from '$lib/domain/realtime/ydoc';
+import { canWriteRecords, type Role } from '$lib/domain/roles';
 import type { Actor } from '$lib/server/auth/actor';
 import type { RecordChange } from '$lib/server/changes';
-import type { AppliedUpdate, OpenedDoc } from '$lib/server/services/records/collab';
+import type { EntityTypeDef } from '$lib/server/services/schema';
+import type { OpenedDoc } from '$lib/server/services/records/collab';
+import {
+	changeOf,
+	needsDatabase,
+	type LiveEdit,
+	type LiveValue
+} from '$lib/server/services/records/live';
+import { normalizeValues } from '$lib/server/services/records/write';
 import type { Credentials } from './auth';
 
 /** One client of the engine: a socket, a y-websocket connection. */
@@ -48,61 +72,130 @@ export function toRealtimeError(error: unknown, doc?: string): RealtimeError {
 }
 
 /**
- * The engine's hooks, in the order an edit meets them. The Postgres persistence implements
- * the first three; onChange hands the durable change to the fan-out (socket rooms, Redis,
- * y-websocket listeners).
+ * What the engine needs from the outside, as a list of extensions run in order (Hocuspocus's
+ * shape). The first extension that provides a provider hook answers it; every extension hears
+ * the notifications. Persistence (Postgres) provides the data hooks; the fan-out, Redis and the
+ * transports listen.
  */
-export interface EngineHooks {
+export interface Extension {
 	/** Who is connecting: an API token or a session cookie, turned into an actor or refused. */
-	onAuthenticate(credentials: Credentials): Promise<Actor>;
+	onAuthenticate?(credentials: Credentials): Promise<Actor>;
 	/** A record's doc as `actor` may read it (an RLS transaction as them). */
-	onLoadDocument(actor: Actor, id: string): Promise<OpenedDoc>;
-	/** Checks role and values and makes updates durable, as `actor`, in one transaction. */
-	onStoreDocument(actor: Actor, id: string, updates: Uint8Array[]): Promise<AppliedUpdate>;
-	/** A durable change, after the sender's ack: broadcast it. */
-	onChange(change: RecordChange): void;
+	onLoadDocument?(actor: Actor, id: string): Promise<OpenedDoc>;
+	/** The per-user write budget, shared by every socket and process; throws when spent. */
+	beforeEdit?(actor: Actor): Promise<void>;
+	/** Makes a batch of validated edits durable in one transaction; an error per refused edit. */
+	onStoreEdits?(edits: LiveEdit[]): Promise<(Error | null)[]>;
+	/**
+	 * An edit whose fields only the database can check (unique, links), alone, through the write
+	 * path; `refuse` puts a field the database refused back in the live doc.
+	 */
+	onStoreCheckedEdit?(
+		edit: LiveEdit,
+		refuse: (field: string, error: AppError) => Uint8Array | null
+	): Promise<{ change: RecordChange; refused: AppError[] }>;
+	/** Folds a doc's appended updates into its stored base, as `actor`. */
+	onCompact?(actor: Actor, spaceId: string, id: string): Promise<void>;
+	/** Durable changes, after the senders' acks: broadcast them. */
+	onChanges?(changes: RecordChange[]): void;
+	/** A doc was dropped from memory after a failed write: its clients must sync it again. */
+	onDocReset?(id: string, holders: string[]): void;
+	/** A connection lost access to a doc it held. */
+	onAccessLost?(connectionId: string, id: string): void;
+}
+
+interface Holder {
+	actor: Actor;
+	role: Role;
 }
 
 export interface LiveDoc {
 	id: string;
 	spaceId: string;
+	type: EntityTypeDef;
 	typeId: string;
 	typeKey: string;
+	/** Field keys the doc may hold, and those that are long texts. */
+	fieldKeys: Set<string>;
+	textKeys: Set<string>;
 	doc: Y.Doc;
-	/** Connection ids that hold this doc open. */
-	holders: Map<string, Actor>;
+	/** Connections that hold this doc open, with their role when they opened it. */
+	holders: Map<string, Holder>;
 	lastUsed: number;
+	/** About how large the stored doc is: its state when loaded and every update since. */
+	bytes: number;
+	/** Updates appended to storage since the doc was last compacted. */
+	appended: number;
+	/** The last value this process wrote per field, and as whom: what repairs compare against. */
+	written: Map<string, { value: CellValue; actor: Actor }>;
+	/** Settles when the doc's last queued edit is durable. */
+	settled: Promise<void>;
+	/** Set once the doc is dropped: late work on it is refused. */
+	gone: boolean;
 }
 
 interface Pending {
-	actor: Actor;
-	update: Uint8Array;
-	resolve: (rejected: RealtimeError[]) => void;
+	live: LiveDoc;
+	edit: LiveEdit;
+	resolve: () => void;
 	reject: (error: unknown) => void;
 }
 
 export type DocListener = (id: string, update: Uint8Array, origin: unknown) => void;
 
 const IDLE_EVICT_MS = 60_000;
-/** Updates from one sender to one doc that queue while a write is running go in one write. */
-const MAX_BATCH = 100;
+/** At most this many edits go in one commit; more wait for the next. */
+const MAX_BATCH = 2_000;
+/** Appended updates per doc before its stored state is compacted. */
+const COMPACT_AFTER = 200;
+
+const sameValue = (a: unknown, b: unknown) =>
+	JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export class Engine {
 	readonly docs = new Map<string, LiveDoc>();
 	private readonly loading = new Map<string, Promise<LiveDoc>>();
-	private readonly queues = new Map<string, Pending[]>();
-	private readonly running = new Set<string>();
 	private readonly listeners = new Map<string, Set<DocListener>>();
 	private readonly sweeper: NodeJS.Timeout;
+	private queue: Pending[] = [];
+	private committing = false;
+	/** Changes this engine made itself: the change bus hands them back, already applied. */
+	private readonly own = new WeakSet<RecordChange>();
+	private readonly compacting = new Set<string>();
 
-	constructor(private readonly hooks: EngineHooks) {
+	constructor(private readonly extensions: Extension[]) {
 		this.sweeper = setInterval(() => this.evictIdle(), IDLE_EVICT_MS / 2);
 		this.sweeper.unref();
 	}
 
+	/** Adds an extension after the start (transports that hear about resets and lost access). */
+	use(extension: Extension): void {
+		this.extensions.push(extension);
+	}
+
+	/** The first extension that provides `hook`. */
+	private provider<K extends keyof Extension>(hook: K): NonNullable<Extension[K]> {
+		const found = this.extensions.find((extension) => extension[hook]);
+		if (!found) throw new Error(`No realtime extension provides ${hook}`);
+		return (found[hook] as (...args: unknown[]) => unknown).bind(found) as NonNullable<
+			Extension[K]
+		>;
+	}
+
+	/** Runs a notification hook on every extension that has it. */
+	private notifyAll<K extends 'onChanges' | 'onDocReset' | 'onAccessLost'>(
+		hook: K,
+		...args: Parameters<NonNullable<Extension[K]>>
+	): void {
+		for (const extension of this.extensions) {
+			const listener = extension[hook] as ((...values: unknown[]) => void) | undefined;
+			listener?.apply(extension, args);
+		}
+	}
+
 	/** A connection's credentials as an actor; throws (unauthorized) when they are not valid. */
 	authenticate(credentials: Credentials): Promise<Actor> {
-		return this.hooks.onAuthenticate(credentials);
+		return this.provider('onAuthenticate')(credentials);
 	}
 
 	/**
@@ -110,26 +203,12 @@ export class Engine {
 	 * the caller, even when the doc is already loaded for someone else.
 	 */
 	async open(connection: Connection, id: string): Promise<LiveDoc> {
-		const opened = await this.hooks.onLoadDocument(connection.actor, id);
+		const opened = await this.provider('onLoadDocument')(connection.actor, id);
 		let live = this.docs.get(id);
 		if (!live) {
 			let loading = this.loading.get(id);
 			if (!loading) {
-				loading = Promise.resolve().then(() => {
-					const doc = new Y.Doc({ gc: true });
-					Y.applyUpdate(doc, opened.state, Origin.Storage);
-					const created: LiveDoc = {
-						id,
-						spaceId: opened.spaceId,
-						typeId: opened.type.id,
-						typeKey: opened.type.key,
-						doc,
-						holders: new Map(),
-						lastUsed: Date.now()
-					};
-					this.docs.set(id, created);
-					return created;
-				});
+				loading = Promise.resolve().then(() => this.register(id, opened));
 				this.loading.set(id, loading);
 				loading.finally(() => this.loading.delete(id)).catch(() => undefined);
 			}
@@ -137,10 +216,46 @@ export class Engine {
 		} else {
 			// The stored state may hold what this process missed (a Redis gap): merge it in.
 			this.mergeStored(live, opened.state);
+			this.useType(live, opened.type);
 		}
-		live.holders.set(connection.id, connection.actor);
+		live.holders.set(connection.id, { actor: connection.actor, role: opened.role });
 		live.lastUsed = Date.now();
 		return live;
+	}
+
+	private register(id: string, opened: OpenedDoc): LiveDoc {
+		const doc = new Y.Doc({ gc: true });
+		Y.applyUpdate(doc, opened.state, Origin.Storage);
+		const live: LiveDoc = {
+			id,
+			spaceId: opened.spaceId,
+			type: opened.type,
+			typeId: opened.type.id,
+			typeKey: opened.type.key,
+			fieldKeys: new Set(),
+			textKeys: new Set(),
+			doc,
+			holders: new Map(),
+			lastUsed: Date.now(),
+			bytes: opened.state.byteLength,
+			appended: 0,
+			written: new Map(),
+			settled: Promise.resolve(),
+			gone: false
+		};
+		this.useType(live, opened.type);
+		this.docs.set(id, live);
+		return live;
+	}
+
+	/** Caches the record's field definitions on its doc. */
+	private useType(live: LiveDoc, type: EntityTypeDef): void {
+		live.type = type;
+		const stored = type.attributes.filter((attribute) => kindOf(attribute.kind).storage);
+		live.fieldKeys = new Set(stored.map((attribute) => attribute.key));
+		live.textKeys = new Set(
+			stored.filter((attribute) => attribute.kind === 'long_text').map((attribute) => attribute.key)
+		);
 	}
 
 	/** Sync step: what the client lacks, and the server's state vector. */
@@ -190,81 +305,284 @@ export class Engine {
 				doc: id
 			});
 		}
-		const live = this.docs.get(id);
-		if (!live?.holders.has(connection.id)) {
-			await this.open(connection, id).catch((error) => {
-				const detail = toRealtimeError(error, id);
-				// A record the sender may not see looks the same as one that does not exist.
-				throw failure(
-					detail.code === 'not_found' ? RealtimeErrorCode.Forbidden : detail.code,
-					detail.code === 'not_found'
-						? `Record ${id} does not exist or you may not see it`
-						: detail.message,
-					{ doc: id }
-				);
+		let live = this.docs.get(id);
+		if (!live?.holders.has(connection.id)) live = await this.openForEdit(connection, id);
+		const holder = live.holders.get(connection.id)!;
+		if (!canWriteRecords(holder.role)) {
+			throw failure(RealtimeErrorCode.Forbidden, `Your role (${holder.role}) may not edit here`, {
+				doc: id,
+				field: 'doc'
 			});
 		}
-		return new Promise<RealtimeError[]>((resolve, reject) => {
-			const queue = this.queues.get(id) ?? [];
-			queue.push({ actor: connection.actor, update, resolve, reject });
-			this.queues.set(id, queue);
-			if (!this.running.has(id)) void this.drain(id);
+		await this.provider('beforeEdit')(holder.actor).catch((error) => {
+			throw failure(toRealtimeError(error, id).code, toRealtimeError(error, id).message, {
+				doc: id
+			});
+		});
+		// The doc may have been dropped (a failed write) while the budget was checked.
+		live = this.docs.get(id);
+		if (!live?.holders.has(connection.id)) live = await this.openForEdit(connection, id);
+		return this.apply(live, live.holders.get(connection.id)!, update);
+	}
+
+	private openForEdit(connection: Connection, id: string): Promise<LiveDoc> {
+		return this.open(connection, id).catch((error) => {
+			const detail = toRealtimeError(error, id);
+			// A record the sender may not see looks the same as one that does not exist.
+			throw failure(
+				detail.code === 'not_found' ? RealtimeErrorCode.Forbidden : detail.code,
+				detail.code === 'not_found'
+					? `Record ${id} does not exist or you may not see it`
+					: detail.message,
+				{ doc: id }
+			);
 		});
 	}
 
-	/** Writes a doc's queued updates, one sender's run at a time, until the queue is empty. */
-	private async drain(id: string): Promise<void> {
-		this.running.add(id);
+	/** Checks, applies and validates an update in memory, then waits for its commit. */
+	private async apply(live: LiveDoc, holder: Holder, update: Uint8Array): Promise<RealtimeError[]> {
+		const { id, doc } = live;
+		const problem = checkUpdate(doc, update, live.fieldKeys, live.textKeys);
+		if (problem) {
+			throw failure(
+				problem.code === 'out_of_sync' ? RealtimeErrorCode.OutOfSync : RealtimeErrorCode.BadMessage,
+				problem.message,
+				{ doc: id }
+			);
+		}
+		if (live.bytes + update.byteLength > MAX_DOC_BYTES) {
+			throw failure(
+				RealtimeErrorCode.TooLarge,
+				`The record's live document would pass ${MAX_DOC_BYTES} bytes`,
+				{ doc: id }
+			);
+		}
+		const before = readFields(doc);
+		const applied: Uint8Array[] = [];
+		const collect = (bytes: Uint8Array) => applied.push(bytes);
+		doc.on('update', collect);
+		let keys: Set<string>;
 		try {
-			for (;;) {
-				const queue = this.queues.get(id);
-				if (!queue?.length) break;
-				const actor = queue[0]!.actor;
-				let count = 1;
-				while (
-					count < queue.length &&
-					count < MAX_BATCH &&
-					queue[count]!.actor.userId === actor.userId &&
-					queue[count]!.actor.token?.id === actor.token?.id
-				)
-					count++;
-				const batch = queue.splice(0, count);
+			keys = applyAndCollect(doc, update, holder.actor.userId);
+		} finally {
+			doc.off('update', collect);
+		}
+		if (!applied.length) {
+			// Nothing new (a re-sent edit): durable once whatever carried it first is.
+			await live.settled;
+			return [];
+		}
+		live.bytes += update.byteLength;
+
+		const rejected: RealtimeError[] = [];
+		const accepted: Record<string, CellValue> = {};
+		const access = { type: live.type, space: { role: holder.role } } as Parameters<
+			typeof normalizeValues
+		>[0];
+		for (const key of keys) {
+			try {
+				const [normal] = normalizeValues(access, { [key]: readField(doc, key) }, undefined);
+				accepted[key] = normal ? normal.value : null;
+			} catch (error) {
+				if (!(error instanceof AppError)) throw error;
+				rejected.push(asRealtimeError(error, id, key));
+			}
+		}
+		const correction = correctFields(
+			doc,
+			before,
+			rejected.map((error) => error.field!),
+			accepted,
+			live.textKeys
+		);
+		if (correction) applied.push(correction);
+
+		const values: LiveValue[] = [];
+		for (const [key, value] of Object.entries(accepted)) {
+			const attribute = live.type.attributes.find((candidate) => candidate.key === key)!;
+			values.push({ attribute, value, old: before[key] ?? null });
+			live.written.set(key, { value, actor: holder.actor });
+		}
+		const edit: LiveEdit = {
+			actor: holder.actor,
+			spaceId: live.spaceId,
+			type: live.type,
+			entityId: id,
+			update: applied.length === 1 ? applied[0]! : Y.mergeUpdates(applied),
+			values
+		};
+		if (values.some((value) => needsDatabase(value.attribute))) {
+			rejected.push(...(await this.storeChecked(live, edit, before)));
+		} else {
+			await this.enqueue(live, edit);
+		}
+		return rejected;
+	}
+
+	/** Waits for the group commit that takes this edit. */
+	private enqueue(live: LiveDoc, edit: LiveEdit): Promise<void> {
+		const done = new Promise<void>((resolve, reject) => {
+			this.queue.push({ live, edit, resolve, reject });
+		});
+		live.settled = done.catch(() => undefined);
+		if (!this.committing) void this.commit();
+		return done;
+	}
+
+	/**
+	 * Group commit: writes what is queued in one transaction; what arrives meanwhile waits for
+	 * the next one. Acks go out, then the changes are broadcast.
+	 */
+	private async commit(): Promise<void> {
+		this.committing = true;
+		try {
+			while (this.queue.length) {
+				const batch = this.queue.splice(0, MAX_BATCH);
+				let outcomes: (Error | null)[];
 				try {
-					const applied = await this.hooks.onStoreDocument(
-						actor,
-						id,
-						batch.map((pending) => pending.update)
-					);
-					// Durable: ack first, then tell everyone (the broadcast is batched per tick).
-					for (const pending of batch) pending.resolve(applied.rejected);
-					this.hooks.onChange(applied.change);
+					outcomes = await this.provider('onStoreEdits')(batch.map((pending) => pending.edit));
 				} catch (error) {
-					const detail = toRealtimeError(error, id);
-					for (const pending of batch) pending.reject(failure(detail.code, detail.message, detail));
+					outcomes = batch.map(() => (error instanceof Error ? error : new Error(String(error))));
 				}
+				const changes: RecordChange[] = [];
+				const at = new Date().toISOString();
+				batch.forEach((pending, index) => {
+					const error = outcomes[index];
+					if (error) {
+						pending.reject(failureOf(error, pending.live.id));
+						this.reset(pending.live);
+						return;
+					}
+					const { edit, live } = pending;
+					if (edit.update) {
+						live.appended += 1;
+						this.notify(live.id, edit.update, edit.actor.userId);
+					}
+					const change = changeOf(edit, at);
+					this.own.add(change);
+					changes.push(change);
+					pending.resolve();
+				});
+				if (changes.length) this.notifyAll('onChanges', changes);
+				for (const pending of batch) this.maybeCompact(pending.live, pending.edit.actor);
 			}
 		} finally {
-			this.running.delete(id);
-			this.queues.delete(id);
+			this.committing = false;
 		}
+	}
+
+	private async storeChecked(
+		live: LiveDoc,
+		edit: LiveEdit,
+		before: Record<string, CellValue>
+	): Promise<RealtimeError[]> {
+		const previous = live.settled;
+		let finish!: () => void;
+		live.settled = new Promise<void>((resolve) => (finish = resolve));
+		try {
+			await previous;
+			const { change, refused } = await this.provider('onStoreCheckedEdit')(edit, (field) => {
+				live.written.delete(field);
+				return correctFields(live.doc, before, [field], {}, live.textKeys);
+			});
+			live.appended += 1;
+			if (change.update) this.notify(live.id, change.update, edit.actor.userId);
+			this.own.add(change);
+			this.notifyAll('onChanges', [change]);
+			return refused.map((error) => asRealtimeError(error, live.id, error.field!));
+		} catch (error) {
+			this.reset(live);
+			throw failureOf(error, live.id);
+		} finally {
+			finish();
+		}
+	}
+
+	private maybeCompact(live: LiveDoc, actor: Actor): void {
+		if (live.appended < COMPACT_AFTER || this.compacting.has(live.id) || live.gone) return;
+		this.compacting.add(live.id);
+		const appended = live.appended;
+		this.provider('onCompact')(actor, live.spaceId, live.id)
+			.then(() => {
+				live.appended = Math.max(0, live.appended - appended);
+				live.bytes = Y.encodeStateAsUpdate(live.doc).byteLength;
+			})
+			.catch(() => undefined)
+			.finally(() => this.compacting.delete(live.id));
+	}
+
+	/**
+	 * Drops a doc whose in-memory state may now hold what storage does not (a failed write): its
+	 * next open loads it from Postgres, and its clients are told to sync it again, which sends
+	 * back whatever of theirs did not make it.
+	 */
+	private reset(live: LiveDoc): void {
+		if (live.gone) return;
+		live.gone = true;
+		if (this.docs.get(live.id) === live) this.docs.delete(live.id);
+		const holders = [...live.holders.keys()];
+		this.notifyAll('onDocReset', live.id, holders);
+		live.doc.destroy();
 	}
 
 	/**
 	 * A durable change, from this process (any write path) or another one: brought into the
-	 * loaded doc, then handed to the doc's listeners. Returns the update as applied.
+	 * loaded doc, then handed to the doc's listeners.
 	 */
 	applyStored(change: RecordChange, origin: unknown): void {
+		if (this.own.has(change)) return;
 		const live = this.docs.get(change.entityId);
 		if (!live) return;
 		if (change.action === 'delete') {
-			this.docs.delete(change.entityId);
-			live.doc.destroy();
+			this.reset(live);
 			return;
 		}
-		if (change.update) {
-			Y.applyUpdate(live.doc, change.update, origin);
-			this.notify(change.entityId, change.update, origin);
+		if (!change.update) return;
+		const keys = applyAndCollect(live.doc, change.update, origin);
+		this.notify(change.entityId, change.update, origin);
+		this.repair(live, keys, change.values);
+	}
+
+	/**
+	 * After someone else's change merged into a doc: where this process wrote a field and the
+	 * merge resolved it to another value, or where the change's writer stored a value that lost
+	 * the merge, the EAV row may hold the loser. Write the value every replica now shows, as the
+	 * person who last wrote the field here. Both sides of a race do this, so whichever commit
+	 * lands last, the row ends equal to the doc.
+	 */
+	private repair(
+		live: LiveDoc,
+		keys: Set<string>,
+		claimed: Record<string, CellValue> | null
+	): void {
+		const values: LiveValue[] = [];
+		let actor: Actor | undefined;
+		for (const key of new Set([...keys, ...Object.keys(claimed ?? {})])) {
+			const mine = live.written.get(key);
+			if (!mine) continue;
+			const resolved = readField(live.doc, key);
+			const lostClaim = claimed && key in claimed && !sameValue(claimed[key], resolved);
+			if (!lostClaim && sameValue(mine.value, resolved)) continue;
+			const attribute = live.type.attributes.find((candidate) => candidate.key === key);
+			if (!attribute) continue;
+			values.push({
+				attribute,
+				value: resolved,
+				old: lostClaim ? (claimed[key] ?? null) : mine.value
+			});
+			mine.value = resolved;
+			actor = mine.actor;
 		}
+		if (!values.length || !actor) return;
+		const edit: LiveEdit = {
+			actor,
+			spaceId: live.spaceId,
+			type: live.type,
+			entityId: live.id,
+			update: null,
+			values
+		};
+		this.enqueue(live, edit).catch(() => undefined);
 	}
 
 	/** Merges stored state into a loaded doc; returns what it added, if anything. */
@@ -272,14 +590,52 @@ export class Engine {
 		live: LiveDoc,
 		state: Uint8Array
 	): { update: Uint8Array; values: Record<string, CellValue> } | null {
-		const before = Y.encodeStateVector(live.doc);
-		const keys = applyAndCollect(live.doc, state, Origin.Storage);
-		const after = Y.encodeStateVector(live.doc);
-		if (Buffer.compare(Buffer.from(before), Buffer.from(after)) === 0) return null;
-		const update = Y.encodeStateAsUpdate(live.doc, before);
+		const added: Uint8Array[] = [];
+		const collect = (bytes: Uint8Array) => added.push(bytes);
+		live.doc.on('update', collect);
+		let keys: Set<string>;
+		try {
+			keys = applyAndCollect(live.doc, state, Origin.Storage);
+		} finally {
+			live.doc.off('update', collect);
+		}
+		if (!added.length) return null;
+		const update = Y.mergeUpdates(added);
 		this.notify(live.id, update, Origin.Storage);
+		this.repair(live, keys, null);
 		const all = readFields(live.doc);
 		return { update, values: Object.fromEntries([...keys].map((key) => [key, all[key] ?? null])) };
+	}
+
+	/**
+	 * Access changed in a space (a member removed or re-roled, a token revoked, the schema
+	 * changed): every holder of a doc there is checked again, as the engine checks an open.
+	 * Holders that may no longer read lose the doc; the others keep it with their new role and
+	 * the fresh field definitions.
+	 */
+	async recheck(spaceId: string, userId?: string): Promise<void> {
+		const load = this.provider('onLoadDocument');
+		const checks: Promise<void>[] = [];
+		for (const live of this.docs.values()) {
+			if (live.spaceId !== spaceId) continue;
+			for (const [connectionId, holder] of live.holders) {
+				if (userId && holder.actor.userId !== userId) continue;
+				checks.push(
+					load(holder.actor, live.id).then(
+						(opened) => {
+							holder.role = opened.role;
+							this.useType(live, opened.type);
+						},
+						(error) => {
+							if (!isRefusal(error)) return;
+							live.holders.delete(connectionId);
+							this.notifyAll('onAccessLost', connectionId, live.id);
+						}
+					)
+				);
+			}
+		}
+		await Promise.all(checks);
 	}
 
 	/** Listens to every update applied to one doc (the y-websocket transport uses this). */
@@ -300,9 +656,10 @@ export class Engine {
 	private evictIdle(): void {
 		const cutoff = Date.now() - IDLE_EVICT_MS;
 		for (const [id, live] of this.docs) {
-			if (live.holders.size || live.lastUsed > cutoff || this.running.has(id)) continue;
-			if (this.listeners.has(id)) continue;
+			if (live.holders.size || live.lastUsed > cutoff || this.compacting.has(id)) continue;
+			if (this.listeners.has(id) || this.queue.some((pending) => pending.live === live)) continue;
 			this.docs.delete(id);
+			live.gone = true;
 			live.doc.destroy();
 		}
 	}
@@ -312,4 +669,19 @@ export class Engine {
 		for (const live of this.docs.values()) live.doc.destroy();
 		this.docs.clear();
 	}
+}
+
+function asRealtimeError(error: AppError, id: string, field: string): RealtimeError {
+	return { code: realtimeCodeOf(error.code), message: error.message, field, doc: id };
+}
+
+/** Errors that say the caller may not (any more), as opposed to the database being away. */
+function isRefusal(error: unknown): boolean {
+	if (!(error instanceof AppError)) return false;
+	return ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHORIZED'].includes(error.code);
+}
+
+function failureOf(error: unknown, id: string): RealtimeFailure {
+	const detail = toRealtimeError(error, id);
+	return failure(detail.code, detail.message, detail);
 }

@@ -4,11 +4,12 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { MAX_FRAME_BYTES } from '$lib/domain/realtime/protocol';
 import { Origin } from '$lib/domain/realtime/ydoc';
-import type { RecordChange } from '$lib/server/changes';
+import type { AccessChange, RecordChange } from '$lib/server/changes';
 import type { AppContext } from '$lib/server/context';
-import { applyRecordUpdates, openRecordDoc } from '$lib/server/services/records/collab';
+import { compactRecordDoc, openRecordDoc } from '$lib/server/services/records/collab';
+import { commitCheckedEdit, commitLiveEdits } from '$lib/server/services/records/live';
 import { authenticate } from './auth';
-import { Engine } from './engine';
+import { Engine, type Extension } from './engine';
 import { attachRedis, type RedisExtension } from './extensions/redis';
 import { Fanout } from './fanout';
 import { attachSocketTransport } from './transports/socket-io';
@@ -18,6 +19,22 @@ export interface Realtime {
 	io: Server;
 	engine: Engine;
 	close(): Promise<void>;
+}
+
+/** The engine's data hooks, on Postgres through the services (every one an RLS transaction). */
+function postgresPersistence(context: AppContext): Extension {
+	return {
+		onAuthenticate: (credentials) => authenticate(context, credentials),
+		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
+		// The same per-user budget as REST writes: shared by every socket, and by every process
+		// when the limiter is on Redis.
+		beforeEdit: (actor) => context.kv.writeLimiter.consume(actor.userId),
+		onStoreEdits: (edits) => commitLiveEdits(context, edits),
+		onStoreCheckedEdit: (edit, refuse) => commitCheckedEdit(context, edit, refuse),
+		onCompact: (actor, spaceId, id) => compactRecordDoc({ context, actor, spaceId, id }),
+		// Through the change bus, like every other write path's changes (below).
+		onChanges: (changes) => context.changes.publish(changes)
+	};
 }
 
 export function startRealtime(context: AppContext, server: HttpServer): Realtime {
@@ -33,14 +50,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 	});
 
 	let redis: RedisExtension | null = null;
-	const engine: Engine = new Engine({
-		onAuthenticate: (credentials) => authenticate(context, credentials),
-		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
-		onStoreDocument: (actor, id, updates) =>
-			applyRecordUpdates({ context, actor, id, updates, spaceId: engine.docs.get(id)?.spaceId }),
-		// Through the change bus, like every other write path's changes (below).
-		onChange: (change) => context.changes.publish([change])
-	});
+	const engine = new Engine([postgresPersistence(context)]);
 	const fanout = new Fanout(io);
 
 	// Every durable change made in this process, by any write path, arrives here after commit.
@@ -48,6 +58,20 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 		for (const change of changes) engine.applyStored(change, Origin.Server);
 		fanout.deliver(changes);
 		redis?.forward(changes);
+	});
+
+	const sockets = attachSocketTransport({ io, context, engine, fanout });
+	const yWebsocket = attachYWebsocket({ server, engine });
+
+	/** An access change, from this process or another: every transport checks again. */
+	const recheck = (change: AccessChange) => {
+		void engine.recheck(change.spaceId, change.userId).catch(() => undefined);
+		void sockets.recheck(change).catch(() => undefined);
+		yWebsocket.recheck(change);
+	};
+	const unsubscribeAccess = context.access.subscribe((change) => {
+		recheck(change);
+		redis?.forwardAccess(change);
 	});
 
 	if (context.kv.redis) {
@@ -58,6 +82,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 				for (const change of changes) engine.applyStored(change, Origin.Remote);
 				fanout.deliver(changes);
 			},
+			onRemoteAccess: recheck,
 			onReconnect: () => void resyncFromStorage()
 		});
 	}
@@ -65,10 +90,10 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 	/** After a Redis gap: reload each open doc from Postgres and pass on what was missed. */
 	async function resyncFromStorage(): Promise<void> {
 		for (const live of [...engine.docs.values()]) {
-			const holder = live.holders.entries().next().value;
+			const holder = live.holders.values().next().value;
 			if (!holder) continue;
 			try {
-				const opened = await openRecordDoc({ context, actor: holder[1], id: live.id });
+				const opened = await openRecordDoc({ context, actor: holder.actor, id: live.id });
 				const added = engine.mergeStored(live, opened.state);
 				if (!added) continue;
 				fanout.deliver([
@@ -80,7 +105,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 						action: 'update',
 						values: added.values,
 						update: added.update,
-						actorId: holder[1].userId,
+						actorId: holder.actor.userId,
 						via: 'system',
 						at: new Date().toISOString()
 					}
@@ -91,14 +116,12 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 		}
 	}
 
-	const sockets = attachSocketTransport({ io, context, engine, fanout });
-	const yWebsocket = attachYWebsocket({ server, engine });
-
 	return {
 		io,
 		engine,
 		async close() {
 			unsubscribe();
+			unsubscribeAccess();
 			yWebsocket.close();
 			sockets.close();
 			fanout.close();

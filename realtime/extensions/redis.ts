@@ -7,17 +7,20 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
-import type { RecordChange } from '$lib/server/changes';
+import type { AccessChange, RecordChange } from '$lib/server/changes';
 
 const CHANGES_EVENT = 'roster:changes';
 /** Asks the other processes to reload their open docs: this one dropped changes it could not pass on. */
 const RESYNC_EVENT = 'roster:resync';
+/** An access change (member, token, schema): every process checks its open connections again. */
+const ACCESS_EVENT = 'roster:access';
 
 /** serverSideEmit travels as JSON: the Yjs bytes go as base64. */
 type WireChange = Omit<RecordChange, 'update'> & { update?: string };
 
 export interface RedisExtension {
 	forward(changes: RecordChange[]): void;
+	forwardAccess(change: AccessChange): void;
 	close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export function attachRedis(options: {
 	io: Server;
 	redis: Redis;
 	onRemote: (changes: RecordChange[]) => void;
+	onRemoteAccess: (change: AccessChange) => void;
 	onReconnect: () => void;
 }): RedisExtension {
 	const { io, redis } = options;
@@ -61,6 +65,10 @@ export function attachRedis(options: {
 	});
 	io.on(RESYNC_EVENT, () => options.onReconnect());
 
+	io.on(ACCESS_EVENT, (change: AccessChange) => {
+		if (change && typeof change.spaceId === 'string') options.onRemoteAccess(change);
+	});
+
 	io.on(CHANGES_EVENT, (changes: WireChange[]) => {
 		if (!Array.isArray(changes)) return;
 		options.onRemote(
@@ -88,6 +96,14 @@ export function attachRedis(options: {
 				io.serverSideEmit(CHANGES_EVENT, wire);
 			} catch {
 				// Redis went away between the check and the publish: the resync on its return covers it.
+				dropped = true;
+			}
+		},
+		forwardAccess(change) {
+			try {
+				io.serverSideEmit(ACCESS_EVENT, change);
+			} catch {
+				// Redis is away: the other processes re-check everything when it is back.
 				dropped = true;
 			}
 		},

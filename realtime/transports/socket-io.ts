@@ -12,6 +12,7 @@ import {
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { RealtimeErrorCode, type RealtimeError } from '$lib/domain/realtime/errors';
+import { checkPresence } from '$lib/domain/realtime/presence';
 import {
 	MAX_UPDATE_BYTES,
 	MESSAGE_BURST,
@@ -23,6 +24,7 @@ import {
 	type ServerToClientEvents
 } from '$lib/domain/realtime/protocol';
 import type { Actor } from '$lib/server/auth/actor';
+import type { AccessChange } from '$lib/server/changes';
 import type { AppContext } from '$lib/server/context';
 import { openSheet } from '$lib/server/services/records/collab';
 import { failure, toRealtimeError, type Connection, type Engine } from '../engine';
@@ -37,6 +39,8 @@ interface SocketData {
 	budget: MessageBudget;
 	/** Sheets joined: type id to the room joined (full or check-in). */
 	sheets: Map<string, string>;
+	/** The space of each sheet joined. */
+	sheetSpaces: Map<string, string>;
 	/** Awareness client ids this socket announced, per sheet. */
 	presence: Map<string, Set<number>>;
 }
@@ -113,9 +117,37 @@ export function attachSocketTransport(options: {
 	context: AppContext;
 	engine: Engine;
 	fanout: Fanout;
-}): { close(): void } {
+}): { close(): void; recheck(change: AccessChange): Promise<void> } {
 	const { io, context, engine, fanout } = options;
 	const presence = new SheetPresence();
+	/** This process's sockets by their engine connection id. */
+	const byConnection = new Map<string, RosterSocket>();
+
+	engine.use({
+		// A doc dropped after a failed write: its holders sync it again (and re-send their edits).
+		onDocReset(id, holders) {
+			for (const holder of holders) {
+				const socket = byConnection.get(holder);
+				if (!socket) continue;
+				void socket.leave(docRoom(id));
+				socket.emit('problem', {
+					code: RealtimeErrorCode.OutOfSync,
+					message: 'The record must be synced again',
+					doc: id
+				});
+			}
+		},
+		onAccessLost(connectionId, id) {
+			const socket = byConnection.get(connectionId);
+			if (!socket) return;
+			void socket.leave(docRoom(id));
+			socket.emit('problem', {
+				code: RealtimeErrorCode.Forbidden,
+				message: `You may no longer open record ${id}`,
+				doc: id
+			});
+		}
+	});
 
 	io.use(async (socket, next) => {
 		try {
@@ -134,6 +166,7 @@ export function attachSocketTransport(options: {
 				connection: { id: randomUUID(), actor },
 				budget: new MessageBudget(MESSAGES_PER_SECOND, MESSAGE_BURST),
 				sheets: new Map(),
+				sheetSpaces: new Map(),
 				presence: new Map()
 			};
 			next();
@@ -145,8 +178,18 @@ export function attachSocketTransport(options: {
 		}
 	});
 
+	/** Clears a socket's presence on a sheet and tells the others. */
+	const dropPresenceOf = (socket: RosterSocket, sheet: string) => {
+		const mine = socket.data.presence.get(sheet);
+		if (!mine?.size) return;
+		const removal = presence.drop(sheet, [...mine]);
+		socket.data.presence.delete(sheet);
+		if (removal) io.to(sheetRoom(sheet)).emit('awareness', { sheet, update: removal });
+	};
+
 	io.on('connection', (socket: RosterSocket) => {
 		const { connection, budget } = socket.data;
+		byConnection.set(connection.id, socket);
 
 		/** Rate check for every message; false (and an error sent) when over budget. */
 		const admit = (reply?: (answer: Ack<never>) => void): boolean => {
@@ -185,6 +228,7 @@ export function attachSocketTransport(options: {
 				}
 				await socket.join(room);
 				socket.data.sheets.set(sheet.type.id, room);
+				socket.data.sheetSpaces.set(sheet.type.id, sheet.spaceId);
 				answer({
 					ok: true,
 					sheet: {
@@ -204,6 +248,7 @@ export function attachSocketTransport(options: {
 			if (!room) return;
 			void socket.leave(room);
 			socket.data.sheets.delete(sheet);
+			socket.data.sheetSpaces.delete(sheet);
 			dropPresence(sheet);
 		});
 
@@ -274,6 +319,18 @@ export function attachSocketTransport(options: {
 					message: 'The presence update is too large'
 				});
 			}
+			// Nobody shows up as someone else: checked before anything is applied or relayed.
+			const refused = checkPresence(update, connection.actor.userId);
+			if (refused) {
+				return void socket.emit('problem', {
+					code:
+						refused.field === 'user.id'
+							? RealtimeErrorCode.Forbidden
+							: RealtimeErrorCode.BadMessage,
+					message: refused.message,
+					field: refused.field
+				});
+			}
 			const awareness = presence.of(sheet);
 			const mine = socket.data.presence.get(sheet) ?? new Set<number>();
 			const track = (
@@ -286,48 +343,89 @@ export function attachSocketTransport(options: {
 			awareness.on('update', track);
 			try {
 				applyAwarenessUpdate(awareness, update, socket);
-			} catch {
-				return void socket.emit('problem', {
-					code: RealtimeErrorCode.BadMessage,
-					message: 'The presence update is not valid awareness bytes'
-				});
 			} finally {
 				awareness.off('update', track);
 			}
 			socket.data.presence.set(sheet, mine);
-			// Nobody shows up as someone else: a state naming another user is dropped.
-			const impostor = [...mine].find((client) => {
-				const state = awareness.getStates().get(client) as { user?: { id?: unknown } } | undefined;
-				return state && state.user?.id !== connection.actor.userId;
-			});
-			if (impostor !== undefined) {
-				presence.drop(sheet, [impostor]);
-				mine.delete(impostor);
-				return void socket.emit('problem', {
-					code: RealtimeErrorCode.Forbidden,
-					message: 'Presence must carry your own user id',
-					field: 'user.id'
-				});
-			}
 			// Presence is not stored: relay as is, through the adapter to every process.
 			socket.to(sheetRoom(sheet)).emit('awareness', { sheet, update });
 		});
 
-		const dropPresence = (sheet: string) => {
-			const mine = socket.data.presence.get(sheet);
-			if (!mine?.size) return;
-			const removal = presence.drop(sheet, [...mine]);
-			socket.data.presence.delete(sheet);
-			if (removal) io.to(sheetRoom(sheet)).emit('awareness', { sheet, update: removal });
-		};
+		const dropPresence = (sheet: string) => dropPresenceOf(socket, sheet);
 
 		socket.on('disconnect', () => {
+			byConnection.delete(connection.id);
 			engine.releaseAll(connection);
 			for (const sheet of socket.data.sheets.keys()) dropPresence(sheet);
 		});
 	});
 
+	/**
+	 * Checks again the sockets an access change may concern: a revoked token's sockets are
+	 * closed; every sheet of the space a socket joined is opened again as that socket's actor,
+	 * and left when that fails (a removed member), moved to the check-in room when the role
+	 * became check-in, and the check-in fields of a sheet are read afresh.
+	 */
+	async function recheck(change: AccessChange): Promise<void> {
+		const work: Promise<void>[] = [];
+		for (const socket of byConnection.values()) {
+			const { actor } = socket.data;
+			if (change.tokenId && actor.token?.id === change.tokenId) {
+				socket.emit('problem', {
+					code: RealtimeErrorCode.Unauthorized,
+					message: 'The API token was revoked'
+				});
+				socket.disconnect(true);
+				continue;
+			}
+			if (change.userId && actor.userId !== change.userId) continue;
+			for (const [typeId, room] of socket.data.sheets) {
+				if (socket.data.sheetSpaces.get(typeId) !== change.spaceId) continue;
+				work.push(recheckSheet(socket, change.spaceId, typeId, room));
+			}
+		}
+		await Promise.all(work);
+	}
+
+	async function recheckSheet(
+		socket: RosterSocket,
+		spaceId: string,
+		typeId: string,
+		room: string
+	): Promise<void> {
+		const { actor } = socket.data;
+		try {
+			const sheet = await openSheet({ context, actor, space: spaceId, type: typeId });
+			const next = sheet.role === 'checkin' ? checkinRoom(typeId) : sheetRoom(typeId);
+			if (sheet.role === 'checkin') {
+				fanout.checkinKeys.set(
+					typeId,
+					new Set(sheet.type.attributes.map((attribute) => attribute.key))
+				);
+			}
+			if (next !== room) {
+				await socket.leave(room);
+				await socket.join(next);
+				socket.data.sheets.set(typeId, next);
+			}
+		} catch (error) {
+			const code = toRealtimeError(error).code;
+			// Only a refusal ends the membership of the room; a database hiccup does not.
+			if (code !== 'not_found' && code !== 'forbidden' && code !== 'unauthorized') return;
+			if (socket.data.sheets.get(typeId) !== room) return;
+			await socket.leave(room);
+			socket.data.sheets.delete(typeId);
+			socket.data.sheetSpaces.delete(typeId);
+			dropPresenceOf(socket, typeId);
+			socket.emit('problem', {
+				code: RealtimeErrorCode.Forbidden,
+				message: 'You no longer have access to this sheet'
+			});
+		}
+	}
+
 	return {
+		recheck,
 		close() {
 			presence.close();
 		}

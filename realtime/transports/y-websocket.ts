@@ -17,7 +17,10 @@ import {
 } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { CloseCode } from '$lib/domain/realtime/errors';
+import { checkPresence } from '$lib/domain/realtime/presence';
 import { MAX_FRAME_BYTES, MESSAGE_BURST, MESSAGES_PER_SECOND } from '$lib/domain/realtime/protocol';
+import type { AccessChange } from '$lib/server/changes';
 import { toRealtimeError, type Connection, type Engine } from '../engine';
 import { MessageBudget } from '../throttle';
 
@@ -26,9 +29,6 @@ const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_AUTH = 2;
 const MESSAGE_QUERY_AWARENESS = 3;
-
-/** Close codes in the 4000 range carry our error codes to clients that look. */
-const CLOSE = { unauthorized: 4401, forbidden: 4403, bad_message: 4400, rate_limited: 4429 };
 
 class DocPresence {
 	readonly awareness = new Awareness(new Y.Doc());
@@ -41,10 +41,25 @@ class DocPresence {
 
 export function attachYWebsocket(options: { server: HttpServer; engine: Engine }): {
 	close(): void;
+	recheck(change: AccessChange): void;
 } {
 	const { server, engine } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const presences = new Map<string, DocPresence>();
+	/** Open connections: the socket, its doc and who it is. */
+	const open = new Map<string, { ws: WebSocket; docId: string; connection: Connection }>();
+
+	engine.use({
+		// A stock provider reconnects after a close and syncs both ways, re-sending its edits.
+		onDocReset(id) {
+			for (const entry of open.values()) {
+				if (entry.docId === id) entry.ws.close(CloseCode.out_of_sync, 'out_of_sync');
+			}
+		},
+		onAccessLost(connectionId) {
+			open.get(connectionId)?.ws.close(CloseCode.forbidden, 'forbidden');
+		}
+	});
 
 	const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
@@ -80,7 +95,7 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 		try {
 			const origin = request.headers.origin;
 			if (!token && origin && new URL(origin).host !== request.headers.host) {
-				return ws.close(CLOSE.unauthorized, 'unauthorized');
+				return ws.close(CloseCode.unauthorized, 'unauthorized');
 			}
 			const actor = await engine.authenticate({
 				token,
@@ -91,11 +106,12 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 			await engine.open(connection, docId);
 		} catch (error) {
 			const detail = toRealtimeError(error, docId);
-			const code = detail.code === 'unauthorized' ? CLOSE.unauthorized : CLOSE.forbidden;
+			const code = detail.code === 'unauthorized' ? CloseCode.unauthorized : CloseCode.forbidden;
 			return ws.close(code, detail.code === 'not_found' ? 'forbidden' : detail.code);
 		}
 
 		const live = engine.docs.get(docId)!;
+		open.set(connection.id, { ws, docId, connection });
 		const budget = new MessageBudget(MESSAGES_PER_SECOND, MESSAGE_BURST);
 		let presence = presences.get(docId);
 		if (!presence) presences.set(docId, (presence = new DocPresence()));
@@ -140,16 +156,19 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 				},
 				(error) => {
 					const detail = toRealtimeError(error, docId);
-					deny(`${detail.code}: ${detail.message}`);
+					// Nothing of it was applied: reconnecting makes the provider sync both ways.
+					if (detail.code === 'out_of_sync') ws.close(CloseCode.out_of_sync, 'out_of_sync');
+					else deny(`${detail.code}: ${detail.message}`);
 				}
 			);
 		};
 
 		handle = (message) => {
 			if (!budget.take()) {
-				if (budget.dropped > 2_000) ws.close(CLOSE.rate_limited, 'rate_limited');
+				if (budget.dropped > 2_000) ws.close(CloseCode.rate_limited, 'rate_limited');
 				return;
 			}
+			if (live.gone) return;
 			try {
 				const decoder = decoding.createDecoder(message);
 				const type = decoding.readVarUint(decoder);
@@ -169,7 +188,17 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 						throw new Error('unknown sync message');
 					}
 				} else if (type === MESSAGE_AWARENESS) {
-					applyAwarenessUpdate(presence.awareness, decoding.readVarUint8Array(decoder), ws);
+					const update = decoding.readVarUint8Array(decoder);
+					// The same rule as socket.io: a state must name the sender's own user.
+					const refused = checkPresence(update, connection.actor.userId);
+					if (refused) {
+						deny(`forbidden: ${refused.message}`);
+						return ws.close(
+							refused.field === 'user.id' ? CloseCode.forbidden : CloseCode.bad_message,
+							refused.field === 'user.id' ? 'forbidden' : 'bad_message'
+						);
+					}
+					applyAwarenessUpdate(presence.awareness, update, ws);
 				} else if (type === MESSAGE_QUERY_AWARENESS) {
 					const encoder = encoding.createEncoder();
 					encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
@@ -180,11 +209,12 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 					send(encoding.toUint8Array(encoder));
 				}
 			} catch {
-				ws.close(CLOSE.bad_message, 'bad_message');
+				ws.close(CloseCode.bad_message, 'bad_message');
 			}
 		};
 
 		ws.on('close', () => {
+			open.delete(connection.id);
 			unlisten();
 			engine.release(connection, docId);
 			presence.awareness.off('update', onAwareness);
@@ -215,6 +245,15 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 	}
 
 	return {
+		/** A revoked token closes its connections; the engine re-checks every doc holder. */
+		recheck(change) {
+			if (!change.tokenId) return;
+			for (const entry of open.values()) {
+				if (entry.connection.actor.token?.id === change.tokenId) {
+					entry.ws.close(CloseCode.unauthorized, 'unauthorized');
+				}
+			}
+		},
 		close() {
 			server.off('upgrade', onUpgrade);
 			for (const client of wss.clients) client.terminate();

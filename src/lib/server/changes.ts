@@ -40,3 +40,35 @@ export function createChangeBus(): ChangeBus {
 		}
 	};
 }
+
+/**
+ * Who may see or do what changed in a space: a member removed or given another role, an API
+ * token revoked, the schema changed (a field's check-in access among it). Published after the
+ * change commits; open connections (sockets, y-websocket, SSE) check their access again.
+ */
+export interface AccessChange {
+	spaceId: string;
+	/** Only this user's access changed; absent: anyone's in the space may have. */
+	userId?: string;
+	/** A revoked token: connections that authenticated with it are closed. */
+	tokenId?: string;
+}
+
+export interface AccessBus {
+	publish(change: AccessChange): void;
+	subscribe(listener: (change: AccessChange) => void): () => void;
+}
+
+export function createAccessBus(): AccessBus {
+	const emitter = new EventEmitter();
+	emitter.setMaxListeners(0);
+	return {
+		publish(change) {
+			emitter.emit('access', change);
+		},
+		subscribe(listener) {
+			emitter.on('access', listener);
+			return () => emitter.off('access', listener);
+		}
+	};
+}

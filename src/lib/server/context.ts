@@ -2,7 +2,7 @@
 // built once at start. It lives on globalThis so the custom server entry, the SvelteKit bundle
 // and the realtime transport share one instance even when bundled separately.
 import { loadConfig, type Config } from './config';
-import { createChangeBus, type ChangeBus } from './changes';
+import { createAccessBus, createChangeBus, type AccessBus, type ChangeBus } from './changes';
 import { createPool, type Database } from './db';
 import { createPrisma, type PrismaClient } from './prisma';
 import { startEmbeddedPostgres } from './adapters/postgres/embedded';
@@ -22,6 +22,8 @@ export interface AppContext {
 	kv: KeyValue;
 	storage: FileStorage;
 	changes: ChangeBus;
+	/** Access changes (members, tokens, schema), after commit: open connections re-check. */
+	access: AccessBus;
 	/** Every published change, numbered and kept per space for SSE resume (Redis or in-process). */
 	events: EventLog;
 	authSecret: string;
@@ -77,6 +79,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		kv,
 		storage,
 		changes,
+		access: createAccessBus(),
 		events,
 		authSecret,
 		onClose(closer) {

@@ -19,6 +19,11 @@ export const RealtimeErrorCode = {
 	Conflict: 'conflict',
 	/** The record or sheet does not exist (or was deleted). */
 	NotFound: 'not_found',
+	/**
+	 * The update builds on changes the server does not have (or the server dropped the doc after
+	 * a failed write): nothing of it was applied. Sync the record again from its state vector.
+	 */
+	OutOfSync: 'out_of_sync',
 	/** The server could not make the edit durable right now; the client keeps it and retries. */
 	Unavailable: 'unavailable'
 } as const;
@@ -51,3 +56,21 @@ const fromAppCode: Partial<Record<AppErrorCode, RealtimeErrorCode>> = {
 export function realtimeCodeOf(code: AppErrorCode): RealtimeErrorCode {
 	return fromAppCode[code] ?? 'unavailable';
 }
+
+/**
+ * WebSocket close codes (the 4000 range is the application's) for the stock y-websocket
+ * endpoint, which has no other way to carry an error. A stock provider reconnects after any of
+ * them and syncs again, which is what `out_of_sync` asks for.
+ */
+export const CloseCode: Record<RealtimeErrorCode, number> = {
+	bad_message: 4400,
+	unauthorized: 4401,
+	forbidden: 4403,
+	not_found: 4404,
+	out_of_sync: 4409,
+	too_large: 4413,
+	invalid_value: 4422,
+	conflict: 4423,
+	rate_limited: 4429,
+	unavailable: 4503
+};

@@ -15,6 +15,11 @@ import type { RealtimeError } from './errors';
 
 /** Largest Yjs update or awareness message accepted, in bytes. */
 export const MAX_UPDATE_BYTES = 1_000_000;
+/**
+ * Largest a record's stored doc may grow to, in bytes (its values, long texts and their
+ * history). An update that would pass it is refused with too_large.
+ */
+export const MAX_DOC_BYTES = 2_000_000;
 /** Engine.io drops (and disconnects) anything larger than this before we can answer. */
 export const MAX_FRAME_BYTES = 4_000_000;
 /** A socket may send this many messages per second on average, with bursts up to the burst. */

@@ -131,3 +131,165 @@ export function isWellFormedUpdate(update: Uint8Array): boolean {
 		return false;
 	}
 }
+
+/** Why an update may not be applied to a record doc, or null when it may. */
+export interface UpdateProblem {
+	code: 'out_of_sync' | 'bad_message';
+	message: string;
+}
+
+/**
+ * Checks, before anything is applied, that an update can be applied whole to this doc and holds
+ * nothing but the record's fields. Yjs would keep a struct whose predecessors are missing as
+ * "pending" while still applying its deletions, so a doc could lose a value without getting the
+ * one that replaced it; and it would store any root type a client names. So:
+ * - every struct must follow on what the doc (or the update itself) already holds, and every
+ *   deletion must name content that exists: otherwise `out_of_sync`, and the sender resyncs;
+ * - content may only be a field of `fields` that the record has (a JSON value, or a Y.Text for
+ *   the keys in `textKeys`), or characters in such a text: otherwise `bad_message`.
+ */
+export function checkUpdate(
+	doc: Y.Doc,
+	update: Uint8Array,
+	fieldKeys: ReadonlySet<string>,
+	textKeys: ReadonlySet<string>
+): UpdateProblem | null {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		return { code: 'bad_message', message: 'The update is not a valid Yjs update' };
+	}
+	const store = doc.store;
+	const have = (client: number) => Y.getState(store, client);
+	// What the doc will know once the update is in: its own state, extended by the update's structs.
+	const known = new Map<number, number>();
+	const outOfSync = (what: string): UpdateProblem => ({
+		code: 'out_of_sync',
+		message: `The update ${what} that the server does not have; sync the record again`
+	});
+	const bad = (message: string): UpdateProblem => ({ code: 'bad_message', message });
+	for (const struct of decoded.structs) {
+		const { client, clock } = struct.id;
+		const reach = known.get(client) ?? have(client);
+		if (clock > reach) return outOfSync('follows on changes');
+		if (struct instanceof Y.Skip && clock + struct.length > have(client)) {
+			return outOfSync('skips changes');
+		}
+		known.set(client, Math.max(reach, clock + struct.length));
+	}
+	const isKnown = (id: Y.ID | null) => !id || id.clock < (known.get(id.client) ?? have(id.client));
+
+	// Where an item sits: a field of the record, inside a long text, or somewhere else.
+	type Place = { field: string } | 'text' | 'elsewhere';
+	const fields = fieldsOf(doc);
+	const incoming = (id: Y.ID) =>
+		decoded.structs.find(
+			(struct): struct is Y.Item =>
+				struct instanceof Y.Item &&
+				struct.id.client === id.client &&
+				struct.id.clock <= id.clock &&
+				id.clock < struct.id.clock + struct.length
+		);
+	const placeOfId = (id: Y.ID, depth: number): Place => {
+		if (id.clock < have(id.client)) {
+			const item = Y.getItem(store, id);
+			if (!(item instanceof Y.Item)) return 'elsewhere';
+			if (item.parent === fields && item.parentSub !== null) return { field: item.parentSub };
+			const parent = item.parent as Y.AbstractType<unknown> | null;
+			if (parent instanceof Y.Text && parent._item?.parent === fields) return 'text';
+			return 'elsewhere';
+		}
+		const item = incoming(id);
+		return item ? placeOfItem(item, depth + 1) : 'elsewhere';
+	};
+	const isTextField = (id: Y.ID, depth: number) => {
+		// The parent of nested content is the item that holds the Y.Text.
+		const item = id.clock < have(id.client) ? Y.getItem(store, id) : incoming(id);
+		if (!(item instanceof Y.Item) || !(item.content instanceof Y.ContentType)) return false;
+		if (!(item.content.type instanceof Y.Text)) return false;
+		const place = placeOfItem(item, depth + 1);
+		return typeof place === 'object' && textKeys.has(place.field);
+	};
+	function placeOfItem(item: Y.Item, depth: number): Place {
+		if (depth > 64) return 'elsewhere';
+		const parent = item.parent as unknown;
+		if (typeof parent === 'string') {
+			return parent === FIELDS && item.parentSub !== null ? { field: item.parentSub } : 'elsewhere';
+		}
+		if (parent instanceof Y.ID) return isTextField(parent, depth) ? 'text' : 'elsewhere';
+		if (parent === fields && item.parentSub !== null) return { field: item.parentSub };
+		// No parent written: it shares the parent of the item it is placed next to.
+		const neighbour = item.origin ?? item.rightOrigin;
+		return neighbour ? placeOfId(neighbour, depth) : 'elsewhere';
+	}
+
+	for (const struct of decoded.structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		if (!isKnown(struct.origin) || !isKnown(struct.rightOrigin)) {
+			return outOfSync('places content next to content');
+		}
+		const parent = struct.parent as unknown;
+		if (parent instanceof Y.ID && !isKnown(parent)) return outOfSync('edits a text');
+		if (struct.content instanceof Y.ContentDeleted) continue;
+		const place = placeOfItem(struct, 0);
+		const content = struct.content;
+		if (place === 'elsewhere') {
+			return bad(
+				typeof parent === 'string' && parent !== FIELDS
+					? `A record doc holds only its fields, not "${parent}"`
+					: "The update holds content outside the record's fields"
+			);
+		}
+		if (place === 'text') {
+			if (!(content instanceof Y.ContentString || content instanceof Y.ContentFormat)) {
+				return bad('A long text holds only characters');
+			}
+			continue;
+		}
+		if (!fieldKeys.has(place.field)) return bad(`The record has no field "${place.field}"`);
+		const isText = content instanceof Y.ContentType && content.type instanceof Y.Text;
+		const isValue = content instanceof Y.ContentAny || content instanceof Y.ContentJSON;
+		if (textKeys.has(place.field) ? !isText && !isValue : !isValue) {
+			return bad(`"${place.field}" cannot hold that kind of content`);
+		}
+	}
+	for (const [client, ranges] of decoded.ds.clients) {
+		const reach = known.get(client) ?? have(client);
+		for (const range of ranges) {
+			if (range.clock + range.len > reach) return outOfSync('deletes content');
+		}
+	}
+	return null;
+}
+
+/**
+ * Puts refused fields back to what they were and writes accepted ones in their normal form
+ * (trimmed text, a number from "42"), as one server transaction. Returns its update, or null
+ * when nothing needed changing.
+ */
+export function correctFields(
+	doc: Y.Doc,
+	before: Record<string, CellValue>,
+	refused: string[],
+	accepted: Record<string, CellValue>,
+	textKeys: ReadonlySet<string>
+): Uint8Array | null {
+	// Deletions make no new structs, so the state vector cannot tell: collect the ops.
+	const ops: Uint8Array[] = [];
+	const collect = (update: Uint8Array) => ops.push(update);
+	doc.on('update', collect);
+	try {
+		const fields = fieldsOf(doc);
+		doc.transact(() => {
+			for (const key of refused) if (!(key in before)) fields.delete(key);
+		}, Origin.Server);
+		const corrections: Record<string, CellValue> = {};
+		for (const key of refused) if (key in before) corrections[key] = before[key] ?? null;
+		for (const [key, value] of Object.entries(accepted)) corrections[key] = value;
+		writeFields(doc, corrections, textKeys, Origin.Server);
+	} finally {
+		doc.off('update', collect);
+	}
+	return ops.length ? Y.mergeUpdates(ops) : null;
+}

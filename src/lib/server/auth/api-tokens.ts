@@ -108,7 +108,8 @@ export function revokeApiToken(options: {
 			[id, space.id, actor.userId]
 		);
 		if (!rowCount) throw new AppError(AppErrorCode.NotFound, 'Token not found', { field: 'id' });
-	});
+		return space.id;
+	}).then((spaceId) => context.access.publish({ spaceId, userId: actor.userId, tokenId: id }));
 }
 
 const unauthorized = () =>

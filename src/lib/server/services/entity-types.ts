@@ -52,12 +52,17 @@ export async function schemaChange<T>(
 	work: (scope: SpaceScope) => Promise<T>
 ) {
 	await context.kv.writeLimiter.consume(actor.userId);
-	return inSpace(context, actor, space, async (scope) => {
+	let spaceId = '';
+	const result = await inSpace(context, actor, space, async (scope) => {
 		requireSchemaRole(scope);
 		const result = await work(scope);
 		await bumpSchemaVersion(scope.tx, scope.space.id);
+		spaceId = scope.space.id;
 		return result;
 	});
+	// Field definitions (and what check-in members may read) changed for every open connection.
+	context.access.publish({ spaceId });
+	return result;
 }
 
 export function createEntityType(options: {

@@ -233,7 +233,10 @@ export async function changeMemberRole(options: {
 			userId,
 			role
 		]);
-		return { userId, role };
+		return { userId, role, spaceId: space.id };
+	}).then(({ spaceId, ...changed }) => {
+		context.access.publish({ spaceId, userId });
+		return changed;
 	});
 }
 
@@ -260,5 +263,6 @@ export async function removeMember(options: {
 			space.id,
 			userId
 		]);
-	});
+		return space.id;
+	}).then((spaceId) => context.access.publish({ spaceId, userId }));
 }

@@ -1,19 +1,8 @@
-// Live edits: a record's Yjs doc opened for a caller, and Yjs updates from a caller made
-// durable through the one write path. The engine calls these; it never touches tables itself.
-import * as Y from 'yjs';
-import type { CellValue } from '$lib/domain/attributes/kind';
+// Live records: a record's Yjs doc opened for a caller, a sheet opened for a caller, and the
+// compaction of a doc's appended updates. The engine calls these (and live.ts for edits); it
+// never touches tables itself.
 import { AppError, AppErrorCode } from '$lib/domain/errors';
-import { realtimeCodeOf, type RealtimeError } from '$lib/domain/realtime/errors';
-import {
-	applyAndCollect,
-	fieldsOf,
-	Origin,
-	readField,
-	readFields,
-	writeFields
-} from '$lib/domain/realtime/ydoc';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { AppContext } from '../../context';
 import { inSpace } from '../scope';
 import { withActor, type Tx } from '../../db';
@@ -24,8 +13,7 @@ import {
 	type EntityTypeDef,
 	type SpaceAccess
 } from '../schema';
-import { readOrInitDocState, textKeysOf } from './docs';
-import { normalizeValues, writeRecords } from './write';
+import { compactDocs, readOrInitDocState } from './docs';
 
 export interface OpenedDoc {
 	spaceId: string;
@@ -73,182 +61,21 @@ export function openRecordDoc(options: {
 	});
 }
 
-export interface AppliedUpdate {
-	/** The record's change as stored, for broadcast; `update` holds every op to pass on. */
-	change: RecordChange;
-	/** Fields whose new value was refused and put back. */
-	rejected: RealtimeError[];
-	/** The ops the server made to put refused or unnormalized values right, if any. */
-	correction: Uint8Array | null;
-}
-
-function asRealtimeError(error: AppError, id: string, field: string): RealtimeError {
-	return { code: realtimeCodeOf(error.code), message: error.message, field, doc: id };
-}
-
 /**
- * Makes a caller's Yjs updates to one record durable: merges them into the stored doc under
- * the record's lock, checks each changed field by kind and role, writes the accepted values
- * through the write path (EAV rows and audit), and puts refused fields back with a server op.
- * The values written are read from the merged doc, so whichever process commits last writes
- * what every doc converges to.
+ * Folds the updates that live edits appended to a record's doc into its stored base state, as
+ * `actor` (a writer of the space: the policies allow nothing else).
  */
-export async function applyRecordUpdates(options: {
+export function compactRecordDoc(options: {
 	context: AppContext;
 	actor: Actor;
+	spaceId: string;
 	id: string;
-	updates: Uint8Array[];
-	/** The record's space when the caller already knows it (saves a round trip). */
-	spaceId?: string;
-}): Promise<AppliedUpdate> {
-	const { context, actor, id, updates } = options;
-	const spaceId =
-		options.spaceId ??
-		(await withActor(context.db.runtime, actor, (tx) => spaceOfRecord(tx, id)))?.space_id;
-	if (!spaceId) throw notFound(id);
-	return inSpace(context, actor, spaceId, async ({ tx, space, types }) => {
-		if (space.role === 'viewer' || space.role === 'checkin') {
-			throw new AppError(AppErrorCode.Forbidden, `Your role (${space.role}) may not edit here`, {
-				field: 'doc'
-			});
-		}
-		// Writers of one record queue here, in every process, in the order REST writes take.
-		const locked = await tx.query<{ entity_type_id: string }>(
-			'select entity_type_id from entities where id = $1 and space_id = $2 for no key update',
-			[id, space.id]
-		);
-		const type = types.find((candidate) => candidate.id === locked.rows[0]?.entity_type_id);
-		if (!type) throw notFound(id);
-		const opened = await readOrInitDocState(tx, id, () => type);
-		if (!opened) throw notFound(id);
-
-		const doc = new Y.Doc();
-		Y.applyUpdate(doc, opened.state, Origin.Storage);
-		const before = readFields(doc);
-		const beforeVector = Y.encodeStateVector(doc);
-		const touched = new Set<string>();
-		for (const update of updates) {
-			for (const key of applyAndCollect(doc, update, actor.userId)) touched.add(key);
-		}
-		const incomingVector = Y.encodeStateVector(doc);
-
-		const rejected: RealtimeError[] = [];
-		const accepted: Record<string, CellValue> = {};
-		for (const key of touched) {
-			try {
-				const [normal] = normalizeValues(
-					{ type, space },
-					{ [key]: readField(doc, key) },
-					undefined
-				);
-				accepted[key] = normal ? normal.value : null;
-			} catch (error) {
-				if (!(error instanceof AppError)) throw error;
-				rejected.push(asRealtimeError(error, id, key));
-			}
-		}
-
-		// A unique clash or a missing link target shows only in the database, after some rows
-		// were written: put that field back, undo to the savepoint, and try the rest. Other
-		// fields cannot fail there, so they skip the savepoint's two round trips.
-		const mayFailLate = (key: string) => {
-			const attribute = type.attributes.find((candidate) => candidate.key === key);
-			return Boolean(attribute && (attribute.isUnique || attribute.kind === 'relation'));
-		};
-		let result: Awaited<ReturnType<typeof writeRecords>> | null = null;
-		while (Object.keys(accepted).length) {
-			const guarded = Object.keys(accepted).some(mayFailLate);
-			if (!guarded) {
-				result = await writeRecords({
-					tx,
-					actor,
-					space,
-					type,
-					types,
-					updates: [{ id, values: accepted }],
-					syncDocs: false,
-					returnUpdated: false
-				});
-				break;
-			}
-			await tx.query('savepoint record_update');
-			try {
-				result = await writeRecords({
-					tx,
-					actor,
-					space,
-					type,
-					types,
-					updates: [{ id, values: accepted }],
-					syncDocs: false,
-					returnUpdated: false
-				});
-				await tx.query('release savepoint record_update');
-				break;
-			} catch (error) {
-				await tx.query('rollback to savepoint record_update');
-				const field = error instanceof AppError ? error.field : undefined;
-				if (!field || !(field in accepted)) throw error;
-				rejected.push(asRealtimeError(error as AppError, id, field));
-				delete accepted[field];
-			}
-		}
-
-		// Server ops: refused fields go back to what they were; accepted ones take their
-		// normal form (trimmed text, a number from "42").
-		const corrections: Record<string, CellValue> = {};
-		for (const error of rejected) corrections[error.field!] = before[error.field!] ?? null;
-		for (const [key, value] of Object.entries(accepted)) corrections[key] = value;
-		// Deletions make no new structs, so the state vector cannot tell: collect the ops.
-		const serverOps: Uint8Array[] = [];
-		const collect = (update: Uint8Array) => serverOps.push(update);
-		doc.on('update', collect);
-		const fields = fieldsOf(doc);
-		doc.transact(() => {
-			for (const error of rejected) {
-				if (!(error.field! in before)) fields.delete(error.field!);
-			}
-		}, Origin.Server);
-		writeFields(
-			doc,
-			Object.fromEntries(
-				Object.entries(corrections).filter(([key]) => key in before || key in accepted)
-			),
-			textKeysOf(type),
-			Origin.Server
-		);
-		doc.off('update', collect);
-		const correction = serverOps.length ? Y.mergeUpdates(serverOps) : null;
-
-		const incomingAdded = !sameBytes(beforeVector, incomingVector);
-		if (incomingAdded || correction || updates.some(hasDeletions)) {
-			await tx.query('update record_docs set state = $2, updated_at = now() where entity_id = $1', [
-				id,
-				Buffer.from(Y.encodeStateAsUpdate(doc))
-			]);
-		}
-		const stored = result?.changes[0];
-		const change: RecordChange = stored ?? {
-			spaceId: space.id,
-			entityTypeId: type.id,
-			entityTypeKey: type.key,
-			entityId: id,
-			action: 'update',
-			values: {},
-			actorId: actor.userId,
-			via: actor.via,
-			at: new Date().toISOString()
-		};
-		change.update = Y.mergeUpdates(correction ? [...updates, correction] : updates);
-		doc.destroy();
-		return { change, rejected, correction };
+}): Promise<void> {
+	const { context, actor, spaceId, id } = options;
+	return withActor(context.db.runtime, actor, async (tx) => {
+		await compactDocs(tx, spaceId, [id]);
 	});
 }
-
-const hasDeletions = (update: Uint8Array) => Y.decodeUpdate(update).ds.clients.size > 0;
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) =>
-	a.byteLength === b.byteLength && a.every((byte, index) => byte === b[index]);
 
 export interface OpenedSheet {
 	spaceId: string;

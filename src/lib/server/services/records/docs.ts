@@ -1,7 +1,8 @@
-// The Yjs state stored beside a record's EAV rows (record_docs). It is made once from the
-// values, under a lock that keeps writers out while they are read, and afterwards only merged
-// into: by the realtime engine for socket edits, and by the write path for every other edit,
-// so a doc never disagrees with its rows.
+// The Yjs state stored beside a record's EAV rows: a base state (record_docs) and the updates
+// appended since (record_updates). The base is made once from the values, under a lock that
+// keeps writers out while they are read. Afterwards live edits append their updates in batches,
+// the write path (REST, import, check-in) merges its own into the base, and compaction folds
+// the appended updates into the base now and then. A doc never disagrees with its rows.
 import * as Y from 'yjs';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
@@ -50,11 +51,17 @@ export async function readOrInitDocState(
 		space_id: string;
 		entity_type_id: string;
 		state: Buffer | null;
-	}>('select space_id, entity_type_id, state from app_lock_record_doc($1)', [id]);
+		updates: Buffer[];
+	}>('select space_id, entity_type_id, state, updates from app_lock_record_doc($1)', [id]);
 	const row = rows[0];
 	const type = row && typeOf(row.entity_type_id);
 	if (!row || !type) return null;
-	if (row.state) return { spaceId: row.space_id, type, state: new Uint8Array(row.state) };
+	if (row.state) {
+		const state = row.updates.length
+			? Y.mergeUpdates([row.state, ...row.updates].map((bytes) => new Uint8Array(bytes)))
+			: new Uint8Array(row.state);
+		return { spaceId: row.space_id, type, state };
+	}
 	const [record] = await loadRecords({ tx, spaceId: row.space_id, type, ids: [id] });
 	if (!record) return null;
 	const stored = await tx.query<{ state: Buffer }>('select app_init_record_doc($1, $2) as state', [
@@ -64,10 +71,88 @@ export async function readOrInitDocState(
 	return { spaceId: row.space_id, type, state: new Uint8Array(stored.rows[0]!.state) };
 }
 
+interface LockedDoc {
+	doc: Y.Doc;
+	/** The last appended update folded into `doc`: compaction deletes those up to it. */
+	upto: number | null;
+}
+
+/**
+ * The stored docs of these records, base and appended updates merged, locked against other
+ * compactions and write-path writers (FOR UPDATE on the base). Live edits only append, so they
+ * are never blocked; what they append meanwhile stays for the next compaction.
+ */
+async function lockDocs(tx: Tx, spaceId: string, ids: string[]): Promise<Map<string, LockedDoc>> {
+	const docs = new Map<string, LockedDoc>();
+	if (!ids.length) return docs;
+	const { rows } = await tx.query<{ entity_id: string; state: Buffer }>(
+		`select entity_id, state from record_docs
+		  where space_id = $1 and entity_id = any ($2::uuid[]) order by entity_id for update`,
+		[spaceId, ids]
+	);
+	if (!rows.length) return docs;
+	const appended = await tx.query<{ entity_id: string; id: number; update: Buffer }>(
+		`select entity_id, id, "update" from record_updates
+		  where space_id = $1 and entity_id = any ($2::uuid[]) order by id`,
+		[spaceId, rows.map((row) => row.entity_id)]
+	);
+	for (const row of rows) {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, row.state, Origin.Storage);
+		docs.set(row.entity_id, { doc, upto: null });
+	}
+	for (const row of appended.rows) {
+		const locked = docs.get(row.entity_id)!;
+		Y.applyUpdate(locked.doc, row.update, Origin.Storage);
+		locked.upto = row.id;
+	}
+	return docs;
+}
+
+/** Writes the docs back as their new base and deletes the appended updates folded into them. */
+async function storeDocs(tx: Tx, spaceId: string, docs: Map<string, LockedDoc>): Promise<void> {
+	if (!docs.size) return;
+	const ids = [...docs.keys()];
+	await tx.query(
+		`update record_docs d set state = u.state, updated_at = now()
+		   from unnest($1::uuid[], $2::bytea[]) as u (entity_id, state)
+		  where d.entity_id = u.entity_id and d.space_id = $3`,
+		[ids, ids.map((id) => Buffer.from(Y.encodeStateAsUpdate(docs.get(id)!.doc))), spaceId]
+	);
+	const folded = ids.filter((id) => docs.get(id)!.upto !== null);
+	if (folded.length) {
+		await tx.query(
+			`delete from record_updates r using unnest($1::uuid[], $2::bigint[]) as f (entity_id, upto)
+			  where r.entity_id = f.entity_id and r.id <= f.upto and r.space_id = $3`,
+			[folded, folded.map((id) => docs.get(id)!.upto), spaceId]
+		);
+	}
+}
+
+/**
+ * Folds the updates appended to these records' docs into their base states, as a writer of the
+ * space (the caller's transaction). Returns the compacted states' sizes in bytes.
+ */
+export async function compactDocs(
+	tx: Tx,
+	spaceId: string,
+	ids: string[]
+): Promise<Map<string, number>> {
+	const docs = await lockDocs(tx, spaceId, ids);
+	await storeDocs(tx, spaceId, docs);
+	const sizes = new Map<string, number>();
+	for (const [id, { doc }] of docs) {
+		sizes.set(id, Y.encodeStateAsUpdate(doc).byteLength);
+		doc.destroy();
+	}
+	return sizes;
+}
+
 /**
  * Brings the stored docs of updated records up to their new values (REST, import, check-in
- * edits), in the writer's transaction. Records without a stored doc need nothing: theirs will
- * be built from the rows. Returns each record's Yjs update, for live clients.
+ * edits), in the writer's transaction, folding in what live edits appended. Records without a
+ * stored doc need nothing: theirs will be built from the rows. Returns each record's Yjs update,
+ * for live clients.
  */
 export async function syncDocsToValues(
 	tx: Tx,
@@ -77,36 +162,24 @@ export async function syncDocsToValues(
 ): Promise<Map<string, Uint8Array>> {
 	const updates = new Map<string, Uint8Array>();
 	if (changed.size === 0) return updates;
-	const { rows } = await tx.query<{ entity_id: string; state: Buffer }>(
-		`select entity_id, state from record_docs
-		  where space_id = $1 and entity_id = any ($2::uuid[]) order by entity_id for update`,
-		[spaceId, [...changed.keys()]]
-	);
-	if (!rows.length) return updates;
+	const docs = await lockDocs(tx, spaceId, [...changed.keys()]);
+	if (!docs.size) return updates;
 	const textKeys = textKeysOf(type);
-	const states: Buffer[] = [];
-	for (const row of rows) {
-		const doc = new Y.Doc();
-		Y.applyUpdate(doc, row.state, Origin.Storage);
+	const touched = new Map<string, LockedDoc>();
+	for (const [id, locked] of docs) {
 		// Collect the ops themselves: a text that only got shorter adds no structs, so the
 		// state vector would not show the change.
 		const ops: Uint8Array[] = [];
 		const collect = (update: Uint8Array) => ops.push(update);
-		doc.on('update', collect);
-		writeFields(doc, changed.get(row.entity_id)!, textKeys, Origin.Server);
-		doc.off('update', collect);
+		locked.doc.on('update', collect);
+		writeFields(locked.doc, changed.get(id)!, textKeys, Origin.Server);
+		locked.doc.off('update', collect);
 		if (ops.length) {
-			updates.set(row.entity_id, Y.mergeUpdates(ops));
-			states.push(Buffer.from(Y.encodeStateAsUpdate(doc)));
+			updates.set(id, Y.mergeUpdates(ops));
+			touched.set(id, locked);
 		}
-		doc.destroy();
 	}
-	if (!updates.size) return updates;
-	await tx.query(
-		`update record_docs d set state = u.state, updated_at = now()
-		   from unnest($1::uuid[], $2::bytea[]) as u (entity_id, state)
-		  where d.entity_id = u.entity_id and d.space_id = $3`,
-		[[...updates.keys()], states, spaceId]
-	);
+	await storeDocs(tx, spaceId, touched);
+	for (const { doc } of docs.values()) doc.destroy();
 	return updates;
 }
