@@ -137,7 +137,8 @@ export interface LiveDoc {
 interface Pending {
 	live: LiveDoc;
 	edit: LiveEdit;
-	resolve: () => void;
+	/** Settles the sender's wait: with the fields the database refused and that were put back. */
+	resolve: (refused: RealtimeError[]) => void;
 	reject: (error: unknown) => void;
 }
 
@@ -414,17 +415,20 @@ export class Engine {
 		if (values.some((value) => needsDatabase(value.attribute))) {
 			rejected.push(...(await this.storeChecked(live, edit, before)));
 		} else {
-			await this.enqueue(live, edit);
+			rejected.push(...(await this.enqueue(live, edit)));
 		}
 		return rejected;
 	}
 
 	/** Waits for the group commit that takes this edit. */
-	private enqueue(live: LiveDoc, edit: LiveEdit): Promise<void> {
-		const done = new Promise<void>((resolve, reject) => {
+	private enqueue(live: LiveDoc, edit: LiveEdit): Promise<RealtimeError[]> {
+		const done = new Promise<RealtimeError[]>((resolve, reject) => {
 			this.queue.push({ live, edit, resolve, reject });
 		});
-		live.settled = done.catch(() => undefined);
+		live.settled = done.then(
+			() => undefined,
+			() => undefined
+		);
 		if (!this.committing) void this.commit();
 		return done;
 	}
@@ -449,8 +453,7 @@ export class Engine {
 				batch.forEach((pending, index) => {
 					const error = outcomes[index];
 					if (error) {
-						pending.reject(failureOf(error, pending.live.id));
-						this.reset(pending.live);
+						this.refused(pending, error);
 						return;
 					}
 					const { edit, live } = pending;
@@ -461,7 +464,7 @@ export class Engine {
 					const change = changeOf(edit, at);
 					this.own.add(change);
 					changes.push(change);
-					pending.resolve();
+					pending.resolve([]);
 				});
 				if (changes.length) this.notifyAll('onChanges', changes);
 				for (const pending of batch) this.maybeCompact(pending.live, pending.edit.actor);
@@ -469,6 +472,37 @@ export class Engine {
 		} finally {
 			this.committing = false;
 		}
+	}
+
+	/**
+	 * An edit the batch could not store. A value the database refuses (a data error: it cannot
+	 * be stored as given) is put back in the live doc like any invalid value, and the edit with
+	 * that correction is stored without values, so the sender's doc, every replica and storage
+	 * go on agreeing. Anything else (access gone, record deleted, the database away) drops the
+	 * doc: it is reloaded from storage and its clients sync it again.
+	 */
+	private refused(pending: Pending, error: Error): void {
+		const { live, edit } = pending;
+		const isValueError = error instanceof AppError && error.code === 'INVALID_VALUE';
+		if (!isValueError || live.gone || !edit.values.length) {
+			pending.reject(failureOf(error, live.id));
+			this.reset(live);
+			return;
+		}
+		const olds: Record<string, CellValue> = {};
+		for (const { attribute, old } of edit.values) {
+			olds[attribute.key] = old;
+			live.written.delete(attribute.key);
+		}
+		const keys = Object.keys(olds);
+		const correction = correctFields(live.doc, olds, keys, {}, live.textKeys);
+		const update =
+			correction && edit.update ? Y.mergeUpdates([edit.update, correction]) : edit.update;
+		const errors = keys.map((key) => asRealtimeError(error, live.id, key));
+		this.enqueue(live, { ...edit, update, values: [] }).then(
+			() => pending.resolve(errors),
+			(reason) => pending.reject(reason)
+		);
 	}
 
 	private async storeChecked(

@@ -16,6 +16,7 @@ import {
 	type ServerToClientEvents,
 	type SheetChange
 } from '$lib/domain/realtime/protocol';
+import { visibleValues } from '$lib/domain/realtime/visibility';
 import type { RecordChange } from '$lib/server/changes';
 
 export const checkinRoom = (typeId: string) => `${sheetRoom(typeId)}:checkin`;
@@ -105,11 +106,12 @@ export class Fanout {
 		}
 		const keys = this.checkinKeys.get(typeId);
 		if (!keys) return;
-		const visible = batch.changes.map(({ update: _update, ...change }) => ({
-			...change,
-			values: Object.fromEntries(Object.entries(change.values).filter(([key]) => keys.has(key)))
-		}));
-		this.io.local.to(checkinRoom(typeId)).emit('changes', { changes: visible });
+		const visible: Omit<SheetChange, 'update'>[] = [];
+		for (const { update: _update, ...change } of batch.changes) {
+			const values = visibleValues(change.action, change.values, keys);
+			if (values) visible.push({ ...change, values });
+		}
+		if (visible.length) this.io.local.to(checkinRoom(typeId)).emit('changes', { changes: visible });
 	}
 
 	close(): void {

@@ -69,9 +69,11 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 		void sockets.recheck(change).catch(() => undefined);
 		yWebsocket.recheck(change);
 	};
+	// Access changes of this process go to the others; theirs come back on the same bus (SSE
+	// streams listen there too), marked remote so they are not passed on again.
 	const unsubscribeAccess = context.access.subscribe((change) => {
 		recheck(change);
-		redis?.forwardAccess(change);
+		if (!change.remote) redis?.forwardAccess(change);
 	});
 
 	if (context.kv.redis) {
@@ -82,7 +84,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 				for (const change of changes) engine.applyStored(change, Origin.Remote);
 				fanout.deliver(changes);
 			},
-			onRemoteAccess: recheck,
+			onRemoteAccess: (change) => context.access.publish({ ...change, remote: true }),
 			onReconnect: () => void resyncFromStorage()
 		});
 	}

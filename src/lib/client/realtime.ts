@@ -45,6 +45,8 @@ interface OpenDoc {
 	/** Updates sent and not yet acked. */
 	pending: number;
 	synced: boolean;
+	/** A sync scheduled after a refusal. */
+	resync?: ReturnType<typeof setTimeout>;
 }
 
 interface OpenSheet {
@@ -81,6 +83,9 @@ export class RealtimeClient {
 		this.socket.on('connect_error', () => this.setState('offline'));
 		this.socket.on('changes', (batch) => this.receive(unpackChanges(batch)));
 		this.socket.on('problem', (problem) => {
+			// The server dropped its copy of the doc after a failed write: sync it again, which
+			// sends back whatever of ours it does not have.
+			if (problem.code === 'out_of_sync' && problem.doc) this.resyncLater(problem.doc, 0);
 			for (const listener of this.problemListeners) listener(problem);
 		});
 		this.socket.on('awareness', ({ sheet, update }) => {
@@ -174,6 +179,7 @@ export class RealtimeClient {
 		const open = this.docs.get(id);
 		if (!open) return;
 		this.docs.delete(id);
+		clearTimeout(open.resync);
 		this.socket.emit('doc:leave', id);
 		open.persistence?.destroy();
 		open.doc.destroy();
@@ -229,6 +235,17 @@ export class RealtimeClient {
 		for (const [id, open] of this.docs) void this.syncDoc(id, open).catch(() => undefined);
 	}
 
+	/** Syncs a doc again after `delayMs`, once however many refusals asked for it. */
+	private resyncLater(id: string, delayMs: number): void {
+		const open = this.docs.get(id);
+		if (!open || open.resync) return;
+		open.resync = setTimeout(() => {
+			open.resync = undefined;
+			if (this.docs.get(id) !== open || !this.socket.connected) return;
+			void this.syncDoc(id, open).catch(() => undefined);
+		}, delayMs);
+	}
+
 	/** Both directions: take what the server has, then send what it lacks. */
 	private async syncDoc(id: string, open: OpenDoc): Promise<void> {
 		const reply = await this.request<{ update: Uint8Array; sv: Uint8Array }>('doc:sync', {
@@ -254,8 +271,12 @@ export class RealtimeClient {
 				for (const listener of this.problemListeners) listener(problem);
 			}
 		} catch (error) {
-			// Not durable: the next sync (after a reconnect) sends it again.
+			// Not durable. Nothing of it was applied (out_of_sync), or it could not be stored right
+			// now (unavailable): sync the doc again, which sends everything the server lacks. Any
+			// other refusal stays refused; a reconnect also syncs every doc.
 			const problem = (error as { realtime?: RealtimeError }).realtime;
+			if (problem?.code === 'out_of_sync') this.resyncLater(id, 0);
+			else if (problem?.code === 'unavailable') this.resyncLater(id, 1_000);
 			if (problem) for (const listener of this.problemListeners) listener(problem);
 		} finally {
 			open.pending--;

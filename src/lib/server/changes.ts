@@ -52,6 +52,8 @@ export interface AccessChange {
 	userId?: string;
 	/** A revoked token: connections that authenticated with it are closed. */
 	tokenId?: string;
+	/** Arrived from another process through Redis: not passed on again. */
+	remote?: boolean;
 }
 
 export interface AccessBus {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AppError, AppErrorCode, isAppError } from '$lib/domain/errors';
 import { eventIdPattern, RecordEventName, type RecordChangeEvent } from '$lib/domain/record-events';
+import { visibleValues } from '$lib/domain/realtime/visibility';
 import { canReadAll } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
@@ -104,14 +105,10 @@ function resolveAccess(
 /** The change as this caller may see it, or undefined when nothing of it is theirs to see. */
 function project(access: Access, change: ChangeEvent): RecordChangeEvent | undefined {
 	if (access.typeIds && !access.typeIds.has(change.entityTypeId)) return undefined;
-	let values = change.values;
-	if (access.readableKeys) {
-		const keys = access.readableKeys.get(change.entityTypeId);
-		if (!keys) return undefined;
-		values = Object.fromEntries(Object.entries(values).filter(([key]) => keys.has(key)));
-		// An update of fields the caller cannot read tells them nothing they may know.
-		if (change.action === 'update' && Object.keys(values).length === 0) return undefined;
-	}
+	const keys = access.readableKeys?.get(change.entityTypeId);
+	if (access.readableKeys && !keys) return undefined;
+	const values = visibleValues(change.action, change.values, keys);
+	if (!values) return undefined;
 	return {
 		id: change.entityId,
 		type: change.entityTypeKey,
@@ -209,11 +206,18 @@ export async function followRecordEvents(options: FollowRecordEventsOptions): Pr
 	deliver(early);
 	if (isStopped) return stop;
 
-	// A member removed, a type deleted or a field hidden from check-in after connecting: the
-	// stream follows within one check, and ends when the caller may no longer read the space.
+	// A member removed, a token revoked, a type deleted or a field hidden from check-in after
+	// connecting: the stream follows at once when the change is published (from any process),
+	// and within one periodic check otherwise; it ends when the caller may no longer read the
+	// space.
 	let isChecking = false;
-	const accessCheck = setInterval(async () => {
-		if (isChecking || isStopped) return;
+	let checkAgain = false;
+	const checkAccess = async () => {
+		if (isStopped) return;
+		if (isChecking) {
+			checkAgain = true;
+			return;
+		}
 		isChecking = true;
 		try {
 			access = await resolveAccess(context, actor, access.spaceId, access.selectedTypeIds);
@@ -227,8 +231,27 @@ export async function followRecordEvents(options: FollowRecordEventsOptions): Pr
 		} finally {
 			isChecking = false;
 		}
-	}, options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS);
+		if (checkAgain) {
+			checkAgain = false;
+			await checkAccess();
+		}
+	};
+	const accessCheck = setInterval(
+		() => void checkAccess(),
+		options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS
+	);
 	accessCheck.unref?.();
 	cleanUps.push(() => clearInterval(accessCheck));
+	cleanUps.push(
+		context.access.subscribe((change) => {
+			if (change.spaceId !== access.spaceId) return;
+			if (change.tokenId && change.tokenId === actor.token?.id) {
+				stop();
+				sink.end();
+				return;
+			}
+			if (!change.userId || change.userId === actor.userId) void checkAccess();
+		})
+	);
 	return stop;
 }

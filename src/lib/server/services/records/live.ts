@@ -179,6 +179,14 @@ function refusalOf(error: unknown): Error {
 			field: 'doc'
 		});
 	}
+	// A data exception (class 22: a character Postgres cannot hold, a number out of range) or a
+	// program limit (class 54: a value too large for an index) is the value's fault, every time.
+	if (code?.startsWith('22') || code?.startsWith('54') || code === '23514') {
+		const message = (error as { message?: string }).message ?? 'it cannot be stored';
+		return new AppError(AppErrorCode.InvalidValue, `The value could not be stored: ${message}`, {
+			field: 'doc'
+		});
+	}
 	if (code === '23503') {
 		return new AppError(AppErrorCode.NotFound, 'The record or one of its fields was deleted', {
 			field: 'doc'
@@ -220,8 +228,12 @@ export async function commitLiveEdits(
 
 /** Errors that belong to one edit (not to the database being away). */
 function isRefusal(error: unknown): boolean {
-	const code = (error as { code?: string }).code;
-	return code === '42501' || code === '23503' || code === '23505' || code === '22P02';
+	const code = (error as { code?: string }).code ?? '';
+	return (
+		['42501', '23503', '23505', '23514'].includes(code) ||
+		code.startsWith('22') ||
+		code.startsWith('54')
+	);
 }
 
 /**

@@ -125,10 +125,18 @@ export function normalizeValues(
 				? kind.parse(raw, options)
 				: kind.validate(raw, options);
 		if (!result.ok) throw invalid(attribute, result.message, row);
+		// Postgres text and jsonb cannot hold U+0000; say so here instead of failing the write.
+		if (hasNul(result.value)) throw invalid(attribute, 'contains a NUL character', row);
 		if (result.value === null && attribute.isRequired) throw invalid(attribute, 'is required', row);
 		normalized.push({ attribute, value: result.value });
 	}
 	return normalized;
+}
+
+function hasNul(value: unknown): boolean {
+	if (typeof value === 'string') return value.includes('\u0000');
+	if (value === null || typeof value !== 'object') return false;
+	return JSON.stringify(value).includes('\\u0000');
 }
 
 function requireMissing(type: EntityTypeDef, values: NormalizedValue[], row: number): void {
