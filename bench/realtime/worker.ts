@@ -11,6 +11,7 @@ import type {
 } from '$lib/domain/realtime/protocol';
 import { clock } from './clock';
 import { Histogram } from './histogram';
+import { cachingParser } from './parser';
 import {
 	serverOf,
 	type ClientPlan,
@@ -147,6 +148,7 @@ async function connectClient(client: Client, command: ConnectCommand): Promise<n
 		auth: { token: command.token },
 		forceNew: true,
 		reconnection: false,
+		parser: cachingParser,
 		timeout: CONNECT_TIMEOUT_MS
 	});
 	client.socket = socket;

@@ -77,7 +77,15 @@ export class WorkerPool {
 
 	static async start(count: number, root: string): Promise<WorkerPool> {
 		const workers = Array.from({ length: count }, (_, number) => {
-			const [command, args] = withRaisedFileLimit([process.execPath, '--import', 'tsx', WORKER]);
+			// BENCH_WORKER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the workers.
+			const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+			const [command, args] = withRaisedFileLimit([
+				process.execPath,
+				...extra,
+				'--import',
+				'tsx',
+				WORKER
+			]);
 			const child = spawn(command, args, {
 				cwd: root,
 				stdio: ['ignore', 'inherit', 'inherit', 'ipc']

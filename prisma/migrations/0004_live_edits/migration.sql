@@ -47,7 +47,7 @@ create function app_apply_live_edits(
   v_entity uuid[], v_space uuid[], v_type uuid[], v_attribute uuid[], v_key text[],
   v_text text[], v_num numeric[], v_time timestamptz[], v_bool boolean[], v_json jsonb[],
   v_clear boolean[], v_old jsonb[], v_new jsonb[], v_audit boolean[],
-  u_entity uuid[], u_space uuid[], u_update bytea[]
+  u_entity uuid[], u_space uuid[], u_update bytea[], p_entity_counts int[]
 ) returns void
 language plpgsql volatile set search_path = public, pg_temp as $$
 declare
@@ -56,7 +56,6 @@ declare
   us int := 1;
   ve int;
   ue int;
-  expected int;
   touched int;
 begin
   for g in 1 .. coalesce(array_length(p_users, 1), 0) loop
@@ -66,13 +65,13 @@ begin
             set_config('app.token_space', coalesce(p_token_spaces[g]::text, ''), true),
             set_config('app.token_role', coalesce(p_token_roles[g], ''), true);
     if ve >= vs then
-      -- Every record written must be there and writable: RLS hides what is not.
-      select count(distinct x) into expected from unnest(v_entity[vs:ve]) as x;
+      -- Every record written must be there and writable: RLS hides what is not. The caller
+      -- counts the distinct records of each group (p_entity_counts).
       update entities e set updated_at = now(), updated_by = p_users[g]
         from (select distinct t.entity, t.space from unnest(v_entity[vs:ve], v_space[vs:ve]) as t (entity, space)) w
        where e.id = w.entity and e.space_id = w.space;
       get diagnostics touched = row_count;
-      if touched < expected then
+      if touched < p_entity_counts[g] then
         raise exception 'a record of this batch does not exist or may not be written'
           using errcode = '42501';
       end if;
@@ -85,15 +84,19 @@ begin
       on conflict (entity_id, attribute_id) do update set
         value_text = excluded.value_text, value_num = excluded.value_num, value_time = excluded.value_time,
         value_bool = excluded.value_bool, value_json = excluded.value_json, value_unconverted = null;
-      delete from eav_values e
-       using unnest(v_entity[vs:ve], v_attribute[vs:ve], v_space[vs:ve], v_clear[vs:ve]) as t (entity, attribute, space, clear)
-       where t.clear and e.entity_id = t.entity and e.attribute_id = t.attribute and e.space_id = t.space;
+      if true = any (v_clear[vs:ve]) then
+        delete from eav_values e
+         using unnest(v_entity[vs:ve], v_attribute[vs:ve], v_space[vs:ve], v_clear[vs:ve]) as t (entity, attribute, space, clear)
+         where t.clear and e.entity_id = t.entity and e.attribute_id = t.attribute and e.space_id = t.space;
+      end if;
+      if true = any (v_audit[vs:ve]) then
       insert into audit_log (space_id, entity_type_id, entity_id, attribute_id, attribute_key, actor_id, via, action, old_value, new_value)
       select t.space, t.type, t.entity, t.attribute, t.key, p_users[g], p_vias[g], 'update', t.old, t.new
         from unnest(v_space[vs:ve], v_type[vs:ve], v_entity[vs:ve], v_attribute[vs:ve], v_key[vs:ve],
                     v_old[vs:ve], v_new[vs:ve], v_audit[vs:ve])
           as t (space, type, entity, attribute, key, old, new, audit)
        where t.audit;
+      end if;
     end if;
     if ue >= us then
       insert into record_updates (entity_id, space_id, "update")
@@ -104,5 +107,5 @@ begin
   end loop;
 end
 $$;
-revoke all on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[]) from public;
-grant execute on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[]) to roster_runtime;
+revoke all on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[], int[]) from public;
+grant execute on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[], int[]) to roster_runtime;

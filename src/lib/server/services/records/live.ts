@@ -14,7 +14,6 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
 import type { RecordChange } from '../../changes';
 import type { AppContext } from '../../context';
-import { withAnonymous, type Tx } from '../../db';
 import { inSpace } from '../scope';
 import type { AttributeDef, EntityTypeDef } from '../schema';
 import { writeRecords } from './write';
@@ -85,6 +84,7 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 	const vias: string[] = [];
 	const valueEnds: number[] = [];
 	const updateEnds: number[] = [];
+	const entityCounts: number[] = [];
 	const v = {
 		entity: [] as string[],
 		space: [] as string[],
@@ -131,6 +131,9 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 				u.update.push(Buffer.from(edit.update));
 			}
 		}
+		const written = new Set<string>();
+		for (const edit of group) if (edit.values.length) written.add(edit.entityId);
+		entityCounts.push(written.size);
 		valueEnds.push(v.entity.length);
 		updateEnds.push(u.entity.length);
 	}
@@ -157,17 +160,27 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 		v.audit,
 		u.entity,
 		u.space,
-		u.update
+		u.update,
+		entityCounts
 	];
 }
 
 const APPLY = `select app_apply_live_edits($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[],
   $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::numeric[], $14::timestamptz[],
   $15::boolean[], $16::jsonb[], $17::boolean[], $18::jsonb[], $19::jsonb[], $20::boolean[],
-  $21::uuid[], $22::uuid[], $23::bytea[])`;
+  $21::uuid[], $22::uuid[], $23::bytea[], $24::int[])`;
 
-async function applyBatch(tx: Tx, edits: LiveEdit[]): Promise<void> {
-	await tx.query({ name: 'roster_apply_live_edits', text: APPLY, values: toParameters(edits) });
+/**
+ * One statement, so one round trip: a statement outside BEGIN is its own transaction, committed
+ * (durably) before the answer comes back. No identity is set around it: the function sets each
+ * person's in turn, transaction-local, for its own statements.
+ */
+async function applyBatch(context: AppContext, edits: LiveEdit[]): Promise<void> {
+	await context.db.runtime.query({
+		name: 'roster_apply_live_edits',
+		text: APPLY,
+		values: toParameters(edits)
+	});
 }
 
 /** A database error as what the sender is told: the record went away, or access did. */
@@ -207,8 +220,7 @@ export async function commitLiveEdits(
 ): Promise<(Error | null)[]> {
 	if (!edits.length) return [];
 	try {
-		// No identity for the transaction itself: the function sets each person's in turn.
-		await withAnonymous(context.db.runtime, (tx) => applyBatch(tx, edits));
+		await applyBatch(context, edits);
 		return edits.map(() => null);
 	} catch (error) {
 		if (edits.length === 1) return [refusalOf(error)];
@@ -217,7 +229,7 @@ export async function commitLiveEdits(
 	const outcomes: (Error | null)[] = [];
 	for (const edit of edits) {
 		try {
-			await withAnonymous(context.db.runtime, (tx) => applyBatch(tx, [edit]));
+			await applyBatch(context, [edit]);
 			outcomes.push(null);
 		} catch (error) {
 			outcomes.push(refusalOf(error));
