@@ -105,30 +105,57 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 	await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 }
 
+/** A bench value of a change, read once per batch and worker (the batch object is shared). */
+interface Arrival {
+	id: string;
+	u?: [number, number];
+	sender: number;
+	sentAt: number;
+	/** `sender:seq`, the edit's key in the per-edit table. */
+	key: string;
+}
+
+const arrivalsOf = new WeakMap<SheetChangeBatch, Arrival[]>();
+
+/** The batch's changes as arrivals; parsed once however many clients got the same batch. */
+function arrivals(batch: SheetChangeBatch): Arrival[] {
+	let parsed = arrivalsOf.get(batch);
+	if (parsed) return parsed;
+	parsed = [];
+	for (const change of batch.changes) {
+		const name = change.values?.name;
+		const arrival: Arrival = { id: change.id, u: change.u, sender: -1, sentAt: NaN, key: '' };
+		if (typeof name === 'string' && name.startsWith(PREFIX)) {
+			const [, senderText, seqText, sentText] = name.split(':');
+			arrival.sender = Number(senderText);
+			arrival.sentAt = Number(sentText);
+			arrival.key = `${senderText}:${seqText}`;
+		}
+		parsed.push(arrival);
+	}
+	arrivalsOf.set(batch, parsed);
+	return parsed;
+}
+
 function receive(client: Client, batch: SheetChangeBatch): void {
 	const now = clock();
-	for (const change of batch.changes) {
+	for (const arrival of arrivals(batch)) {
 		// The editor's own record: apply what the server made of it, so the next edit's origin
 		// is right (server corrections, other writers). Its Yjs bytes are a slice of the batch's.
-		if (client.doc && change.id === client.record && change.u && batch.bytes) {
-			const [offset, length] = change.u;
+		if (client.doc && arrival.id === client.record && arrival.u && batch.bytes) {
+			const [offset, length] = arrival.u;
 			Y.applyUpdate(client.doc, batch.bytes.subarray(offset, offset + length), FROM_SERVER);
 		}
-		const name = change.values?.name;
-		if (typeof name !== 'string' || !name.startsWith(PREFIX)) continue;
-		const [, senderText, seqText, sentText] = name.split(':');
-		const sender = Number(senderText);
-		const sentAt = Number(sentText);
-		if (sender === client.index || !isMeasured(sentAt)) continue;
+		const { sender, sentAt } = arrival;
+		if (sender < 0 || sender === client.index || !isMeasured(sentAt)) continue;
 		const latency = now - sentAt;
 		propagation.record(latency);
 		if (serverOf(sender, serverCount) !== client.server) crossProcess.record(latency);
-		const key = `${sender}:${seqText}`;
-		const edit = stats.perEdit[key];
+		const edit = stats.perEdit[arrival.key];
 		if (edit) {
 			edit[0]++;
 			if (latency > edit[1]) edit[1] = latency;
-		} else stats.perEdit[key] = [1, latency];
+		} else stats.perEdit[arrival.key] = [1, latency];
 		lastReceivedAt = now;
 	}
 }
