@@ -64,6 +64,8 @@ export function toRealtimeError(error: unknown, doc?: string): RealtimeError {
 	if (error instanceof AppError) {
 		return { code: realtimeCodeOf(error.code), message: error.message, field: error.field, doc };
 	}
+	// Neither a refusal nor a known failure: the database is away, or this is a bug.
+	console.error(`Realtime request${doc ? ` on ${doc}` : ''} failed:`, error);
 	return {
 		code: RealtimeErrorCode.Unavailable,
 		message: 'The edit could not be saved right now; it will be sent again',
@@ -441,7 +443,7 @@ export class Engine {
 		this.committing = true;
 		try {
 			while (this.queue.length) {
-				const batch = this.queue.splice(0, MAX_BATCH);
+				const batch = this.takeBatch();
 				let outcomes: (Error | null)[];
 				try {
 					outcomes = await this.provider('onStoreEdits')(batch.map((pending) => pending.edit));
@@ -484,6 +486,9 @@ export class Engine {
 	private refused(pending: Pending, error: Error): void {
 		const { live, edit } = pending;
 		const isValueError = error instanceof AppError && error.code === 'INVALID_VALUE';
+		// Not a refusal of the caller: worth a line in the log (the database away, a bug).
+		if (!(error instanceof AppError))
+			console.error(`Storing a live edit of ${live.id} failed:`, error);
 		if (!isValueError || live.gone || !edit.values.length) {
 			pending.reject(failureOf(error, live.id));
 			this.reset(live);
@@ -503,6 +508,31 @@ export class Engine {
 			() => pending.resolve(errors),
 			(reason) => pending.reject(reason)
 		);
+	}
+
+	/**
+	 * The next batch: queued edits in order, up to MAX_BATCH, stopping before an edit of a field
+	 * that someone else's edit in the batch already writes. The batch writes one person after
+	 * another, so a later edit of another person must wait for the next commit to land last.
+	 */
+	private takeBatch(): Pending[] {
+		const writer = new Map<string, string>();
+		let count = 0;
+		for (const pending of this.queue) {
+			if (count >= MAX_BATCH) break;
+			const { actor } = pending.edit;
+			const who = `${actor.userId}|${actor.token?.id ?? ''}|${actor.via}`;
+			const clash = pending.edit.values.some((value) => {
+				const owner = writer.get(`${pending.edit.entityId}:${value.attribute.id}`);
+				return owner !== undefined && owner !== who;
+			});
+			if (clash && count > 0) break;
+			for (const value of pending.edit.values) {
+				writer.set(`${pending.edit.entityId}:${value.attribute.id}`, who);
+			}
+			count++;
+		}
+		return this.queue.splice(0, Math.max(1, count));
 	}
 
 	private async storeChecked(

@@ -46,7 +46,7 @@ create function app_apply_live_edits(
   p_value_ends int[], p_update_ends int[],
   v_entity uuid[], v_space uuid[], v_type uuid[], v_attribute uuid[], v_key text[],
   v_text text[], v_num numeric[], v_time timestamptz[], v_bool boolean[], v_json jsonb[],
-  v_clear boolean[], v_old jsonb[], v_new jsonb[], v_audit boolean[],
+  v_clear boolean[], v_old jsonb[], v_new jsonb[], v_audit boolean[], v_write boolean[],
   u_entity uuid[], u_space uuid[], u_update bytea[], p_entity_counts int[]
 ) returns void
 language plpgsql volatile set search_path = public, pg_temp as $$
@@ -78,16 +78,17 @@ begin
       insert into eav_values (entity_id, attribute_id, space_id, value_text, value_num, value_time, value_bool, value_json)
       select t.entity, t.attribute, t.space, t.vt, t.vn, t.vtime, t.vb, t.vj
         from unnest(v_entity[vs:ve], v_attribute[vs:ve], v_space[vs:ve], v_text[vs:ve], v_num[vs:ve],
-                    v_time[vs:ve], v_bool[vs:ve], v_json[vs:ve], v_clear[vs:ve])
-          as t (entity, attribute, space, vt, vn, vtime, vb, vj, clear)
-       where not t.clear
+                    v_time[vs:ve], v_bool[vs:ve], v_json[vs:ve], v_clear[vs:ve], v_write[vs:ve])
+          as t (entity, attribute, space, vt, vn, vtime, vb, vj, clear, write)
+       where t.write and not t.clear
       on conflict (entity_id, attribute_id) do update set
         value_text = excluded.value_text, value_num = excluded.value_num, value_time = excluded.value_time,
         value_bool = excluded.value_bool, value_json = excluded.value_json, value_unconverted = null;
+      -- The last edit of a field in the group decides: written (upsert) or cleared (delete).
       if true = any (v_clear[vs:ve]) then
         delete from eav_values e
-         using unnest(v_entity[vs:ve], v_attribute[vs:ve], v_space[vs:ve], v_clear[vs:ve]) as t (entity, attribute, space, clear)
-         where t.clear and e.entity_id = t.entity and e.attribute_id = t.attribute and e.space_id = t.space;
+         using unnest(v_entity[vs:ve], v_attribute[vs:ve], v_space[vs:ve], v_clear[vs:ve], v_write[vs:ve]) as t (entity, attribute, space, clear, write)
+         where t.write and t.clear and e.entity_id = t.entity and e.attribute_id = t.attribute and e.space_id = t.space;
       end if;
       if true = any (v_audit[vs:ve]) then
       insert into audit_log (space_id, entity_type_id, entity_id, attribute_id, attribute_key, actor_id, via, action, old_value, new_value)
@@ -107,5 +108,5 @@ begin
   end loop;
 end
 $$;
-revoke all on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[], int[]) from public;
-grant execute on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], uuid[], uuid[], bytea[], int[]) to roster_runtime;
+revoke all on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], boolean[], uuid[], uuid[], bytea[], int[]) from public;
+grant execute on function app_apply_live_edits(uuid[], uuid[], text[], text[], int[], int[], uuid[], uuid[], uuid[], uuid[], text[], text[], numeric[], timestamptz[], boolean[], jsonb[], boolean[], jsonb[], jsonb[], boolean[], boolean[], uuid[], uuid[], bytea[], int[]) to roster_runtime;

@@ -98,17 +98,25 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 		clear: [] as boolean[],
 		old: [] as (string | null)[],
 		next: [] as (string | null)[],
-		audit: [] as boolean[]
+		audit: [] as boolean[],
+		write: [] as boolean[]
 	};
 	const u = { entity: [] as string[], space: [] as string[], update: [] as Buffer[] };
 	for (const group of groups.values()) {
 		const { actor } = group[0]!;
+		// One person may have several edits of one field in a batch: every one is audited, the
+		// last one is written (an upsert may not touch a row twice in one statement).
+		const last = new Map<string, LiveValue>();
+		for (const edit of group) {
+			for (const value of edit.values) last.set(`${edit.entityId}:${value.attribute.id}`, value);
+		}
 		users.push(actor.userId);
 		tokenSpaces.push(actor.token?.spaceId ?? null);
 		tokenRoles.push(actor.token?.role ?? null);
 		vias.push(actor.via);
 		for (const edit of group) {
-			for (const { attribute, value, old } of edit.values) {
+			for (const written of edit.values) {
+				const { attribute, value, old } = written;
 				const kind = kindOf(attribute.kind);
 				const stored = value === null ? null : kind.toStorage(value as never);
 				v.entity.push(edit.entityId);
@@ -124,6 +132,7 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 				v.old.push(JSON.stringify(old ?? null));
 				v.next.push(JSON.stringify(value ?? null));
 				v.audit.push(changed);
+				v.write.push(last.get(`${edit.entityId}:${attribute.id}`) === written);
 			}
 			if (edit.update) {
 				u.entity.push(edit.entityId);
@@ -158,6 +167,7 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 		v.old,
 		v.next,
 		v.audit,
+		v.write,
 		u.entity,
 		u.space,
 		u.update,
@@ -168,7 +178,7 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 const APPLY = `select app_apply_live_edits($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[],
   $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::numeric[], $14::timestamptz[],
   $15::boolean[], $16::jsonb[], $17::boolean[], $18::jsonb[], $19::jsonb[], $20::boolean[],
-  $21::uuid[], $22::uuid[], $23::bytea[], $24::int[])`;
+  $21::boolean[], $22::uuid[], $23::uuid[], $24::bytea[], $25::int[])`;
 
 /**
  * One statement, so one round trip: a statement outside BEGIN is its own transaction, committed
@@ -224,7 +234,8 @@ export async function commitLiveEdits(
 		return edits.map(() => null);
 	} catch (error) {
 		if (edits.length === 1) return [refusalOf(error)];
-		if (!isRefusal(error)) return edits.map(() => refusalOf(error));
+		// The database away fails each retry fast; anything else belongs to some edits only.
+		if (isConnectionError(error)) return edits.map(() => refusalOf(error));
 	}
 	const outcomes: (Error | null)[] = [];
 	for (const edit of edits) {
@@ -238,14 +249,12 @@ export async function commitLiveEdits(
 	return outcomes;
 }
 
-/** Errors that belong to one edit (not to the database being away). */
-function isRefusal(error: unknown): boolean {
+/** The database is out of reach: no retry of single edits would fare better now. */
+function isConnectionError(error: unknown): boolean {
 	const code = (error as { code?: string }).code ?? '';
-	return (
-		['42501', '23503', '23505', '23514'].includes(code) ||
-		code.startsWith('22') ||
-		code.startsWith('54')
-	);
+	// Class 08 (connection exception), 57P (operator intervention: shutdown), or a Node socket
+	// error without an SQLSTATE at all.
+	return code.startsWith('08') || code.startsWith('57P') || /^E[A-Z]+$/.test(code) || code === '';
 }
 
 /**
