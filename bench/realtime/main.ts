@@ -1,7 +1,8 @@
-// The realtime benchmark: socket.io clients in worker processes join one sheet and edit it at a
-// fixed total rate; it prints connect time, propagation and ack latency, throughput, CPU and
-// memory of the app processes and of the load generator, for three shapes (see
-// bench/README.md). It never passes or fails on the figures; the last line is one JSON object.
+// The realtime benchmark: socket.io clients in worker processes join one sheet (in the ramp,
+// one of several) and edit it at a fixed total rate; it prints connect time, propagation and
+// ack latency, throughput, CPU and memory of the app processes and of the load generator, for
+// four shapes (see bench/README.md). It never passes or fails on the figures; the last line is
+// one JSON object.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,9 +14,15 @@ import { prepareAppBuild } from '../query/http';
 import { cpuSeconds, describeMachine, loadAverage, machineJiffies, rssKiB } from '../query/machine';
 import { summarize, type Summary } from '../query/measure';
 import { clock, sleep } from './clock';
-import { createSheet, type SheetFixture } from './fixture';
+import { createSheet } from './fixture';
 import { Histogram, type LatencySummary } from './histogram';
-import { serverOf, type ClientPlan, type EditStats, type Failures } from './messages';
+import {
+	serverOf,
+	type ClientPlan,
+	type EditStats,
+	type Failures,
+	type SheetTarget
+} from './messages';
 import { probeRealtime, startAppProcess, type AppProcess } from './servers';
 import { cpuSecondsBetween, cpuSecondsByName, schedulerNs } from './proc';
 import { WorkerPool } from './workers';
@@ -26,11 +33,13 @@ const DATA_DIR = path.join(root, '.data', 'bench-realtime');
 const AUTH_SECRET = 'bench-realtime-secret-that-is-long-enough-for-hmac';
 // Its own login role, so a run never re-passwords the app's role or the query bench's.
 const RUNTIME_ROLE = 'roster_bench_rt';
-/** Records per sheet: one per client, up to this many. */
+/** Records per sheet: one per client of the sheet, up to this many. */
 const MAX_RECORDS = 2_000;
 const RUN_KEYS = ['single', 'large', 'two', 'ramp'] as const;
 /** The ramp's total edit rates, edits/s, one step each (`BENCH_RAMP_RATES`). */
 const RAMP_RATES = [200, 400, 700, 1000, 1400, 2000, 2800, 4000];
+/** The ramp's sheets (`BENCH_RAMP_SHEETS`): its clients are spread over them, one each. */
+const RAMP_SHEETS = 20;
 type RunKey = (typeof RUN_KEYS)[number];
 
 const log = (line = '') => console.log(line);
@@ -55,6 +64,7 @@ interface Settings {
 	runs: RunKey[];
 	rampRates: number[];
 	rampSeconds: number;
+	rampSheets: number;
 	serverNodeArgs: string[];
 	timeoutSeconds: number;
 }
@@ -92,6 +102,7 @@ function readSettings(): Settings {
 		runs: RUN_KEYS.filter((key) => runs.includes(key)),
 		rampRates,
 		rampSeconds: numberFromEnv('BENCH_RAMP_SECONDS', 10),
+		rampSheets: Math.round(numberFromEnv('BENCH_RAMP_SHEETS', RAMP_SHEETS)),
 		serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
 		timeoutSeconds: numberFromEnv('BENCH_TIMEOUT_SECONDS', 3600)
 	};
@@ -132,6 +143,11 @@ interface RunPlan {
 	clients: number;
 	editors: number;
 	servers: number;
+	/**
+	 * Sheets the clients are spread over: client `i` joins sheet `i mod sheets` only and edits
+	 * a record of its own there. One, except in the ramp.
+	 */
+	sheets: number;
 }
 
 interface Environment {
@@ -247,14 +263,25 @@ interface EditFigures {
 	allReceived: LatencySummary;
 	editsMeasured: number;
 	editsReachingAll: number;
+	/**
+	 * Other clients an edit should reach: those joined to the sender's sheet but the sender
+	 * (with several sheets, the most over the sheets).
+	 */
 	expectedReceivers: number;
+	/** (Edit, receiver) pairs the measured edits should make, summed over the edits. */
+	expectedPairs: number;
 	ack: Summary | null;
 }
 
-/** Joins the workers' reports: every (edit, receiver) pair, and per edit its slowest receiver. */
+/**
+ * Joins the workers' reports: every (edit, receiver) pair, and per edit its slowest receiver.
+ * `joinedPerSheet` counts the clients joined to each sheet, `sheetOf` names a client's sheet:
+ * an edit should reach every client of its sender's sheet but the sender.
+ */
 function combineReports(
 	reports: EditStats[],
-	joined: number,
+	joinedPerSheet: number[],
+	sheetOf: (client: number) => number,
 	servers: number
 ): Omit<EditFigures, 'stats'> {
 	const propagation = new Histogram();
@@ -271,14 +298,19 @@ function combineReports(
 			} else perEdit.set(key, [receivers, slowest]);
 		}
 	}
-	const expectedReceivers = joined - 1;
+	// A key is `sender:seq`.
+	const expectedFor = (key: string) =>
+		joinedPerSheet[sheetOf(Number(key.slice(0, key.indexOf(':'))))]! - 1;
 	const allReceived = new Histogram();
 	let editsMeasured = 0;
+	let expectedPairs = 0;
 	for (const report of reports) {
 		for (const key of report.sentKeys) {
 			editsMeasured++;
+			const expected = expectedFor(key);
+			expectedPairs += expected;
 			const seen = perEdit.get(key);
-			if (seen && seen[0] >= expectedReceivers) allReceived.record(seen[1]);
+			if (seen && seen[0] >= expected) allReceived.record(seen[1]);
 		}
 	}
 	return {
@@ -287,7 +319,8 @@ function combineReports(
 		allReceived: allReceived.summary(),
 		editsMeasured,
 		editsReachingAll: allReceived.total,
-		expectedReceivers,
+		expectedReceivers: Math.max(...joinedPerSheet) - 1,
+		expectedPairs,
 		ack: summaryOf(reports.flatMap((report) => report.ackTimes))
 	};
 }
@@ -304,12 +337,19 @@ async function runOne(plan: RunPlan, environment: Environment) {
 	}
 }
 
-/** A run's sheet, app processes and load generator, once its clients are connected and synced. */
+/** A run's sheets, app processes and load generator, once its clients are connected and synced. */
 interface Rig {
 	servers: AppProcess[];
 	pool: WorkerPool;
 	workerCount: number;
+	/** Records over all sheets, and per sheet. */
 	records: number;
+	recordsPerSheet: number;
+	sheets: number;
+	/** The sheet client `i` joined (`i mod sheets`). */
+	sheetOf: (client: number) => number;
+	/** Per sheet, the clients that joined it. */
+	joinedPerSheet: number[];
 	/** Editing clients per worker. */
 	editorsOf: number[];
 	joined: number;
@@ -326,21 +366,41 @@ interface Rig {
 }
 
 /**
- * Makes the sheet, starts the app processes and the workers, connects and joins every client
+ * Makes the sheets, starts the app processes and the workers, connects and joins every client
  * and syncs the editors, printing the header, connect and sync lines. `load` says in the
  * header how the run will edit.
  */
 async function setUp(plan: RunPlan, environment: Environment, load: string): Promise<Rig> {
 	const { settings, cleanup, context } = environment;
-	const records = Math.min(MAX_RECORDS, Math.max(plan.clients, plan.editors));
+	const sheets = plan.sheets;
+	const sheetOf = (client: number) => client % sheets;
+	// Clients of sheet `s`: the indices below `plan.clients` that are `s` mod `sheets`.
+	const clientsOf = (sheet: number) => Math.ceil((plan.clients - sheet) / sheets);
+	const recordsPerSheet = Math.min(
+		MAX_RECORDS,
+		Math.ceil(Math.max(plan.clients, plan.editors) / sheets)
+	);
+	const records = recordsPerSheet * sheets;
 	const workerCount = Math.max(1, Math.min(settings.workers, plan.clients));
 	log('');
 	log(`== ${plan.label}`);
-	log(
-		`   ${count(plan.clients)} clients (${count(plan.editors)} edit, one record each; ${count(plan.clients - plan.editors)} only listen), ` +
-			`${count(records)} records, ${load}, ` +
-			`${workerCount} load-generator processes; load avg ${loadAverage()}`
-	);
+	if (plan.key === 'ramp') {
+		const fewest = clientsOf(sheets - 1);
+		const most = clientsOf(0);
+		log(
+			`   ${count(plan.clients)} clients on ${count(sheets)} ${sheets === 1 ? 'sheet' : 'sheets'} of ` +
+				`${fewest === most ? count(most) : `${count(fewest)} to ${count(most)}`} clients, each client joined to its own sheet only ` +
+				`(${count(plan.editors)} edit, one record each; ${count(plan.clients - plan.editors)} only listen), ` +
+				`${count(records)} records (${count(recordsPerSheet)} per sheet), ${load}, ` +
+				`${workerCount} load-generator processes; load avg ${loadAverage()}`
+		);
+	} else {
+		log(
+			`   ${count(plan.clients)} clients (${count(plan.editors)} edit, one record each; ${count(plan.clients - plan.editors)} only listen), ` +
+				`${count(records)} records, ${load}, ` +
+				`${workerCount} load-generator processes; load avg ${loadAverage()}`
+		);
+	}
 
 	const limit = hardFileLimit();
 	const needs = {
@@ -354,7 +414,16 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 		);
 	}
 
-	const sheet: SheetFixture = await createSheet(context, records);
+	// One fixture per sheet: each its own user, space, records and editor token.
+	const fixtures = [];
+	for (let index = 0; index < sheets; index++)
+		fixtures.push(await createSheet(context, recordsPerSheet));
+	const targets: SheetTarget[] = fixtures.map((fixture) => ({
+		token: fixture.token,
+		space: fixture.spaceId,
+		sheet: fixture.typeId
+	}));
+	const sheet = fixtures[0]!;
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-rt-'));
 	cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 	const servers: AppProcess[] = [];
@@ -400,13 +469,18 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 	await sleep(1000);
 	const rssBefore = servers.map((server) => rssKiB(server.pid) ?? null);
 
-	// Connect: every client opens its socket and joins the one sheet.
+	// Connect: every client opens its socket and joins its sheet, the one sheet but in the ramp.
 	const plans: ClientPlan[][] = Array.from({ length: workerCount }, () => []);
 	for (let index = 0; index < plan.clients; index++) {
+		const own = sheetOf(index);
 		plans[index % workerCount]!.push({
 			index,
 			server: serverOf(index, plan.servers),
-			record: index < plan.editors ? sheet.recordIds[index % records] : undefined
+			sheet: own,
+			record:
+				index < plan.editors
+					? fixtures[own]!.recordIds[Math.floor(index / sheets) % recordsPerSheet]
+					: undefined
 		});
 	}
 	const connectStart = snapshot(servers, pool);
@@ -414,9 +488,7 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 		(worker) => ({
 			type: 'connect',
 			servers: servers.map((server) => server.url),
-			token: sheet.token,
-			space: sheet.spaceId,
-			sheet: sheet.typeId,
+			sheets: targets,
 			clients: plans[worker]!,
 			concurrency: settings.concurrency
 		}),
@@ -428,6 +500,9 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 	const connectTimes = summaryOf(connected.flatMap((reply) => reply.times));
 	const connectFailures = mergeFailures(connected.map((reply) => reply.failures));
 	const joined = connected.reduce((sum, reply) => sum + reply.times.length, 0);
+	const joinedPerSheet = targets.map((_, index) =>
+		connected.reduce((sum, reply) => sum + reply.joinedPerSheet[index]!, 0)
+	);
 	log(
 		`   connect   ${count(joined)} of ${count(plan.clients)} connected and joined in ${fixed(connectMs / 1000, 2)} s; ` +
 			`per client p50 ${fixed(connectTimes?.p50)} ms, p99 ${fixed(connectTimes?.p99)} ms; failed ${describeFailures(connectFailures)}; ` +
@@ -452,6 +527,10 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 		pool,
 		workerCount,
 		records,
+		recordsPerSheet,
+		sheets,
+		sheetOf,
+		joinedPerSheet,
 		editorsOf: plans.map((clients) => clients.filter((client) => client.record).length),
 		joined,
 		editors,
@@ -540,7 +619,7 @@ async function editPhase(
 			: Math.round((cores / (ackedInWindow / seconds)) * 1000 * 100) / 100;
 	return {
 		seconds,
-		figures: combineReports(reports, rig.joined, plan.servers),
+		figures: combineReports(reports, rig.joinedPerSheet, rig.sheetOf, plan.servers),
 		cpu,
 		sent: reports.reduce((sum, report) => sum + report.sent, 0),
 		acked: reports.reduce((sum, report) => sum + report.acked, 0),
@@ -609,7 +688,7 @@ async function measureRun(plan: RunPlan, environment: Environment) {
 	);
 	log(
 		`   propagation  edit at A -> change at B, every (edit, receiver) pair: p50 ${fixed(propagation.p50)} ms, p99 ${fixed(propagation.p99)} ms, ` +
-			`max ${fixed(propagation.max)} ms (${count(propagation.samples)} of ${count(figures.editsMeasured * figures.expectedReceivers)} pairs)`
+			`max ${fixed(propagation.max)} ms (${count(propagation.samples)} of ${count(figures.expectedPairs)} pairs)`
 	);
 	if (crossProcess) {
 		log(
@@ -705,9 +784,10 @@ const RAMP_MAX_ACK_P99_MS = 100;
 const RAMP_MIN_SERVED = 0.9;
 
 /**
- * The ramp: the clients connect and sync once, then edit in phases of rising total rate
- * (`BENCH_RAMP_RATES`, `BENCH_RAMP_SECONDS` each), one table row per phase, until the first
- * phase that does not hold.
+ * The ramp: the clients, spread over `BENCH_RAMP_SHEETS` sheets so that an edit reaches the
+ * clients of one sheet and not all of them, connect and sync once, then edit in phases of
+ * rising total rate (`BENCH_RAMP_RATES`, `BENCH_RAMP_SECONDS` each), one table row per phase,
+ * until the first phase that does not hold.
  */
 async function measureRamp(plan: RunPlan, environment: Environment) {
 	const { settings } = environment;
@@ -764,9 +844,15 @@ async function measureRamp(plan: RunPlan, environment: Environment) {
 		];
 		const held = reasons.length === 0;
 		if (held) highest = Math.max(highest ?? 0, rate);
+		const missed = figures.editsMeasured - figures.editsReachingAll;
 		const extra = [
 			...(phase.failed.count ? [`failed acks ${describeFailures(phase.failed)}`] : []),
-			...(phase.timeouts ? [`no ack ${count(phase.timeouts)}`] : [])
+			...(phase.timeouts ? [`no ack ${count(phase.timeouts)}`] : []),
+			...(missed
+				? [
+						`${count(missed)} of ${count(figures.editsMeasured)} edits did not reach every other client of their sheet`
+					]
+				: [])
 		];
 		const percent = (value: number | null) => (value === null ? '?' : `${value}%`);
 		row(
@@ -801,6 +887,8 @@ async function measureRamp(plan: RunPlan, environment: Environment) {
 			propagation_p50_ms: propagation.p50,
 			propagation_p99_ms: propagation.p99,
 			all_received_p99_ms: figures.allReceived.p99,
+			edits_measured: figures.editsMeasured,
+			edits_reaching_all: figures.editsReachingAll,
 			server_cpu_pct: cpu.server,
 			postgres_cpu_pct: cpu.postgres,
 			loadgen_cpu_pct: cpu.loadGenerator,
@@ -825,6 +913,7 @@ async function measureRamp(plan: RunPlan, environment: Environment) {
 		clients: plan.clients,
 		joined: rig.joined,
 		editors: rig.editors,
+		sheets: rig.sheets,
 		records: rig.records,
 		server_processes: plan.servers,
 		workers: rig.workerCount,
@@ -931,34 +1020,40 @@ export async function main(): Promise<void> {
 		};
 
 		const editorsFor = (clients: number) => Math.min(clients, settings.editors ?? settings.clients);
+		// No more sheets than clients: an empty sheet would only cost its fixture.
+		const rampSheets = Math.min(settings.rampSheets, settings.clients);
 		const plans: Record<RunKey, RunPlan> = {
 			single: {
 				key: 'single',
 				label: `${count(settings.clients)} clients, one app process`,
 				clients: settings.clients,
 				editors: editorsFor(settings.clients),
-				servers: 1
+				servers: 1,
+				sheets: 1
 			},
 			large: {
 				key: 'large',
 				label: `${count(settings.largeClients)} clients, one app process, mostly idle`,
 				clients: settings.largeClients,
 				editors: editorsFor(settings.largeClients),
-				servers: 1
+				servers: 1,
+				sheets: 1
 			},
 			two: {
 				key: 'two',
 				label: `${count(settings.clients)} clients across two app processes on one Redis`,
 				clients: settings.clients,
 				editors: editorsFor(settings.clients),
-				servers: 2
+				servers: 2,
+				sheets: 1
 			},
 			ramp: {
 				key: 'ramp',
-				label: `${count(settings.clients)} clients, one app process, edit rate rising in steps`,
+				label: `${count(settings.clients)} clients on ${count(rampSheets)} ${rampSheets === 1 ? 'sheet' : 'sheets'}, one app process, edit rate rising in steps`,
 				clients: settings.clients,
 				editors: editorsFor(settings.clients),
-				servers: 1
+				servers: 1,
+				sheets: rampSheets
 			}
 		};
 		const results: Partial<Record<RunKey, Record<string, unknown>>> = {};

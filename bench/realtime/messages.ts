@@ -7,8 +7,17 @@ export interface ClientPlan {
 	index: number;
 	/** Index into `servers` of the app process this client talks to. */
 	server: number;
+	/** Index into the connect command's `sheets` of the one sheet this client joins. */
+	sheet: number;
 	/** The record this client syncs and edits; idle clients have none. */
 	record?: string;
+}
+
+/** A sheet the clients join, with the API token that opens it. */
+export interface SheetTarget {
+	token: string;
+	space: string;
+	sheet: string;
 }
 
 /**
@@ -20,9 +29,8 @@ export const serverOf = (client: number, servers: number): number => client % se
 export interface ConnectCommand {
 	type: 'connect';
 	servers: string[];
-	token: string;
-	space: string;
-	sheet: string;
+	/** Every sheet of the run (one, except in the ramp); a client joins the one it names. */
+	sheets: SheetTarget[];
 	clients: ClientPlan[];
 	/** Handshakes in flight at once in this worker. */
 	concurrency: number;
@@ -60,6 +68,8 @@ export interface ConnectReply {
 	type: 'connected';
 	/** Per client: from `io()` until the `sheet:join` ack with ok: true, ms. */
 	times: number[];
+	/** Per sheet (index into the command's `sheets`): this worker's clients that joined it. */
+	joinedPerSheet: number[];
 	failures: Failures;
 }
 

@@ -170,9 +170,10 @@ function listen(client: Client, socket: ClientSocket): void {
 
 async function connectClient(client: Client, command: ConnectCommand): Promise<number> {
 	const started = clock();
+	const target = command.sheets[client.sheet]!;
 	const socket: ClientSocket = io(command.servers[client.server]!, {
 		transports: ['websocket'],
-		auth: { token: command.token },
+		auth: { token: target.token },
 		forceNew: true,
 		reconnection: false,
 		parser: cachingParser,
@@ -186,7 +187,7 @@ async function connectClient(client: Client, command: ConnectCommand): Promise<n
 		});
 		const reply = await socket
 			.timeout(ACK_TIMEOUT_MS)
-			.emitWithAck('sheet:join', { space: command.space, type: command.sheet });
+			.emitWithAck('sheet:join', { space: target.space, type: target.sheet });
 		if (!reply.ok) throw new Error(`sheet:join ${reply.error.code}`);
 	} catch (error) {
 		socket.disconnect();
@@ -207,15 +208,17 @@ async function connect(command: ConnectCommand): Promise<void> {
 		editSeq: 0
 	}));
 	const times: number[] = [];
+	const joinedPerSheet = command.sheets.map(() => 0);
 	const failures: Failures = { count: 0, reasons: {} };
 	await pool(clients, command.concurrency, async (client) => {
 		try {
 			times.push(await connectClient(client, command));
+			joinedPerSheet[client.sheet]!++;
 		} catch (error) {
 			fail(failures, reasonOf(error).split(':')[0]!.slice(0, 80));
 		}
 	});
-	send({ type: 'connected', times, failures });
+	send({ type: 'connected', times, joinedPerSheet, failures });
 }
 
 function sendEdit(client: Client, update: Uint8Array): void {
