@@ -18,6 +18,7 @@ import {
 	applyAndCollect,
 	checkUpdate,
 	correctFields,
+	fieldsOf,
 	isWellFormedUpdate,
 	Origin,
 	readField,
@@ -111,6 +112,14 @@ interface Holder {
 	role: Role;
 }
 
+/** A field this process wrote: the value, as whom, and the map item that holds it. */
+interface Written {
+	value: CellValue;
+	actor: Actor;
+	/** The field's item after the write (absent for long texts, whose item never changes). */
+	item?: Y.ID;
+}
+
 export interface LiveDoc {
 	id: string;
 	spaceId: string;
@@ -129,7 +138,7 @@ export interface LiveDoc {
 	/** Updates appended to storage since the doc was last compacted. */
 	appended: number;
 	/** The last value this process wrote per field, and as whom: what repairs compare against. */
-	written: Map<string, { value: CellValue; actor: Actor }>;
+	written: Map<string, Written>;
 	/** Settles when the doc's last queued edit is durable. */
 	settled: Promise<void>;
 	/** Set once the doc is dropped: late work on it is refused. */
@@ -404,7 +413,11 @@ export class Engine {
 		for (const [key, value] of Object.entries(accepted)) {
 			const attribute = live.type.attributes.find((candidate) => candidate.key === key)!;
 			values.push({ attribute, value, old: before[key] ?? null });
-			live.written.set(key, { value, actor: holder.actor });
+			live.written.set(key, {
+				value,
+				actor: holder.actor,
+				item: live.textKeys.has(key) ? undefined : fieldsOf(doc)._map.get(key)?.id
+			});
 		}
 		const edit: LiveEdit = {
 			actor: holder.actor,
@@ -562,16 +575,17 @@ export class Engine {
 		}
 	}
 
-	private maybeCompact(live: LiveDoc, actor: Actor): void {
-		if (live.appended < COMPACT_AFTER || this.compacting.has(live.id) || live.gone) return;
+	private maybeCompact(live: LiveDoc, actor: Actor, after = COMPACT_AFTER): void {
+		if (live.appended < after || this.compacting.has(live.id) || live.gone) return;
 		this.compacting.add(live.id);
 		const appended = live.appended;
 		this.provider('onCompact')(actor, live.spaceId, live.id)
 			.then(() => {
 				live.appended = Math.max(0, live.appended - appended);
-				live.bytes = Y.encodeStateAsUpdate(live.doc).byteLength;
+				if (!live.gone) live.bytes = Y.encodeStateAsUpdate(live.doc).byteLength;
 			})
-			.catch(() => undefined)
+			// Loading merges appended updates anyway: a failed compaction only waits for the next.
+			.catch(() => (live.appended = 0))
 			.finally(() => this.compacting.delete(live.id));
 	}
 
@@ -626,13 +640,20 @@ export class Engine {
 			if (!mine) continue;
 			const resolved = readField(live.doc, key);
 			const lostClaim = claimed && key in claimed && !sameValue(claimed[key], resolved);
-			if (!lostClaim && sameValue(mine.value, resolved)) continue;
+			if (!lostClaim) {
+				if (sameValue(mine.value, resolved)) continue;
+				// A long text's writer stores the merge it saw; if it saw ours, it committed after
+				// us. A value written by someone who saw ours (its item follows ours) likewise.
+				if (!mine.item || followsOn(live.doc, key, mine.item)) continue;
+			}
 			const attribute = live.type.attributes.find((candidate) => candidate.key === key);
 			if (!attribute) continue;
 			values.push({
 				attribute,
 				value: resolved,
-				old: lostClaim ? (claimed[key] ?? null) : mine.value
+				old: lostClaim ? (claimed[key] ?? null) : mine.value,
+				// Not an edit of anyone's: the rows catch up with what the docs already show.
+				audit: false
 			});
 			mine.value = resolved;
 			actor = mine.actor;
@@ -722,6 +743,12 @@ export class Engine {
 		for (const [id, live] of this.docs) {
 			if (live.holders.size || live.lastUsed > cutoff || this.compacting.has(id)) continue;
 			if (this.listeners.has(id) || this.queue.some((pending) => pending.live === live)) continue;
+			// Leaving memory: fold what it appended into the stored base, as its last writer.
+			const writer = [...live.written.values()].pop()?.actor;
+			if (writer && live.appended > 0) {
+				this.maybeCompact(live, writer, 1);
+				continue;
+			}
 			this.docs.delete(id);
 			live.gone = true;
 			live.doc.destroy();
@@ -733,6 +760,23 @@ export class Engine {
 		for (const live of this.docs.values()) live.doc.destroy();
 		this.docs.clear();
 	}
+}
+
+/**
+ * Whether the field's current item was set by someone who had seen `ancestor`: a map set names
+ * the item it replaced as its origin, so the chain of origins leads back to every value its
+ * writer saw in that field.
+ */
+function followsOn(doc: Y.Doc, key: string, ancestor: Y.ID): boolean {
+	let item = fieldsOf(doc)._map.get(key);
+	for (let steps = 0; item && steps < 10_000; steps++) {
+		if (Y.compareIDs(item.id, ancestor)) return true;
+		if (!item.origin) return false;
+		const previous = Y.getItem(doc.store, item.origin);
+		if (!(previous instanceof Y.Item) || previous === item) return false;
+		item = previous;
+	}
+	return false;
 }
 
 function asRealtimeError(error: AppError, id: string, field: string): RealtimeError {

@@ -24,6 +24,8 @@ export interface LiveValue {
 	value: CellValue;
 	/** The value it replaces, for the audit row. */
 	old: CellValue;
+	/** False for a write that only brings the rows in line with the doc (no one's edit). */
+	audit?: boolean;
 }
 
 export interface LiveEdit {
@@ -131,7 +133,7 @@ function toParameters(edits: LiveEdit[]): unknown[] {
 				const changed = JSON.stringify(old) !== JSON.stringify(value);
 				v.old.push(JSON.stringify(old ?? null));
 				v.next.push(JSON.stringify(value ?? null));
-				v.audit.push(changed);
+				v.audit.push(changed && written.audit !== false);
 				v.write.push(last.get(`${edit.entityId}:${attribute.id}`) === written);
 			}
 			if (edit.update) {
