@@ -401,7 +401,9 @@ export class GridLive {
 			this.status.set(key, { state: 'error', message: problem.message });
 			return;
 		}
-		if (problem.code === 'unavailable') return;
+		// The client deals with these itself: it syncs the record again, and the sync's ack marks
+		// the pending cells saved. Nothing for the user to do.
+		if (problem.code === 'unavailable' || problem.code === 'out_of_sync') return;
 		this.notice = problem.message;
 		this.later('notice', 8_000, () => (this.notice = null));
 	}

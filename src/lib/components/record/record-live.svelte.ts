@@ -271,7 +271,10 @@ export class RecordLive {
 			this.status.set(problem.field, { state: 'error', message: problem.message });
 			return;
 		}
-		if (problem.code !== 'unavailable') this.notice = problem.message;
+		// Retried by the client on its own (a sync of the record): nothing for the user to do.
+		if (problem.code !== 'unavailable' && problem.code !== 'out_of_sync') {
+			this.notice = problem.message;
+		}
 	}
 
 	// --- presence ---------------------------------------------------------------------------
