@@ -26,9 +26,9 @@ function postgresPersistence(context: AppContext): Extension {
 	return {
 		onAuthenticate: (credentials) => authenticate(context, credentials),
 		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
-		// The same per-user budget as REST writes: shared by every socket, and by every process
-		// when the limiter is on Redis.
-		beforeEdit: (actor) => context.kv.writeLimiter.consume(actor.userId),
+		// A per-user budget shared by every socket, and by every process when the limiter is on
+		// Redis (its own: a long text sends an update per keystroke).
+		beforeEdit: (actor) => context.kv.liveEditLimiter.consume(actor.userId),
 		onStoreEdits: (edits) => commitLiveEdits(context, edits),
 		onStoreCheckedEdit: (edit, refuse) => commitCheckedEdit(context, edit, refuse),
 		onCompact: (actor, spaceId, id) => compactRecordDoc({ context, actor, spaceId, id }),

@@ -443,7 +443,8 @@ async function setUp(plan: RunPlan, environment: Environment, load: string): Pro
 				// The private copy holds build/ whatever BUILD_DIR says for this checkout.
 				BUILD_DIR: 'build',
 				DATA_DIR: path.join(dataDir, String(index)),
-				RATE_LIMIT_WRITES_PER_MINUTE: '100000000'
+				RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+				RATE_LIMIT_LIVE_EDITS_PER_MINUTE: '100000000'
 			}
 		});
 		cleanup.push(server.stop);
@@ -990,7 +991,8 @@ export async function main(): Promise<void> {
 				SEED_DEMO: 'false',
 				AUTH_SECRET,
 				DATA_DIR: bootDir,
-				RATE_LIMIT_WRITES_PER_MINUTE: '100000000'
+				RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+				RATE_LIMIT_LIVE_EDITS_PER_MINUTE: '100000000'
 			},
 			log: (line) => log(`  app: ${line}`)
 		});

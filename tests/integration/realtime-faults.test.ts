@@ -34,11 +34,11 @@ import {
 } from '../support/realtime';
 
 /**
- * The per-user REST write limit for this file. The context is one per process (boot() keeps
- * the first), so the low limit fault 4 needs applies to the whole file: tests that write a lot
- * as one user get a fixture (fresh users) of their own, and no user here comes near it otherwise.
+ * The per-user live edit limit for this file. The context is one per process (boot() keeps the
+ * first), so the low limit fault 4 needs applies to the whole file: tests that write a lot as one
+ * user get a fixture (fresh users) of their own, and no user here comes near it otherwise.
  */
-const WRITES_PER_MINUTE = 60;
+const LIVE_EDITS_PER_MINUTE = 60;
 /** How long the engine may take to notice lost access before it must act on it. */
 const REVOCATION_GRACE_MS = 1_500;
 /** How long to keep listening for a change that must not arrive, once a bystander has it. */
@@ -159,7 +159,7 @@ async function strayEdit(socket: RawSocket, id: string) {
 }
 
 beforeAll(async () => {
-	context = await bootTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) });
+	context = await bootTestApp({ RATE_LIMIT_LIVE_EDITS_PER_MINUTE: String(LIVE_EDITS_PER_MINUTE) });
 	shared = await createSheetFixture(context, 10);
 	server = await startRealtimeServer(context);
 }, 60_000);
@@ -487,8 +487,8 @@ describe('fault 4: the write limit is per user, not per socket', () => {
 		const limited = replies.filter((reply) => codeOf(reply) === 'rate_limited').length;
 		expect(
 			acked,
-			`${acked} of ${SOCKETS * EDITS_PER_SOCKET} edits acked; the user's limit is ${WRITES_PER_MINUTE} a minute`
-		).toBeLessThanOrEqual(WRITES_PER_MINUTE);
+			`${acked} of ${SOCKETS * EDITS_PER_SOCKET} edits acked; the user's limit is ${LIVE_EDITS_PER_MINUTE} a minute`
+		).toBeLessThanOrEqual(LIVE_EDITS_PER_MINUTE);
 		expect(limited).toBeGreaterThan(0);
 	});
 });

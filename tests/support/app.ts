@@ -28,6 +28,7 @@ export async function bootTestApp(
 			DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'roster-test-')),
 			AUTH_SECRET: TEST_AUTH_SECRET,
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+			RATE_LIMIT_LIVE_EDITS_PER_MINUTE: '100000',
 			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
 			SEED_DEMO: 'false',
 			...env

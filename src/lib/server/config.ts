@@ -65,7 +65,8 @@ const schema = z.object({
 
 	SEED_DEMO: flag.default(true),
 	RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
-	RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(600)
+	RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(600),
+	RATE_LIMIT_LIVE_EDITS_PER_MINUTE: z.coerce.number().int().positive().default(3_000)
 });
 
 type Env = z.infer<typeof schema>;

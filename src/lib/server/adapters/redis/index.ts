@@ -15,6 +15,11 @@ export interface KeyValue {
 	cache: Cache;
 	signInLimiter: RateLimiter;
 	writeLimiter: RateLimiter;
+	/**
+	 * Live edits per user, across every socket and process: finer-grained than REST writes (a
+	 * long text sends one update per keystroke), so it has its own, higher budget.
+	 */
+	liveEditLimiter: RateLimiter;
 	/** Present only when REDIS_URL is set; the socket.io adapter duplicates it for pub/sub. */
 	redis?: Redis;
 	close(): Promise<void>;
@@ -34,11 +39,18 @@ export function createKeyValue(config: Config): KeyValue {
 		keyPrefix: 'write'
 	};
 
+	const liveEdit = {
+		points: config.RATE_LIMIT_LIVE_EDITS_PER_MINUTE,
+		durationSeconds: MINUTE,
+		keyPrefix: 'live-edit'
+	};
+
 	if (!config.REDIS_URL) {
 		return {
 			cache: createMemoryCache(),
 			signInLimiter: createMemoryRateLimiter(signIn),
 			writeLimiter: createMemoryRateLimiter(write),
+			liveEditLimiter: createMemoryRateLimiter(liveEdit),
 			async close() {}
 		};
 	}
@@ -48,6 +60,7 @@ export function createKeyValue(config: Config): KeyValue {
 		cache: createRedisCache(redis),
 		signInLimiter: createRedisRateLimiter(redis, signIn),
 		writeLimiter: createRedisRateLimiter(redis, write),
+		liveEditLimiter: createRedisRateLimiter(redis, liveEdit),
 		redis,
 		async close() {
 			await redis.quit();
