@@ -11,6 +11,7 @@ import { redisServerBinary, startRedisServer, type RedisServer } from '../suppor
 import {
 	connectClient,
 	createSheetFixture,
+	prng,
 	SHEET,
 	until,
 	type SheetFixture
@@ -36,18 +37,6 @@ async function start(env: Record<string, string> = {}) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded generator, so a failing run can be replayed. */
-function prng(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const stored = (id: string) => getRecord({ context, actor: fixture.owner.actor, id });
 const comparable = (doc: Y.Doc) => {

@@ -14,6 +14,7 @@ import { bootTestApp, stopTestApp } from '../support/app';
 import {
 	connectClient,
 	createSheetFixture,
+	prng,
 	SHEET,
 	until,
 	type SheetFixture
@@ -26,18 +27,6 @@ const servers: AppServer[] = [];
 const clients: RealtimeClient[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded generator, so a failing run can be replayed with its seed. */
-function prng(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const SEED = Number(process.env.CONVERGENCE_SEED ?? 20261206);
 

@@ -130,3 +130,15 @@ export async function until(
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }
+
+/** A small seeded generator, so a failing run can be replayed. */
+export function prng(seed: number) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
