@@ -180,48 +180,90 @@ export function checkUpdate(
 	}
 	const isKnown = (id: Y.ID | null) => !id || id.clock < (known.get(id.client) ?? have(id.client));
 
-	// Where an item sits: a field of the record, inside a long text, or somewhere else.
+	// Where an item sits: a field of the record, inside a long text, or somewhere else. Each
+	// incoming item is placed once (memoized) and found by binary search, so a large update
+	// costs n log n, not n squared: the check runs before anything else on the event loop.
 	type Place = { field: string } | 'text' | 'elsewhere';
 	const fields = fieldsOf(doc);
-	const incoming = (id: Y.ID) =>
-		decoded.structs.find(
-			(struct): struct is Y.Item =>
-				struct instanceof Y.Item &&
-				struct.id.client === id.client &&
-				struct.id.clock <= id.clock &&
-				id.clock < struct.id.clock + struct.length
-		);
-	const placeOfId = (id: Y.ID, depth: number): Place => {
-		if (id.clock < have(id.client)) {
-			const item = Y.getItem(store, id);
-			if (!(item instanceof Y.Item)) return 'elsewhere';
-			if (item.parent === fields && item.parentSub !== null) return { field: item.parentSub };
-			const parent = item.parent as Y.AbstractType<unknown> | null;
-			if (parent instanceof Y.Text && parent._item?.parent === fields) return 'text';
-			return 'elsewhere';
+	const byClient = new Map<number, Y.Item[]>();
+	for (const struct of decoded.structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		const items = byClient.get(struct.id.client);
+		if (items) items.push(struct);
+		else byClient.set(struct.id.client, [struct]);
+	}
+	for (const items of byClient.values()) items.sort((a, b) => a.id.clock - b.id.clock);
+	const incoming = (id: Y.ID): Y.Item | undefined => {
+		const items = byClient.get(id.client);
+		if (!items) return undefined;
+		let low = 0;
+		let high = items.length - 1;
+		while (low <= high) {
+			const middle = (low + high) >> 1;
+			const item = items[middle]!;
+			if (id.clock < item.id.clock) high = middle - 1;
+			else if (id.clock >= item.id.clock + item.length) low = middle + 1;
+			else return item;
 		}
-		const item = incoming(id);
-		return item ? placeOfItem(item, depth + 1) : 'elsewhere';
+		return undefined;
 	};
-	const isTextField = (id: Y.ID, depth: number) => {
-		// The parent of nested content is the item that holds the Y.Text.
+	const placeInDoc = (id: Y.ID): Place => {
+		const item = Y.getItem(store, id);
+		if (!(item instanceof Y.Item)) return 'elsewhere';
+		if (item.parent === fields && item.parentSub !== null) return { field: item.parentSub };
+		const parent = item.parent as Y.AbstractType<unknown> | null;
+		if (parent instanceof Y.Text && parent._item?.parent === fields) return 'text';
+		return 'elsewhere';
+	};
+	const places = new Map<Y.Item, Place>();
+	// The item that holds a Y.Text, for content nested in it: a long-text field of the record.
+	const isTextField = (id: Y.ID, nesting: number): boolean => {
+		if (nesting > 2) return false;
 		const item = id.clock < have(id.client) ? Y.getItem(store, id) : incoming(id);
 		if (!(item instanceof Y.Item) || !(item.content instanceof Y.ContentType)) return false;
 		if (!(item.content.type instanceof Y.Text)) return false;
-		const place = placeOfItem(item, depth + 1);
+		const place = placeOfItem(item, nesting + 1);
 		return typeof place === 'object' && textKeys.has(place.field);
 	};
-	function placeOfItem(item: Y.Item, depth: number): Place {
-		if (depth > 64) return 'elsewhere';
-		const parent = item.parent as unknown;
-		if (typeof parent === 'string') {
-			return parent === FIELDS && item.parentSub !== null ? { field: item.parentSub } : 'elsewhere';
+	function placeOfItem(start: Y.Item, nesting = 0): Place {
+		// Follow the neighbours an item shares its parent with, until one says where it is.
+		const chain: Y.Item[] = [];
+		let item: Y.Item | undefined = start;
+		let place: Place = 'elsewhere';
+		while (item) {
+			const known = places.get(item);
+			if (known) {
+				place = known;
+				break;
+			}
+			// A chain longer than the update is a loop: nothing legitimate.
+			if (chain.length > decoded.structs.length) break;
+			chain.push(item);
+			const parent = item.parent as unknown;
+			if (typeof parent === 'string') {
+				if (parent === FIELDS && item.parentSub !== null) place = { field: item.parentSub };
+				break;
+			}
+			if (parent instanceof Y.ID) {
+				if (isTextField(parent, nesting)) place = 'text';
+				break;
+			}
+			// An item already in the doc (a text's holder) has its parent type itself.
+			if (parent instanceof Y.AbstractType) {
+				place = placeInDoc(item.id);
+				break;
+			}
+			// No parent written: it shares the parent of the item it is placed next to.
+			const neighbour: Y.ID | null = item.origin ?? item.rightOrigin;
+			if (!neighbour) break;
+			if (neighbour.clock < have(neighbour.client)) {
+				place = placeInDoc(neighbour);
+				break;
+			}
+			item = incoming(neighbour);
 		}
-		if (parent instanceof Y.ID) return isTextField(parent, depth) ? 'text' : 'elsewhere';
-		if (parent === fields && item.parentSub !== null) return { field: item.parentSub };
-		// No parent written: it shares the parent of the item it is placed next to.
-		const neighbour = item.origin ?? item.rightOrigin;
-		return neighbour ? placeOfId(neighbour, depth) : 'elsewhere';
+		for (const visited of chain) places.set(visited, place);
+		return place;
 	}
 
 	for (const struct of decoded.structs) {
@@ -232,7 +274,7 @@ export function checkUpdate(
 		const parent = struct.parent as unknown;
 		if (parent instanceof Y.ID && !isKnown(parent)) return outOfSync('edits a text');
 		if (struct.content instanceof Y.ContentDeleted) continue;
-		const place = placeOfItem(struct, 0);
+		const place = placeOfItem(struct);
 		const content = struct.content;
 		if (place === 'elsewhere') {
 			return bad(

@@ -73,8 +73,12 @@ export async function readOrInitDocState(
 
 interface LockedDoc {
 	doc: Y.Doc;
-	/** The last appended update folded into `doc`: compaction deletes those up to it. */
-	upto: number | null;
+	/**
+	 * The appended updates folded into `doc`, by id: compaction deletes exactly these. Not "all
+	 * up to the last id read": ids are taken at insert, not at commit, so a lower id may commit
+	 * after this read and must stay.
+	 */
+	folded: number[];
 }
 
 /**
@@ -99,12 +103,12 @@ async function lockDocs(tx: Tx, spaceId: string, ids: string[]): Promise<Map<str
 	for (const row of rows) {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, row.state, Origin.Storage);
-		docs.set(row.entity_id, { doc, upto: null });
+		docs.set(row.entity_id, { doc, folded: [] });
 	}
 	for (const row of appended.rows) {
 		const locked = docs.get(row.entity_id)!;
 		Y.applyUpdate(locked.doc, row.update, Origin.Storage);
-		locked.upto = row.id;
+		locked.folded.push(row.id);
 	}
 	return docs;
 }
@@ -119,13 +123,12 @@ async function storeDocs(tx: Tx, spaceId: string, docs: Map<string, LockedDoc>):
 		  where d.entity_id = u.entity_id and d.space_id = $3`,
 		[ids, ids.map((id) => Buffer.from(Y.encodeStateAsUpdate(docs.get(id)!.doc))), spaceId]
 	);
-	const folded = ids.filter((id) => docs.get(id)!.upto !== null);
+	const folded = ids.flatMap((id) => docs.get(id)!.folded);
 	if (folded.length) {
-		await tx.query(
-			`delete from record_updates r using unnest($1::uuid[], $2::bigint[]) as f (entity_id, upto)
-			  where r.entity_id = f.entity_id and r.id <= f.upto and r.space_id = $3`,
-			[folded, folded.map((id) => docs.get(id)!.upto), spaceId]
-		);
+		await tx.query('delete from record_updates where space_id = $1 and id = any ($2::bigint[])', [
+			spaceId,
+			folded
+		]);
 	}
 }
 
