@@ -124,8 +124,6 @@ export interface LiveDoc {
 	id: string;
 	spaceId: string;
 	type: EntityTypeDef;
-	typeId: string;
-	typeKey: string;
 	/** Field keys the doc may hold, and those that are long texts. */
 	fieldKeys: Set<string>;
 	textKeys: Set<string>;
@@ -242,8 +240,6 @@ export class Engine {
 			id,
 			spaceId: opened.spaceId,
 			type: opened.type,
-			typeId: opened.type.id,
-			typeKey: opened.type.key,
 			fieldKeys: new Set(),
 			textKeys: new Set(),
 			doc,
@@ -388,9 +384,7 @@ export class Engine {
 
 		const rejected: RealtimeError[] = [];
 		const accepted: Record<string, CellValue> = {};
-		const access = { type: live.type, space: { role: holder.role } } as Parameters<
-			typeof normalizeValues
-		>[0];
+		const access = { type: live.type, space: { role: holder.role } };
 		for (const key of keys) {
 			try {
 				const [normal] = normalizeValues(access, { [key]: readField(doc, key) }, undefined);

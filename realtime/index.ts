@@ -101,8 +101,8 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 				fanout.deliver([
 					{
 						spaceId: live.spaceId,
-						entityTypeId: live.typeId,
-						entityTypeKey: live.typeKey,
+						entityTypeId: live.type.id,
+						entityTypeKey: live.type.key,
 						entityId: live.id,
 						action: 'update',
 						values: added.values,

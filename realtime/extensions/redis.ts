@@ -103,8 +103,8 @@ export function attachRedis(options: {
 			try {
 				io.serverSideEmit(ACCESS_EVENT, change);
 			} catch {
-				// Redis is away: the other processes re-check everything when it is back.
-				dropped = true;
+				// Redis is away: the other processes' SSE streams still re-check on their timer, but
+				// their sockets keep their access until the next change reaches them.
 			}
 		},
 		async close() {

@@ -72,9 +72,7 @@ export function compactRecordDoc(options: {
 	id: string;
 }): Promise<void> {
 	const { context, actor, spaceId, id } = options;
-	return withActor(context.db.runtime, actor, async (tx) => {
-		await compactDocs(tx, spaceId, [id]);
-	});
+	return withActor(context.db.runtime, actor, (tx) => compactDocs(tx, spaceId, [id]));
 }
 
 export interface OpenedSheet {

@@ -134,21 +134,12 @@ async function storeDocs(tx: Tx, spaceId: string, docs: Map<string, LockedDoc>):
 
 /**
  * Folds the updates appended to these records' docs into their base states, as a writer of the
- * space (the caller's transaction). Returns the compacted states' sizes in bytes.
+ * space (the caller's transaction).
  */
-export async function compactDocs(
-	tx: Tx,
-	spaceId: string,
-	ids: string[]
-): Promise<Map<string, number>> {
+export async function compactDocs(tx: Tx, spaceId: string, ids: string[]): Promise<void> {
 	const docs = await lockDocs(tx, spaceId, ids);
 	await storeDocs(tx, spaceId, docs);
-	const sizes = new Map<string, number>();
-	for (const [id, { doc }] of docs) {
-		sizes.set(id, Y.encodeStateAsUpdate(doc).byteLength);
-		doc.destroy();
-	}
-	return sizes;
+	for (const { doc } of docs.values()) doc.destroy();
 }
 
 /**

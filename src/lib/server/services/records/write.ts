@@ -73,7 +73,7 @@ function invalid(attribute: AttributeDef, message: string, row?: number): AppErr
  * Returns their normal form; throws an AppError naming the first bad field.
  */
 export function normalizeValues(
-	request: Pick<WriteRequest, 'type' | 'space' | 'isText'>,
+	request: Pick<WriteRequest, 'type' | 'isText'> & { space: Pick<SpaceAccess, 'role'> },
 	input: ValueInput,
 	row: number | undefined
 ): NormalizedValue[] {
