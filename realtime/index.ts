@@ -134,3 +134,33 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 		}
 	};
 }
+
+/**
+ * A process without sockets (the job worker) still makes changes that open grids must hear:
+ * with Redis, pass them and access changes to the app processes the way one of them would.
+ * Without Redis jobs run in the app process, whose own bus reaches its sockets.
+ */
+export function startRelay(context: AppContext): { close(): Promise<void> } {
+	const redisClient = context.kv.redis;
+	if (!redisClient) return { close: async () => undefined };
+	const io = new Server();
+	const redis = attachRedis({
+		io,
+		redis: redisClient,
+		onRemote: () => undefined,
+		onRemoteAccess: () => undefined,
+		onReconnect: () => undefined
+	});
+	const unsubscribe = context.changes.subscribe((changes) => redis.forward(changes));
+	const unsubscribeAccess = context.access.subscribe((change) => {
+		if (!change.remote) redis.forwardAccess(change);
+	});
+	return {
+		async close() {
+			unsubscribe();
+			unsubscribeAccess();
+			await new Promise<void>((resolve) => io.close(() => resolve()));
+			await redis.close();
+		}
+	};
+}

@@ -9,15 +9,24 @@ import {
 } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { Server as HttpServer } from 'node:http';
-import { startRealtime } from '$realtime/index';
+import { startRealtime, startRelay } from '$realtime/index';
 import { AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { handle as authHandle } from '$lib/server/auth/auth';
 import { boot, context } from '$lib/server/context';
 import { errorResponse } from '$lib/server/http';
+import { startJobWorkers } from '$lib/server/jobs/workers';
 
 export const init: ServerInit = async () => {
 	const app = await boot();
+	// worker.js runs jobs only: no sockets, and its changes reach the app processes over Redis.
+	const isWorker = (globalThis as Record<symbol, unknown>)[Symbol.for('roster.worker')] === true;
+	if (isWorker || app.config.JOBS_IN_PROCESS) await startJobWorkers(app);
+	if (isWorker) {
+		const relay = startRelay(app);
+		app.onClose(() => relay.close());
+		return;
+	}
 	// The custom server (server.js) shares its HTTP server; `vite dev` has none to share.
 	const server = (globalThis as Record<symbol, unknown>)[Symbol.for('roster.httpServer')];
 	if (server instanceof HttpServer) {

@@ -51,6 +51,17 @@ const schema = z.object({
 				.filter(Boolean)
 		),
 
+	IMPORT_MAX_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(1024 * 1024 * 1024),
+	IMPORT_MAX_COLUMNS: z.coerce.number().int().min(1).max(16_384).default(500),
+	/** Run background jobs in this process too (the embedded default); off when workers run apart. */
+	JOBS_IN_PROCESS: flag.default(true),
+	/** `npm run worker` answers /api/health on this port. */
+	WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+
 	VAULT_ADDR: z.url().optional(),
 	VAULT_TOKEN: optional,
 	VAULT_SECRET_PATH: z.string().default('secret/data/roster'),

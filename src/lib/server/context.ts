@@ -13,6 +13,8 @@ import { createSecrets } from './adapters/secrets';
 import { createStorage } from './adapters/storage';
 import type { FileStorage } from './adapters/storage';
 import { createEventLog, type EventLog } from './events';
+import { createJobQueue, type JobQueue } from './jobs/queue';
+import { createProgressBus, type ProgressBus } from './jobs/progress';
 
 export interface AppContext {
 	config: Config;
@@ -26,6 +28,10 @@ export interface AppContext {
 	access: AccessBus;
 	/** Every published change, numbered and kept per space for SSE resume (Redis or in-process). */
 	events: EventLog;
+	/** Background jobs (pg-boss): imports and their undo. Workers run where jobs/workers.ts starts them. */
+	jobs: JobQueue;
+	/** Job progress to open pages, across processes when Redis is set. */
+	progress: ProgressBus;
 	authSecret: string;
 	/** Runs `closer` when the context closes, before its pools do (last registered, first run). */
 	onClose(closer: () => Promise<void>): void;
@@ -71,6 +77,10 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const events = createEventLog({ changes, maxEvents: config.EVENT_LOG_SIZE, redis: kv.redis });
 	const storage = createStorage(config, authSecret);
 	if (storage.kind === 's3') await storage.ensureBucket();
+	// The queue's tables are the owner's: they hold job ids, never tenant data, and the work a
+	// job does runs as its member on the runtime pool like a request.
+	const jobs = await createJobQueue({ url: ownerUrl, log });
+	const progress = createProgressBus(kv.redis);
 	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {
 		config,
@@ -81,12 +91,16 @@ async function create(options: BootOptions): Promise<AppContext> {
 		changes,
 		access: createAccessBus(),
 		events,
+		jobs,
+		progress,
 		authSecret,
 		onClose(closer) {
 			closers.unshift(closer);
 		},
 		async close() {
 			for (const closer of closers.splice(0)) await closer().catch(() => undefined);
+			await jobs.close().catch(() => undefined);
+			await progress.close();
 			await events.close();
 			await kv.close();
 			await context.prisma.$disconnect();

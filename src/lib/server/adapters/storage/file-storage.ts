@@ -14,15 +14,28 @@ export interface StoredFile {
 	contentType: string;
 }
 
+/** A stored file as a stream, so a reader never holds the whole file in memory. */
+export interface OpenedFile {
+	stream: ReadableStream<Uint8Array>;
+	size: number;
+	contentType: string;
+}
+
 export interface FileStorage {
 	presignUpload(input: {
 		key: string;
 		contentType: string;
 		size: number;
+		/** Other limits than the store's own (attachments): imports take larger files. */
+		limits?: UploadLimits;
 	}): Promise<PresignedUpload>;
 	presignDownload(key: string, options?: { filename?: string }): Promise<string>;
 	put(key: string, body: Buffer, contentType: string): Promise<void>;
 	get(key: string): Promise<StoredFile | undefined>;
+	/** Writes a file from a stream without holding it whole. */
+	putStream(key: string, body: AsyncIterable<Uint8Array>, contentType: string): Promise<void>;
+	/** Reads a file as a stream; `undefined` when there is none. */
+	open(key: string): Promise<OpenedFile | undefined>;
 	delete(key: string): Promise<void>;
 }
 

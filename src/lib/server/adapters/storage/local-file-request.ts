@@ -19,26 +19,37 @@ export function isLocalStorage(storage: FileStorage): storage is LocalFileStorag
 
 const errorResponse = (error: AppError) => Response.json(error.toJSON(), { status: error.status });
 
-/** Reads at most `limit` bytes and stops there, so an oversized upload is never buffered whole. */
-async function readUpTo(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
-	if (!body) return Buffer.alloc(0);
+/**
+ * Passes on at most `limit` bytes and fails past them, so an oversized upload is refused
+ * without being buffered, and the store's atomic write leaves no half file behind.
+ */
+async function* upTo(
+	body: ReadableStream<Uint8Array> | null,
+	limit: number
+): AsyncGenerator<Uint8Array> {
+	if (!body) return;
 	const reader = body.getReader();
-	const chunks: Uint8Array[] = [];
 	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > limit) {
-			await reader.cancel();
-			throw new AppError(AppErrorCode.TooLarge, `File is larger than the ${limit} bytes allowed`, {
-				field: 'size',
-				details: { maxBytes: limit }
-			});
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			total += value.byteLength;
+			if (total > limit) {
+				throw new AppError(
+					AppErrorCode.TooLarge,
+					`File is larger than the ${limit} bytes allowed`,
+					{
+						field: 'size',
+						details: { maxBytes: limit }
+					}
+				);
+			}
+			yield value;
 		}
-		chunks.push(value);
+	} finally {
+		await reader.cancel().catch(() => undefined);
 	}
-	return Buffer.concat(chunks);
 }
 
 async function upload(
@@ -57,9 +68,9 @@ async function upload(
 			{ field: 'contentType' }
 		);
 	}
-	const limit = Math.min(claims.maxBytes ?? 0, storage.limits.maxBytes);
-	const body = await readUpTo(request.body, limit);
-	await storage.put(claims.key, body, claims.contentType);
+	// The link was issued for this size, after the checks of the limits that apply to it.
+	const limit = claims.maxBytes ?? storage.limits.maxBytes;
+	await storage.putStream(claims.key, upTo(request.body, limit), claims.contentType);
 	return new Response(null, { status: 204 });
 }
 

@@ -16,6 +16,8 @@ import {
 	type UploadLimits
 } from './file-storage';
 
+export type { OpenedFile } from './file-storage';
+
 export interface LocalStorageOptions extends UploadLimits {
 	dir: string;
 	/** Signs the URL tokens; AUTH_SECRET in the app. */
@@ -38,19 +40,11 @@ const fileToken = z.object({
 
 export type FileToken = z.infer<typeof fileToken>;
 
-export interface OpenedFile {
-	stream: ReadableStream<Uint8Array>;
-	size: number;
-	contentType: string;
-}
-
 export interface LocalFileStorage extends FileStorage {
 	readonly kind: 'local';
 	readonly limits: UploadLimits;
 	/** The token's claims when its signature holds and it has not expired; else AppError Forbidden. */
 	verifyToken(token: string): FileToken;
-	/** A stream of the file, so a download does not hold the whole file in memory. */
-	open(key: string): Promise<OpenedFile | undefined>;
 }
 
 const forbidden = (message: string) => new AppError(AppErrorCode.Forbidden, message);
@@ -90,7 +84,10 @@ export function createLocalStorage(options: LocalStorageOptions): LocalFileStora
 		return { object, meta };
 	}
 
-	async function writeAtomically(target: string, data: Buffer | string): Promise<void> {
+	async function writeAtomically(
+		target: string,
+		data: Buffer | string | AsyncIterable<Uint8Array>
+	): Promise<void> {
 		const temporary = path.join(root, 'tmp', randomUUID());
 		await mkdir(path.dirname(temporary), { recursive: true });
 		await mkdir(path.dirname(target), { recursive: true });
@@ -118,7 +115,7 @@ export function createLocalStorage(options: LocalStorageOptions): LocalFileStora
 		limits: { maxBytes: options.maxBytes, allowedTypes: options.allowedTypes },
 
 		async presignUpload(input) {
-			checkUpload(input, options);
+			checkUpload(input, input.limits ?? options);
 			const token = issueToken({
 				key: input.key,
 				method: 'PUT',
@@ -155,6 +152,12 @@ export function createLocalStorage(options: LocalStorageOptions): LocalFileStora
 			const paths = pathsOf(key);
 			// Data first, then its metadata: a reader in between sees no file rather than a file
 			// with no type.
+			await writeAtomically(paths.object, body);
+			await writeAtomically(paths.meta, JSON.stringify({ contentType }));
+		},
+
+		async putStream(key, body, contentType) {
+			const paths = pathsOf(key);
 			await writeAtomically(paths.object, body);
 			await writeAtomically(paths.meta, JSON.stringify({ contentType }));
 		},

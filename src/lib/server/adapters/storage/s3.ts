@@ -1,6 +1,6 @@
 // Files in an S3-compatible bucket (MinIO, AWS, s3rver in tests) through the minio client.
 import { Client, S3Error } from 'minio';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
 	checkKey,
 	checkUpload,
@@ -54,7 +54,7 @@ export function createS3Storage(options: S3StorageOptions): S3FileStorage {
 			if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, options.region);
 		},
 		async presignUpload(input) {
-			checkUpload(input, options);
+			checkUpload(input, input.limits ?? options);
 			// S3 presigned PUTs sign only the host, so the size and type checked here are what the
 			// browser declared; the object's stored Content-Type is whatever it sends.
 			const url = await client.presignedPutObject(bucket, input.key, PRESIGN_EXPIRY_SECONDS);
@@ -79,6 +79,27 @@ export function createS3Storage(options: S3StorageOptions): S3FileStorage {
 				const body = await readAll(await client.getObject(bucket, key));
 				const contentType = String(stat.metaData['content-type'] ?? 'application/octet-stream');
 				return { body, contentType };
+			} catch (error) {
+				if (isMissing(error)) return undefined;
+				throw error;
+			}
+		},
+		async putStream(key, body, contentType) {
+			checkKey(key);
+			await client.putObject(bucket, key, Readable.from(body), undefined, {
+				'Content-Type': contentType
+			});
+		},
+		async open(key) {
+			checkKey(key);
+			try {
+				const stat = await client.statObject(bucket, key);
+				const body = await client.getObject(bucket, key);
+				return {
+					stream: Readable.toWeb(body) as ReadableStream<Uint8Array>,
+					size: stat.size,
+					contentType: String(stat.metaData['content-type'] ?? 'application/octet-stream')
+				};
 			} catch (error) {
 				if (isMissing(error)) return undefined;
 				throw error;

@@ -1,0 +1,69 @@
+// Background jobs on pg-boss, a job queue that lives in the Postgres we already run: the embedded
+// default needs nothing more, jobs survive restarts, retry with backoff and can be cancelled, and
+// any number of workers on any number of machines share a queue without running a job twice
+// (pg-boss takes each job with SELECT ... FOR UPDATE SKIP LOCKED).
+//
+// The queue's own tables sit in the `pgboss` schema and are reached as the database owner; they
+// hold only ids. A job's work on tenant data runs as the member who asked for it, under RLS,
+// through the same services a request uses.
+import PgBoss from 'pg-boss';
+
+/** Every queue, with how its jobs retry. A job's handler must be safe to run again. */
+export const queues = {
+	/** Reads an uploaded file and writes its rows (services/imports/run-import.ts). */
+	import: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
+	/** Removes what an import created and puts back what it changed. */
+	'import-undo': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 }
+} satisfies Record<string, PgBoss.RetryOptions & PgBoss.ExpirationOptions>;
+
+export type QueueName = keyof typeof queues;
+
+export interface JobQueue {
+	/** Enqueues a job; returns its id. */
+	send(name: QueueName, data: object): Promise<string>;
+	/** Cancels a job that has not finished; a running handler learns of it from its own row. */
+	cancel(name: QueueName, id: string): Promise<void>;
+	/** Runs `handler` for jobs of `name` in this process, one at a time per queue. */
+	work<T extends object>(
+		name: QueueName,
+		handler: (data: T, jobId: string) => Promise<void>
+	): Promise<void>;
+	close(): Promise<void>;
+}
+
+export async function createJobQueue(options: {
+	url: string;
+	log: (line: string) => void;
+}): Promise<JobQueue> {
+	const boss = new PgBoss({
+		connectionString: options.url,
+		schema: 'pgboss',
+		max: 4,
+		application_name: 'roster-jobs'
+	});
+	boss.on('error', (error) => options.log(`Job queue: ${error.message}`));
+	await boss.start();
+	for (const [name, settings] of Object.entries(queues)) {
+		// createQueue is idempotent in pg-boss 10, and the queue's settings follow the code.
+		await boss.createQueue(name, { name, ...settings });
+		await boss.updateQueue(name, { name, ...settings });
+	}
+	return {
+		async send(name, data) {
+			const id = await boss.send(name, data);
+			if (!id) throw new Error(`The job queue refused a job for ${name}`);
+			return id;
+		},
+		async cancel(name, id) {
+			await boss.cancel(name, id);
+		},
+		async work(name, handler) {
+			await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+				for (const job of jobs) await handler(job.data as never, job.id);
+			});
+		},
+		async close() {
+			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+		}
+	};
+}
