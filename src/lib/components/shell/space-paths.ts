@@ -8,6 +8,8 @@ export const spacePaths = {
 		resolve('/(app)/s/[space]/t/[type]/board', { space, type }),
 	fields: (space: string, type: string) =>
 		resolve('/(app)/s/[space]/t/[type]/fields', { space, type }),
+	import: (space: string, type: string) =>
+		resolve('/(app)/s/[space]/t/[type]/import', { space, type }),
 	members: (space: string) => resolve('/(app)/s/[space]/members', { space }),
 	tokens: (space: string) => resolve('/(app)/s/[space]/tokens', { space }),
 	checkin: (space: string) => resolve('/checkin/[space]', { space })
