@@ -33,13 +33,13 @@ function parseManifests(text: string, source: string): Manifest[] {
 	});
 }
 
-/** The files kustomization.yaml names, in its order: what `kubectl apply -k` applies. */
-function kustomizationResources(): string[] {
-	const kustomization = parse(readFileSync(path.join(manifestDir, 'kustomization.yaml'), 'utf8'));
-	return kustomization.resources as string[];
-}
+/** What `kubectl apply -k` applies: the files in `resources`, with `images` rewritten. */
+const kustomization = parse(readFileSync(path.join(manifestDir, 'kustomization.yaml'), 'utf8')) as {
+	resources: string[];
+	images?: { name: string }[];
+};
 
-const manifests = kustomizationResources().flatMap((file) =>
+const manifests = kustomization.resources.flatMap((file) =>
 	parseManifests(readFileSync(path.join(manifestDir, file), 'utf8'), file)
 );
 
@@ -165,8 +165,17 @@ describe('deploy/k8s manifests', () => {
 		const files = readdirSync(manifestDir).filter(
 			(file) => /\.ya?ml$/.test(file) && file !== 'kustomization.yaml'
 		);
-		expect([...kustomizationResources()].sort()).toEqual(files.sort());
+		expect([...kustomization.resources].sort()).toEqual(files.sort());
 		expect(manifests.length).toBeGreaterThanOrEqual(files.length);
+	});
+
+	it('kustomization.yaml pins every image the pods run', () => {
+		const pinned = new Set(kustomization.images?.map((image) => image.name));
+		const images = all<IDeployment>('Deployment').flatMap((deployment) =>
+			podContainers(deployment).map((container) => container.image)
+		);
+		expect(images.length).toBeGreaterThan(0);
+		for (const image of images) expect(pinned).toContain(image);
 	});
 
 	it.each(manifests.map((manifest) => [`${manifest.kind} ${manifest.metadata.name}`, manifest]))(
