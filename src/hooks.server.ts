@@ -16,12 +16,15 @@ import { handle as authHandle } from '$lib/server/auth/auth';
 import { boot, context } from '$lib/server/context';
 import { errorResponse } from '$lib/server/http';
 import { startJobWorkers } from '$lib/server/jobs/workers';
+import { startWebhookDispatch } from '$lib/server/services/webhooks';
 
 export const init: ServerInit = async () => {
 	const app = await boot();
 	// worker.js runs jobs only: no sockets, and its changes reach the app processes over Redis.
 	const isWorker = (globalThis as Record<symbol, unknown>)[Symbol.for('roster.worker')] === true;
 	if (isWorker || app.config.JOBS_IN_PROCESS) await startJobWorkers(app);
+	// Every process that changes records queues the webhook deliveries of its own changes.
+	startWebhookDispatch(app);
 	if (isWorker) {
 		const relay = startRelay(app);
 		app.onClose(() => relay.close());

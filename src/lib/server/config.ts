@@ -59,6 +59,12 @@ const schema = z.object({
 	IMPORT_MAX_COLUMNS: z.coerce.number().int().min(1).max(16_384).default(500),
 	/** Run background jobs in this process too (the embedded default); off when workers run apart. */
 	JOBS_IN_PROCESS: flag.default(true),
+	/** Attempts after the first for a webhook delivery, with backoff (5 s, 10 s, 20 s …). */
+	WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(8),
+	/** Deliveries failing in a row (after their retries) before a webhook is switched off. */
+	WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
+	/** Let webhooks reach private and loopback addresses (tests, an intranet); off by default. */
+	WEBHOOK_ALLOW_PRIVATE: flag.default(false),
 	/** `npm run worker` answers /api/health on this port. */
 	WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
 

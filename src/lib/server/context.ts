@@ -79,7 +79,11 @@ async function create(options: BootOptions): Promise<AppContext> {
 	if (storage.kind === 's3') await storage.ensureBucket();
 	// The queue's tables are the owner's: they hold job ids, never tenant data, and the work a
 	// job does runs as its member on the runtime pool like a request.
-	const jobs = await createJobQueue({ url: ownerUrl, log });
+	const jobs = await createJobQueue({
+		url: ownerUrl,
+		log,
+		overrides: { 'webhook-delivery': { retryLimit: config.WEBHOOK_RETRY_LIMIT } }
+	});
 	const progress = createProgressBus(kv.redis);
 	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {

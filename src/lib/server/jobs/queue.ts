@@ -13,10 +13,18 @@ export const queues = {
 	/** Reads an uploaded file and writes its rows (services/imports/run-import.ts). */
 	import: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
 	/** Removes what an import created and puts back what it changed. */
-	'import-undo': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 }
+	'import-undo': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
+	/** Sends one webhook delivery: 5 s, 10 s, 20 s … between attempts (WEBHOOK_RETRY_LIMIT). */
+	'webhook-delivery': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInMinutes: 2 }
 } satisfies Record<string, PgBoss.RetryOptions & PgBoss.ExpirationOptions>;
 
 export type QueueName = keyof typeof queues;
+
+/** Which attempt of its job a handler is running: the last one may not rely on a retry. */
+export interface Attempt {
+	jobId: string;
+	isFinal: boolean;
+}
 
 export interface JobQueue {
 	/** Enqueues a job; returns its id. */
@@ -26,7 +34,7 @@ export interface JobQueue {
 	/** Runs `handler` for jobs of `name` in this process, one at a time per queue. */
 	work<T extends object>(
 		name: QueueName,
-		handler: (data: T, jobId: string) => Promise<void>
+		handler: (data: T, attempt: Attempt) => Promise<void>
 	): Promise<void>;
 	close(): Promise<void>;
 }
@@ -34,6 +42,8 @@ export interface JobQueue {
 export async function createJobQueue(options: {
 	url: string;
 	log: (line: string) => void;
+	/** Per-queue retry settings that configuration overrides (WEBHOOK_RETRY_LIMIT). */
+	overrides?: Partial<Record<QueueName, PgBoss.RetryOptions>>;
 }): Promise<JobQueue> {
 	const boss = new PgBoss({
 		connectionString: options.url,
@@ -43,10 +53,11 @@ export async function createJobQueue(options: {
 	});
 	boss.on('error', (error) => options.log(`Job queue: ${error.message}`));
 	await boss.start();
-	for (const [name, settings] of Object.entries(queues)) {
+	for (const [name, defaults] of Object.entries(queues)) {
+		const settings = { name, ...defaults, ...options.overrides?.[name as QueueName] };
 		// createQueue is idempotent in pg-boss 10, and the queue's settings follow the code.
-		await boss.createQueue(name, { name, ...settings });
-		await boss.updateQueue(name, { name, ...settings });
+		await boss.createQueue(name, settings);
+		await boss.updateQueue(name, settings);
 	}
 	return {
 		async send(name, data) {
@@ -58,9 +69,17 @@ export async function createJobQueue(options: {
 			await boss.cancel(name, id);
 		},
 		async work(name, handler) {
-			await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-				for (const job of jobs) await handler(job.data as never, job.id);
-			});
+			await boss.work<object>(
+				name,
+				{ batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+				async (jobs) => {
+					for (const job of jobs)
+						await handler(job.data as never, {
+							jobId: job.id,
+							isFinal: job.retryCount >= job.retryLimit
+						});
+				}
+			);
 		},
 		async close() {
 			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });

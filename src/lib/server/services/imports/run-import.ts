@@ -19,6 +19,7 @@ import { inSpace, type SpaceScope } from '../scope';
 import { readRows, type ResolvedSource } from './source';
 import { loadImport, toStatus, type ImportRow } from './status';
 import { revertImport } from './undo-import';
+import { webhookDispatch } from '../webhooks/dispatch';
 
 export interface ImportJob {
 	importId: string;
@@ -372,6 +373,11 @@ async function finish(
 		return toStatus(await loadImport(tx, space.id, job.importId));
 	});
 	context.progress.publish(status);
+	if (state !== 'cancelled') {
+		await webhookDispatch()
+			?.emit(job.spaceId, 'import.finished', [{ import: status }])
+			.catch((error) => console.error('Webhook deliveries could not be queued', error));
+	}
 }
 
 /** Reads the whole file once before writing: its rows are counted and its bytes checked. */

@@ -1,0 +1,20 @@
+// Webhook signing secrets at rest: sealed with AES-256-GCM under a key derived from the app's
+// secret (AUTH_SECRET, from Vault when set), so a copy of the database cannot sign as the app.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const keyOf = (appSecret: string) =>
+	Buffer.from(hkdfSync('sha256', appSecret, '', 'roster webhook secret', 32));
+
+export function sealSecret(appSecret: string, secret: string): string {
+	const iv = randomBytes(12);
+	const cipher = createCipheriv('aes-256-gcm', keyOf(appSecret), iv);
+	const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+	return [iv, cipher.getAuthTag(), sealed].map((part) => part.toString('base64url')).join('.');
+}
+
+export function openSecret(appSecret: string, sealed: string): string {
+	const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+	const decipher = createDecipheriv('aes-256-gcm', keyOf(appSecret), iv!);
+	decipher.setAuthTag(tag!);
+	return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
+}
