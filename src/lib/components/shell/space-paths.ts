@@ -12,6 +12,7 @@ export const spacePaths = {
 		resolve('/(app)/s/[space]/t/[type]/import', { space, type }),
 	members: (space: string) => resolve('/(app)/s/[space]/members', { space }),
 	tokens: (space: string) => resolve('/(app)/s/[space]/tokens', { space }),
+	webhooks: (space: string) => resolve('/(app)/s/[space]/webhooks', { space }),
 	checkin: (space: string) => resolve('/checkin/[space]', { space })
 };
 
