@@ -151,7 +151,13 @@ export function guessKind(samples: string[]): KindGuess {
 		const options = entry.optionsSchema.parse({});
 		return values.every((value) => entry.parse(value, options).ok);
 	};
-	for (const kind of ['checkbox', 'number', 'date', 'datetime', 'email', 'url', 'phone'] as const) {
+	// A date parser reads a date and time too, dropping the time: ask for times first when any
+	// value has one.
+	const hasTime = values.some((value) => /\d{1,2}:\d{2}/.test(value));
+	const order = hasTime
+		? (['checkbox', 'number', 'datetime', 'date', 'email', 'url', 'phone'] as const)
+		: (['checkbox', 'number', 'date', 'datetime', 'email', 'url', 'phone'] as const);
+	for (const kind of order) {
 		if (
 			kind === 'checkbox' &&
 			values.some((value) => /^\d+$/.test(value) && value !== '0' && value !== '1')
