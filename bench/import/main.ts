@@ -248,7 +248,12 @@ export async function main(): Promise<void> {
 	};
 	const context = await boot({ env, log: () => undefined });
 	const worker = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), {
-		execArgv: ['--import', 'tsx'],
+		// BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the worker.
+		execArgv: [
+			'--import',
+			'tsx',
+			...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])
+		],
 		env: { ...process.env, BENCH_ENV: JSON.stringify(env) }
 	});
 	await new Promise((resolve) => worker.once('message', resolve));
