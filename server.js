@@ -18,6 +18,9 @@ process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhos
 // it finds, so its own requests (/socket.io/ polling) never also reach SvelteKit.
 let handler;
 server.on('request', (request, response) => handler(request, response));
+// adapter-node's body limit (512 KB) would cut signed file uploads short; the app's hooks
+// hold every other body to its own limit with a coded 413 instead.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 const buildDir = process.env.BUILD_DIR ?? 'build';
 ({ handler } = await import(new URL(`./${buildDir}/handler.js`, import.meta.url).href));
 

@@ -8,6 +8,9 @@ globalThis[Symbol.for('roster.worker')] = true;
 
 const port = Number(process.env.WORKER_PORT ?? 3001);
 const host = process.env.HOST ?? '0.0.0.0';
+// adapter-node's body limit (512 KB) would cut signed file uploads short; the app's hooks
+// hold every other body to its own limit with a coded 413 instead.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 const buildDir = process.env.BUILD_DIR ?? 'build';
 // Requests that reach SvelteKit need an origin to build URLs from; nothing here serves pages.
 process.env.ORIGIN ??= `http://localhost:${port}`;

@@ -83,6 +83,41 @@ const originHandle: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** Request bodies past this size are refused before anything reads them (uploads excepted). */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * server.js lifts adapter-node's own body limit (512 KB, answered with a bare 500-ish error) so
+ * that signed file uploads (/api/files/<token>) stream up to their own limit (IMPORT_MAX_BYTES,
+ * UPLOAD_MAX_BYTES, checked as they stream). Every other body is held to MAX_BODY_BYTES here,
+ * with a coded 413, and must say its length: JSON and forms are read whole.
+ */
+const bodyLimitHandle: Handle = ({ event, resolve }) => {
+	const { request } = event;
+	if (!isUnsafeMethod(request.method) || event.url.pathname.startsWith('/api/files/'))
+		return resolve(event);
+	const length = request.headers.get('content-length');
+	const isChunked = request.headers.get('transfer-encoding') !== null;
+	if (length === null && isChunked) {
+		return json(
+			{ code: AppErrorCode.InvalidInput, message: 'Send a Content-Length with the request body' },
+			{ status: 411 }
+		);
+	}
+	if (length !== null && Number(length) > MAX_BODY_BYTES) {
+		return json(
+			{
+				code: AppErrorCode.TooLarge,
+				message: `The request body is over ${MAX_BODY_BYTES} bytes`,
+				field: 'body',
+				details: { maxBytes: MAX_BODY_BYTES }
+			},
+			{ status: 413 }
+		);
+	}
+	return resolve(event);
+};
+
 const actorHandle: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	if (hasBearer(event.request)) {
@@ -143,6 +178,7 @@ const guardHandle: Handle = async ({ event, resolve }) => {
 
 export const handle: Handle = sequence(
 	headersHandle,
+	bodyLimitHandle,
 	originHandle,
 	authHandle,
 	actorHandle,
