@@ -49,6 +49,7 @@ export function sheetName(name: string): string {
 	const cleaned = name
 		.replace(/[[\]:*?/\\]/g, ' ')
 		.replace(/^'+|'+$/g, '')
+		.replace(/\s+/g, ' ')
 		.trim()
 		.slice(0, 31);
 	return cleaned || 'Sheet1';
