@@ -439,8 +439,14 @@ describe('streaming', () => {
 			});
 			const reader = Readable.toWeb(file.stream).getReader();
 			await reader.read();
-			await new Promise((resolve) => setTimeout(resolve, 1000));
-			// One 1 MiB buffer holds about five chunks of these rows; all 25 would be 6 MB.
+			// Wait until the export stops fetching: with nobody reading, it must stall once the
+			// buffers are full. One 1 MiB buffer holds about five chunks of these rows; all 25
+			// would be 6 MB.
+			let seen = -1;
+			for (let waited = 0; waited < 20_000 && fetched.length !== seen; waited += 500) {
+				seen = fetched.length;
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
 			const whilePaused = fetched.length;
 			expect(whilePaused).toBeGreaterThan(0);
 			expect(whilePaused).toBeLessThanOrEqual(8);
