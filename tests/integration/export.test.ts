@@ -393,7 +393,8 @@ describe('streaming', () => {
 		const fetched: number[] = [];
 		prototype.query = function (this: unknown, ...args: unknown[]) {
 			const result = original.apply(this, args);
-			if (typeof args[0] === 'string' && /^fetch /.test(args[0]))
+			const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text;
+			if (text?.startsWith('fetch '))
 				void (result as Promise<pg.QueryResult>).then((done) => fetched.push(done.rowCount ?? 0));
 			return result;
 		};
