@@ -41,19 +41,28 @@ interface Run {
 	/** Resident memory of the process that exported, in MiB. */
 	rssBeforeMiB: number;
 	rssPeakMiB: number;
+	/**
+	 * Peak V8 heap in use (service runs, in this process): RSS also holds the garbage the GC
+	 * has not collected yet, so this is the figure that shows whether memory stays flat.
+	 */
+	heapPeakMiB?: number;
 	/** Milliseconds the app spent waiting on each kind of statement (service runs only). */
 	statements?: Record<string, { count: number; ms: number }>;
 }
 
-/** Samples a process's RSS every 50 ms until stopped; returns the peak. */
-function watchRss(pid: number = process.pid) {
-	let peak = rssMiB(pid) ?? 0;
-	const timer = setInterval(() => {
-		peak = Math.max(peak, rssMiB(pid) ?? 0);
-	}, 50);
+/** Samples a process's RSS (and this process's heap) every 50 ms until stopped; returns the peaks. */
+function watchMemory(pid: number = process.pid) {
+	let rss = rssMiB(pid) ?? 0;
+	let heap = 0;
+	const sample = () => {
+		rss = Math.max(rss, rssMiB(pid) ?? 0);
+		if (pid === process.pid) heap = Math.max(heap, process.memoryUsage().heapUsed);
+	};
+	const timer = setInterval(sample, 50);
 	return () => {
 		clearInterval(timer);
-		return Math.max(peak, rssMiB(pid) ?? 0);
+		sample();
+		return { rssPeakMiB: rss, heapPeakMiB: Math.round(heap / 2 ** 20) };
 	};
 }
 
@@ -109,7 +118,7 @@ async function runService(options: {
 }): Promise<Run> {
 	const { fixture, format: fileFormat, rows, context } = options;
 	const rssBeforeMiB = rssMiB() ?? 0;
-	const stopRss = watchRss();
+	const stopWatching = watchMemory();
 	const started = performance.now();
 	const { result, statements } = await timeStatements(async () => {
 		const file = await exportRecords({
@@ -132,7 +141,7 @@ async function runService(options: {
 		firstByteMs: result.firstByteMs,
 		rowsPerSecond: rows / seconds,
 		rssBeforeMiB,
-		rssPeakMiB: stopRss(),
+		...stopWatching(),
 		statements
 	};
 }
@@ -146,7 +155,7 @@ async function runHttp(options: {
 }): Promise<Run> {
 	const { url, pid, fixture, format: fileFormat, rows } = options;
 	const rssBeforeMiB = rssMiB(pid) ?? 0;
-	const stopRss = watchRss(pid);
+	const stopWatching = watchMemory(pid);
 	const started = performance.now();
 	const response = await fetch(
 		`${url}/api/spaces/${fixture.spaceSlug}/types/${fixture.typeKey}/export?format=${fileFormat}`,
@@ -166,7 +175,7 @@ async function runHttp(options: {
 		firstByteMs: result.firstByteMs,
 		rowsPerSecond: rows / seconds,
 		rssBeforeMiB,
-		rssPeakMiB: stopRss()
+		rssPeakMiB: stopWatching().rssPeakMiB
 	};
 }
 
@@ -174,7 +183,8 @@ function print(run: Run) {
 	log(
 		`  ${run.label.padEnd(12)} ${format(run.rowsPerSecond).padStart(9)} rows/s  ${run.seconds.toFixed(1).padStart(6)} s  ` +
 			`${(run.bytes / 2 ** 20).toFixed(0).padStart(5)} MiB  first byte ${format(run.firstByteMs)} ms  ` +
-			`RSS ${run.rssBeforeMiB} -> peak ${run.rssPeakMiB} MiB (+${run.rssPeakMiB - run.rssBeforeMiB})`
+			`RSS ${run.rssBeforeMiB} -> peak ${run.rssPeakMiB} MiB (+${run.rssPeakMiB - run.rssBeforeMiB})` +
+			(run.heapPeakMiB === undefined ? '' : `, heap peak ${run.heapPeakMiB} MiB`)
 	);
 	if (run.statements) {
 		const parts = Object.entries(run.statements)
@@ -282,7 +292,8 @@ export async function main(): Promise<void> {
 							[`${key}_rows_per_s`, Math.round(run.rowsPerSecond)],
 							[`${key}_seconds`, Math.round(run.seconds * 10) / 10],
 							[`${key}_rss_peak_mib`, run.rssPeakMiB],
-							[`${key}_rss_growth_mib`, run.rssPeakMiB - run.rssBeforeMiB]
+							[`${key}_rss_growth_mib`, run.rssPeakMiB - run.rssBeforeMiB],
+							...(run.heapPeakMiB === undefined ? [] : [[`${key}_heap_peak_mib`, run.heapPeakMiB]])
 						];
 					})
 				)
