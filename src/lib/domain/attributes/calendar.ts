@@ -198,7 +198,7 @@ export function isTimeZone(timeZone: string): boolean {
 export const canonicalTimeZone = (timeZone: string) =>
 	wallClockFormat(timeZone).resolvedOptions().timeZone;
 
-function wallClockAt(instant: number, timeZone: string): WallClock {
+export function wallClockAt(instant: number, timeZone: string): WallClock {
 	const parts = Object.fromEntries(
 		wallClockFormat(timeZone)
 			.formatToParts(instant)
