@@ -14,6 +14,8 @@ export const queues = {
 	import: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
 	/** Removes what an import created and puts back what it changed. */
 	'import-undo': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
+	/** Writes a large export to storage for a download link (services/exports/export-job.ts). */
+	export: { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInHours: 2 },
 	/** Sends one webhook delivery: 5 s, 10 s, 20 s … between attempts (WEBHOOK_RETRY_LIMIT). */
 	'webhook-delivery': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInMinutes: 2 }
 } satisfies Record<string, PgBoss.RetryOptions & PgBoss.ExpirationOptions>;
@@ -29,6 +31,13 @@ export interface Attempt {
 	isFinal: boolean;
 }
 
+export interface JobRecord {
+	id: string;
+	state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+	data: unknown;
+	output: unknown;
+}
+
 export interface JobQueue {
 	/** Enqueues a job; returns its id. */
 	send(name: QueueName, data: object): Promise<string>;
@@ -37,8 +46,10 @@ export interface JobQueue {
 	/** Runs `handler` for jobs of `name` in this process (as many at once as the queue allows). */
 	work<T extends object>(
 		name: QueueName,
-		handler: (data: T, attempt: Attempt) => Promise<void>
+		handler: (data: T, attempt: Attempt) => Promise<unknown>
 	): Promise<void>;
+	/** A job's state, data and (once completed) the value its handler returned. */
+	get(name: QueueName, id: string): Promise<JobRecord | null>;
 	close(): Promise<void>;
 }
 
@@ -80,17 +91,27 @@ export async function createJobQueue(options: {
 					{ batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
 					async (jobs) => {
 						try {
+							let output: unknown;
 							for (const job of jobs)
-								await handler(job.data as never, {
+								output = await handler(job.data as never, {
 									jobId: job.id,
 									isFinal: job.retryCount >= job.retryLimit
 								});
+							// pg-boss keeps what the handler of a single job returns as its output.
+							return output;
 						} finally {
 							if (jobs.length) boss.notifyWorker(workerId);
 						}
 					}
 				);
 			}
+		},
+		async get(name, id) {
+			if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+			const job = await boss.getJobById(name, id, { includeArchive: true });
+			return job
+				? { id: job.id, state: job.state as JobRecord['state'], data: job.data, output: job.output }
+				: null;
 		},
 		async close() {
 			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -1,12 +1,16 @@
-// The job handlers (imports, their undo, webhook deliveries), started in the worker process (`npm run worker`) and, unless
+// The job handlers (imports, their undo, large exports, webhook deliveries), started in the worker process (`npm run worker`) and, unless
 // JOBS_IN_PROCESS is off, in the app process too: `npm start` alone then does everything.
 import type { AppContext } from '../context';
 import { runImport, runImportUndo, type ImportJob } from '../services/imports';
 import { deliverWebhook } from '../services/webhooks';
+import { runExportJob, type ExportJob } from '../services/exports';
 
 export async function startJobWorkers(context: AppContext): Promise<void> {
 	await context.jobs.work<ImportJob>('import', (job) => runImport(context, job));
 	await context.jobs.work<ImportJob>('import-undo', (job) => runImportUndo(context, job));
+	await context.jobs.work<ExportJob>('export', (job, attempt) =>
+		runExportJob(context, job, attempt.jobId)
+	);
 	await context.jobs.work<{ deliveryId: string }>('webhook-delivery', (job, attempt) =>
 		deliverWebhook(context, job, attempt)
 	);
