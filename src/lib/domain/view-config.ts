@@ -11,20 +11,13 @@ import {
 	type FilterOperator,
 	type SortKey
 } from './query/ast';
+import type { Attribute, EntityType } from './schema';
 import type { ViewConfig } from './views';
 
-/** What a config is checked against: the sheet's fields (an `EntityTypeDef` fits). */
-export interface ViewSheet {
-	key: string;
-	attributes: ViewField[];
-}
+/** What a config is checked against: the sheet's fields (an `EntityType` fits). */
+export type ViewSheet = Pick<EntityType, 'key'> & { attributes: ViewField[] };
 
-export interface ViewField {
-	key: string;
-	name: string;
-	kind: AttributeKindName;
-	options: Record<string, unknown>;
-}
+export type ViewField = Pick<Attribute, 'key' | 'name' | 'kind' | 'options'>;
 
 export const MIN_COLUMN_WIDTH = 40;
 export const MAX_COLUMN_WIDTH = 1000;

@@ -2,10 +2,10 @@
 // same Row Level Security as the hand-written SQL in db.ts.
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
+import type { SpaceAccess } from '$lib/domain/schema';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from './auth/actor';
-import type { SpaceAccess } from './services/schema';
 
 export type { PrismaClient };
 export type PrismaTx = Prisma.TransactionClient;

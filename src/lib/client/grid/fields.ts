@@ -4,26 +4,19 @@
 import { kinds, type AnyAttributeKind } from '$lib/domain/attributes';
 import type { AttributeKindName, CellValue, KindResult } from '$lib/domain/attributes/kind';
 import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '$lib/domain/view-config';
+import { effectiveConfig } from '$lib/domain/view-query';
+import type { Attribute, EntityType, MemberIdentity } from '$lib/domain/schema';
 import type { ViewConfig } from '$lib/domain/views';
 
-/** An attribute as the space layout hands it to pages (readSchema). */
-export interface AttributeInfo {
-	id: string;
-	key: string;
-	name: string;
-	kind: AttributeKindName;
-	options: Record<string, unknown>;
-	position: number;
-	isRequired: boolean;
-	isUnique: boolean;
-}
+/** An attribute as the grid reads it from the space layout's entity types. */
+export type AttributeInfo = Pick<
+	Attribute,
+	'id' | 'key' | 'name' | 'kind' | 'options' | 'position' | 'isRequired' | 'isUnique'
+>;
 
-export interface EntityTypeInfo {
-	id: string;
-	key: string;
-	name: string;
+export type EntityTypeInfo = Pick<EntityType, 'id' | 'key' | 'name'> & {
 	attributes: AttributeInfo[];
-}
+};
 
 export interface GridField {
 	id: string;
@@ -45,11 +38,7 @@ export interface GridColumn extends GridField {
 }
 
 /** A member of the space, for user cells. */
-export interface MemberInfo {
-	userId: string;
-	name: string;
-	email: string;
-}
+export type MemberInfo = MemberIdentity;
 
 const defaultWidths: Partial<Record<AttributeKindName, number>> = {
 	checkbox: 90,
@@ -182,14 +171,4 @@ export function checkValue(field: GridField, value: CellValue): KindResult<CellV
 export const emptyValue = (field: GridField): CellValue =>
 	field.kind === 'checkbox' ? false : null;
 
-/**
- * The view as the grid queries it: without a sort of its own, rows come in creation order
- * through the sheet's auto number (an index walk), so a new row lands at the end.
- */
-export function effectiveConfig(config: ViewConfig, attributes: AttributeInfo[]): ViewConfig {
-	if (config.sort?.length || config.groupBy) return config;
-	const sequence = [...attributes]
-		.sort((a, b) => a.position - b.position)
-		.find((attribute) => attribute.kind === 'auto_number');
-	return sequence ? { ...config, sort: [{ field: sequence.key, direction: 'asc' }] } : config;
-}
+export { effectiveConfig };

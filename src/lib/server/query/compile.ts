@@ -7,6 +7,7 @@
 //   with no value (or the other way round for NULLS FIRST), in two phases, so a page costs a
 //   few index probes instead of a sort of the whole type;
 // - search first collects matching ids through the trigram index, then sorts only those.
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { EntityColumn, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
@@ -18,13 +19,12 @@ import {
 	type RecordQuery,
 	type SortKey
 } from '$lib/domain/query/ast';
-import type { AttributeDef, EntityTypeDef } from '../services/schema';
 import { Params } from './sql';
 
 /** A field the query can name: an attribute stored in eav_values, or a column of entities. */
 type FieldRef =
-	| { type: 'eav'; attribute: AttributeDef; column: StorageColumn }
-	| { type: 'entity'; column: 'id' | EntityColumn | 'position'; attribute?: AttributeDef };
+	| { type: 'eav'; attribute: Attribute; column: StorageColumn }
+	| { type: 'entity'; column: 'id' | EntityColumn | 'position'; attribute?: Attribute };
 
 export interface CompiledPage {
 	/** Statements to run in order until `limit` ids are collected. */
@@ -74,7 +74,7 @@ const entityColumns: Record<string, FieldRef> = {
 	id: { type: 'entity', column: 'id' }
 };
 
-export function resolveField(type: EntityTypeDef, key: string): FieldRef {
+export function resolveField(type: EntityType, key: string): FieldRef {
 	if (entityColumns[key]) return entityColumns[key];
 	const attribute = type.attributes.find((candidate) => candidate.key === key);
 	if (!attribute) {
@@ -138,7 +138,7 @@ class FilterCompiler {
 	 * (alias f0) instead of an EXISTS per record, for counts that read eav_values alone.
 	 */
 	constructor(
-		private readonly type: EntityTypeDef,
+		private readonly type: EntityType,
 		private readonly params: Params,
 		private readonly direct = false
 	) {}
@@ -257,7 +257,7 @@ class FilterCompiler {
 	}
 }
 
-function resolveSort(type: EntityTypeDef, sort: SortKey[] | undefined): ResolvedSort[] {
+function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
 	const keys = sort?.length ? sort : [];
 	return keys.map((key) => ({
 		key,
@@ -325,7 +325,7 @@ function orderSql(expressions: { sql: string; sort: ResolvedSort }[]): string {
 
 export function compilePage(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	query: RecordQuery;
 	/** Attribute ids a search looks in; empty means search is not possible. */
 	searchAttributeIds: string[];
@@ -414,7 +414,7 @@ export function compilePage(options: {
  * a value row exists only for a record of the attribute's type (foreign key, one per record),
  * so there is nothing to join, and the covering index answers alone.
  */
-function directCount(spaceId: string, type: EntityTypeDef, query: RecordQuery) {
+function directCount(spaceId: string, type: EntityType, query: RecordQuery) {
 	const filter = query.filter;
 	if (query.search?.trim() || !filter || filter.type !== 'condition' || filter.negate)
 		return undefined;
@@ -437,7 +437,7 @@ function directCount(spaceId: string, type: EntityTypeDef, query: RecordQuery) {
 
 export function compileCount(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	query: RecordQuery;
 	searchAttributeIds: string[];
 }): { sql: string; params: unknown[] } {
@@ -463,7 +463,7 @@ export function compileCount(options: {
 /** The filter alone, for bulk PATCH and DELETE by filter. */
 export function compileMatch(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	filter?: FilterNode;
 	limit: number;
 }): { sql: string; params: unknown[] } {

@@ -2,6 +2,7 @@
 // read the record may comment as themselves; authors delete their own, owners any. The policies
 // on `comments` hold the same rules, so these checks only make the refusal clear.
 import { z } from 'zod';
+import type { RecordComment } from '$lib/domain/comments';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
 import { canReadAll } from '$lib/domain/roles';
@@ -9,18 +10,6 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
-
-export interface RecordComment {
-	id: string;
-	body: string;
-	createdAt: string;
-	/** Null when the author's account is gone. */
-	author: { id: string; name: string } | null;
-	/** The members the body mentions, in the order first named. */
-	mentions: { id: string; name: string }[];
-	/** Whether the caller may delete it: their own, or any when they own the space. */
-	canDelete: boolean;
-}
 
 interface InRecord {
 	context: AppContext;

@@ -2,13 +2,14 @@
 // space. Readers list them; owners and editors create, change and delete them. The `views`
 // policies refuse the same writes again if this check is ever bypassed.
 import { z } from 'zod';
+import type { EntityType } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canReadAll, canWriteRecords } from '$lib/domain/roles';
 import { pruneViewConfig, viewConfigSchema } from '$lib/domain/view-config';
 import type { SavedView, ViewConfig } from '$lib/domain/views';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
-import { findEntityType, type EntityTypeDef } from './schema';
+import { findEntityType } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -63,7 +64,7 @@ interface ViewRow {
 
 const columns = 'id, entity_type_id, name, kind, config, position, created_by, updated_at';
 
-function toSavedView(row: ViewRow, type: EntityTypeDef): SavedView {
+function toSavedView(row: ViewRow, type: EntityType): SavedView {
 	return {
 		id: row.id,
 		entityTypeId: row.entity_type_id,
@@ -91,7 +92,7 @@ function requireWriter(scope: SpaceScope): void {
 	}
 }
 
-function checkedConfig(type: EntityTypeDef, config: unknown): ViewConfig {
+function checkedConfig(type: EntityType, config: unknown): ViewConfig {
 	return parseInput(z.object({ config: viewConfigSchema(type) }), { config }).config;
 }
 
@@ -116,7 +117,7 @@ function notFound(view: string): AppError {
 /** A write: rate-limited like every other write of the user. */
 async function writeView<T>(
 	options: OnType,
-	work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>
+	work: (scope: SpaceScope, type: EntityType) => Promise<T>
 ): Promise<T> {
 	await options.context.kv.writeLimiter.consume(options.actor.userId);
 	return inSpace(options.context, options.actor, options.space, (scope) => {

@@ -1,23 +1,18 @@
 // Live records: a record's Yjs doc opened for a caller, a sheet opened for a caller, and the
 // compaction of a doc's appended updates. The engine calls these (and live.ts for edits); it
 // never touches tables itself.
+import type { EntityType, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { inSpace } from '../scope';
 import { withActor, type Tx } from '../../db';
-import {
-	findEntityType,
-	loadEntityTypes,
-	resolveSpace,
-	type EntityTypeDef,
-	type SpaceAccess
-} from '../schema';
+import { findEntityType, loadEntityTypes, resolveSpace } from '../schema';
 import { compactDocs, readOrInitDocState } from './docs';
 
 export interface OpenedDoc {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	role: SpaceAccess['role'];
 	state: Uint8Array;
 }
@@ -77,7 +72,7 @@ export function compactRecordDoc(options: {
 
 export interface OpenedSheet {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	role: SpaceAccess['role'];
 }
 

@@ -1,5 +1,6 @@
 // Record use cases: read, query, create, update and delete, singly or in bulk, each through
 // the one write path.
+import type { SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE, type FilterNode, type RecordQuery } from '$lib/domain/query/ast';
 import { kindOf } from '$lib/domain/attributes';
@@ -8,7 +9,7 @@ import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { withActor } from '../../db';
 import { compileCount, compileMatch, compilePage, encodeCursor } from '../../query/compile';
-import { findEntityType, loadEntityTypes, type SpaceAccess } from '../schema';
+import { findEntityType, loadEntityTypes } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
 import { loadRecords, type FlatRecord } from './read';
 import { writeRecords, type ValueInput } from './write';

@@ -8,18 +8,18 @@
 // Fields that only the database can check (unique values, links to other records) take
 // writeRecords, one edit per transaction, as every other write path does.
 import * as Y from 'yjs';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { AppContext } from '../../context';
 import { inSpace } from '../scope';
-import type { AttributeDef, EntityTypeDef } from '../schema';
 import { writeRecords } from './write';
 
 export interface LiveValue {
-	attribute: AttributeDef;
+	attribute: Attribute;
 	/** The accepted value in its normal form. */
 	value: CellValue;
 	/** The value it replaces, for the audit row. */
@@ -31,7 +31,7 @@ export interface LiveValue {
 export interface LiveEdit {
 	actor: Actor;
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	entityId: string;
 	/** The Yjs ops to append: the sender's, as applied, and the server's corrections. */
 	update: Uint8Array | null;
@@ -39,7 +39,7 @@ export interface LiveEdit {
 }
 
 /** Fields whose check needs the database: a unique value, a link's target. */
-export const needsDatabase = (attribute: AttributeDef) =>
+export const needsDatabase = (attribute: Attribute) =>
 	attribute.isUnique || attribute.kind === 'relation';
 
 /** The change an edit makes, as every listener gets it after commit. */

@@ -2,14 +2,14 @@
 // check-ins all end here: validate by attribute kind, check the role, persist values, bump
 // the record, write the audit rows, and hand back the changes to broadcast after commit.
 import { randomUUID } from 'node:crypto';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canWriteRecords } from '$lib/domain/roles';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { Tx } from '../../db';
-import type { AttributeDef, EntityTypeDef, SpaceAccess } from '../schema';
 import { syncDocsToValues } from './docs';
 import { loadRecords, readStored, type FlatRecord } from './read';
 
@@ -19,9 +19,9 @@ export interface WriteRequest {
 	tx: Tx;
 	actor: Actor;
 	space: SpaceAccess;
-	type: EntityTypeDef;
+	type: EntityType;
 	/** All entity types of the space, to check relation targets. */
-	types: EntityTypeDef[];
+	types: EntityType[];
 	creates?: ValueInput[];
 	updates?: { id: string; values: ValueInput }[];
 	deletes?: string[];
@@ -57,11 +57,11 @@ const storageColumns: StorageColumn[] = [
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NormalizedValue {
-	attribute: AttributeDef;
+	attribute: Attribute;
 	value: CellValue;
 }
 
-function invalid(attribute: AttributeDef, message: string, row?: number): AppError {
+function invalid(attribute: Attribute, message: string, row?: number): AppError {
 	return new AppError(AppErrorCode.InvalidValue, `${attribute.name}: ${message}`, {
 		field: attribute.key,
 		details: row === undefined ? undefined : { row }
@@ -139,7 +139,7 @@ function hasNul(value: unknown): boolean {
 	return JSON.stringify(value).includes('\\u0000');
 }
 
-function requireMissing(type: EntityTypeDef, values: NormalizedValue[], row: number): void {
+function requireMissing(type: EntityType, values: NormalizedValue[], row: number): void {
 	for (const attribute of type.attributes) {
 		if (!attribute.isRequired || kindOf(attribute.kind).entityColumn) continue;
 		const given = values.find((value) => value.attribute.id === attribute.id);
@@ -149,7 +149,7 @@ function requireMissing(type: EntityTypeDef, values: NormalizedValue[], row: num
 
 interface ValueWrite {
 	entityId: string;
-	attribute: AttributeDef;
+	attribute: Attribute;
 	value: CellValue;
 }
 
@@ -337,12 +337,7 @@ async function syncRelations(
 	}
 }
 
-async function readBefore(
-	tx: Tx,
-	spaceId: string,
-	entityIds: string[],
-	attributes: AttributeDef[]
-) {
+async function readBefore(tx: Tx, spaceId: string, entityIds: string[], attributes: Attribute[]) {
 	const before = new Map<string, CellValue>();
 	const stored = attributes.filter((attribute) => kindOf(attribute.kind).storage);
 	if (!entityIds.length || !stored.length) return before;
@@ -360,7 +355,7 @@ async function readBefore(
 
 interface AuditRow {
 	entityId: string;
-	attribute?: AttributeDef;
+	attribute?: Attribute;
 	action: 'create' | 'update' | 'delete';
 	oldValue: unknown;
 	newValue: unknown;
