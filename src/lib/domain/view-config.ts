@@ -2,6 +2,7 @@
 // left behind. Isomorphic: the server refuses a bad config with an error naming the exact
 // place (`filter.children.1.operator`), and the view bar can check the same rules before saving.
 import { z } from 'zod';
+import { isUuid } from './ids';
 import { filterOperatorsFor, kindOf } from './attributes';
 import type { AttributeKindName } from './attributes/kind';
 import {
@@ -38,7 +39,6 @@ const MAX_LIST_LENGTH = 500;
 
 /** `id` is every record's own column: it filters and sorts like a field without a kind. */
 const idOperators: readonly FilterOperator[] = ['eq', 'neq', 'in'];
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Kinds stored as lists: `contains` takes items there, and a substring on text kinds. */
 const listKinds = new Set<AttributeKindName>(['multi_select', 'relation', 'attachment']);
 const operandFreeOperators = new Set<FilterOperator>(['is_empty', 'is_not_empty']);
@@ -105,7 +105,7 @@ function checkCondition(
 			return;
 		}
 		values.forEach((each, index) => {
-			if (!uuidPattern.test(each))
+			if (!isUuid(each))
 				report(operator === 'in' ? ['value', index] : ['value'], `"${each}" is not a record id`);
 		});
 		return;

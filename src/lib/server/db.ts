@@ -1,6 +1,8 @@
 // The only way services reach tenant data: a transaction on the runtime role with the
 // caller's identity set for the policies. Nothing else in the app holds a tenant connection.
 import pg from 'pg';
+import { AppError, AppErrorCode, type AppErrorOptions } from '$lib/domain/errors';
+import { isUuid } from '$lib/domain/ids';
 import type { Actor } from './auth/actor';
 
 export type Tx = pg.PoolClient;
@@ -44,7 +46,6 @@ async function transaction<T>(
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^(owner|editor|viewer|checkin)$/;
 
 /**
@@ -60,7 +61,7 @@ export function withActor<T>(
 	work: (tx: Tx) => Promise<T>
 ): Promise<T> {
 	const { userId, token } = actor;
-	if (!UUID.test(userId) || (token && (!UUID.test(token.spaceId) || !ROLE.test(token.role)))) {
+	if (!isUuid(userId) || (token && (!isUuid(token.spaceId) || !ROLE.test(token.role)))) {
 		throw new Error('withActor: the actor is malformed');
 	}
 	const literal = pg.escapeLiteral;
@@ -76,4 +77,18 @@ export function withActor<T>(
 /** A transaction with no identity: sees nothing tenant-owned; for the narrow definer functions. */
 export function withAnonymous<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
 	return transaction(pool, 'begin', work);
+}
+
+/**
+ * A policy's refusal (Postgres insufficient_privilege, 42501) as Forbidden, or null for any
+ * other error: the database's wall held where the service's own check let the call through, so
+ * the caller hears "forbidden" instead of a crash.
+ */
+export function policyRefusal(
+	error: unknown,
+	message: string,
+	options: Omit<AppErrorOptions, 'cause'> = {}
+): AppError | null {
+	if ((error as { code?: unknown } | null)?.code !== '42501') return null;
+	return new AppError(AppErrorCode.Forbidden, message, { ...options, cause: error });
 }

@@ -7,6 +7,7 @@
 //   with no value (or the other way round for NULLS FIRST), in two phases, so a page costs a
 //   few index probes instead of a sort of the whole type;
 // - search first collects matching ids through the trigram index, then sorts only those.
+import { isUuid } from '$lib/domain/ids';
 import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { EntityColumn, StorageColumn } from '$lib/domain/attributes/kind';
@@ -19,7 +20,7 @@ import {
 	type RecordQuery,
 	type SortKey
 } from '$lib/domain/query/ast';
-import { Params } from './sql';
+import { Params, storageColumnTypes } from './sql';
 
 /** A field the query can name: an attribute stored in eav_values, or a column of entities. */
 type FieldRef =
@@ -104,7 +105,7 @@ const comparison: Record<string, string> = {
 /** Parses an operand with the attribute kind's text parser, as a pasted cell would be. */
 function operand(ref: FieldRef, field: string, text: string): unknown {
 	if (ref.type === 'entity' && !ref.attribute) {
-		if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+		if (!isUuid(text)) {
 			throw new AppError(AppErrorCode.InvalidFilter, `"${text}" is not a record id`, { field });
 		}
 		return text;
@@ -305,15 +306,7 @@ function castFor(ref: FieldRef): string {
 		if (ref.column === 'position') return '::double precision';
 		return '::timestamptz';
 	}
-	return (
-		{
-			value_text: '::text',
-			value_num: '::numeric',
-			value_time: '::timestamptz',
-			value_bool: '::boolean',
-			value_json: '::jsonb'
-		} as const
-	)[ref.column];
+	return `::${storageColumnTypes[ref.column]}`;
 }
 
 function orderSql(expressions: { sql: string; sort: ResolvedSort }[]): string {

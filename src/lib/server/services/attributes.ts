@@ -12,6 +12,7 @@ import {
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
+import { storageColumns, storageColumnTypes } from '../query/sql';
 import { syncDocsToValues } from './records/docs';
 import { readStored } from './records/read';
 import {
@@ -337,16 +338,6 @@ export interface ConversionReport {
 	failures: { id: string; value: CellValue; message: string }[];
 }
 
-const columnTypes = {
-	value_text: 'text',
-	value_num: 'numeric',
-	value_time: 'timestamptz',
-	value_bool: 'boolean',
-	value_json: 'jsonb'
-} as const;
-
-const storageColumns = Object.keys(columnTypes) as (keyof typeof columnTypes)[];
-
 const changeKindInput = z.object({
 	kind: kindSchema,
 	options: z.record(z.string(), z.unknown()).default({})
@@ -429,7 +420,7 @@ export function changeAttributeKind(
 		]);
 		const column = target.storage!;
 		await scope.tx.query(
-			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${columnTypes[each]}` : `${each} = null`)).join(', ')},
+			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${storageColumnTypes[each]}` : `${each} = null`)).join(', ')},
 			        value_unconverted = null
 			   from unnest($2::uuid[], $3::text[]) as c (entity_id, value)
 			  where v.attribute_id = $1 and v.entity_id = c.entity_id`,

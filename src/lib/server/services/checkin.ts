@@ -12,6 +12,7 @@ import type {
 	ScanOutcome,
 	UndoOutcome
 } from '$lib/domain/checkin';
+import { isUuid } from '$lib/domain/ids';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import { kindOf, type Choice } from '$lib/domain/attributes';
@@ -281,7 +282,6 @@ export function countCheckins(options: InSpace): Promise<CheckinCounts> {
 	});
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const nonceSchema = z
 	.string()
 	.min(8, 'must be at least 8 characters')
@@ -289,7 +289,7 @@ const nonceSchema = z
 
 const scanSchema = z
 	.object({
-		id: z.string().regex(UUID, 'must be a record id').optional(),
+		id: z.string().refine(isUuid, 'must be a record id').optional(),
 		code: z.string().trim().min(1, 'is empty').max(200, 'is too long').optional(),
 		nonce: nonceSchema,
 		gate: z.string().trim().max(100, 'is too long').optional(),
@@ -303,7 +303,7 @@ const scanSchema = z
 	});
 
 const undoSchema = z
-	.object({ id: z.string().regex(UUID, 'must be a record id'), nonce: nonceSchema })
+	.object({ id: z.string().refine(isUuid, 'must be a record id'), nonce: nonceSchema })
 	.strict();
 
 interface AttendeeState extends AttendeeSummary {

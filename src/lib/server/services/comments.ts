@@ -2,6 +2,7 @@
 // read the record may comment as themselves; authors delete their own, owners any. The policies
 // on `comments` hold the same rules, so these checks only make the refusal clear.
 import { z } from 'zod';
+import { isUuid } from '$lib/domain/ids';
 import type { RecordComment } from '$lib/domain/comments';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
@@ -21,7 +22,6 @@ interface InRecord {
 
 export const MAX_COMMENT_LENGTH = 10_000;
 const MAX_LISTED = 1_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const addInput = z.object({
 	body: z
@@ -51,7 +51,7 @@ function requireReader(scope: SpaceScope): void {
 
 async function requireRecord(scope: SpaceScope, id: string): Promise<void> {
 	const notFound = new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound;
+	if (!isUuid(id)) throw notFound;
 	const { rowCount } = await scope.tx.query(
 		'select 1 from entities where space_id = $1 and id = $2',
 		[scope.space.id, id]
@@ -141,7 +141,7 @@ export function deleteComment(options: InRecord & { comment: string }): Promise<
 		const notFound = new AppError(AppErrorCode.NotFound, `Comment ${comment} not found`, {
 			field: 'comment'
 		});
-		if (!UUID.test(comment)) throw notFound;
+		if (!isUuid(comment)) throw notFound;
 		const deleted = await scope.tx.query(
 			'delete from comments where id = $1 and space_id = $2 and entity_id = $3',
 			[comment, scope.space.id, options.id]

@@ -2,6 +2,7 @@
 // value), and restoring an old value of one field through the one write path, so the restore is
 // validated, audited and broadcast like any other edit.
 import { z } from 'zod';
+import { isUuid } from '$lib/domain/ids';
 import type { HistoryEntry, HistoryPage } from '$lib/domain/history';
 import type { AuditVia } from '$lib/domain/record-change';
 import type { EntityType } from '$lib/domain/schema';
@@ -22,8 +23,6 @@ interface InRecord {
 	/** The record id. */
 	id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Typing in a long text writes one audit row per keystroke batch: runs of them read as one. */
 const MERGE_WINDOW_MS = 5 * 60_000;
@@ -71,7 +70,7 @@ interface AuditRow {
 async function typeOfRecord(scope: SpaceScope, id: string): Promise<EntityType> {
 	const notFound = () =>
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound();
+	if (!isUuid(id)) throw notFound();
 	const { rows } = await scope.tx.query<{ entity_type_id: string }>(
 		'select entity_type_id from entities where space_id = $1 and id = $2',
 		[scope.space.id, id]

@@ -1,6 +1,7 @@
 // Entity types and their attributes as the caller may see them. Reads go through RLS, so a
 // check-in member gets only the types and fields check-in needs; the cache is keyed by role
 // for the same reason and dropped on every schema change.
+import { isUuid } from '$lib/domain/ids';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Cache } from '../adapters/redis/cache';
@@ -15,11 +16,11 @@ const schemaKey = (space: SpaceAccess) =>
 
 /** The space named by slug or id, with the caller's effective role; 404 when not a member. */
 export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAccess> {
-	const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(slugOrId);
+	const isId = isUuid(slugOrId);
 	const { rows } = await tx.query<SpaceAccess>(
 		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
 		   from spaces s join app_memberships() m on m.space_id = s.id
-		  where ${isUuid ? 's.id = $1::uuid' : 's.slug = $1'}`,
+		  where ${isId ? 's.id = $1::uuid' : 's.slug = $1'}`,
 		[slugOrId]
 	);
 	// A forged or foreign space id looks exactly like one that does not exist.

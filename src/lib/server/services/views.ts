@@ -2,6 +2,7 @@
 // space. Readers list them; owners and editors create, change and delete them. The `views`
 // policies refuse the same writes again if this check is ever bypassed.
 import { z } from 'zod';
+import { isUuid } from '$lib/domain/ids';
 import type { EntityType } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canReadAll, canWriteRecords } from '$lib/domain/roles';
@@ -48,8 +49,6 @@ const updateInput = z
 	.refine((input) => Object.values(input).some((value) => value !== undefined), {
 		message: 'must change name, config or position'
 	});
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ViewRow {
 	id: string;
@@ -166,7 +165,7 @@ export function createView(options: OnType & { input: unknown }): Promise<SavedV
 
 export function updateView(options: OnType & { view: string; input: unknown }): Promise<SavedView> {
 	const input = parseInput(updateInput, options.input);
-	if (!uuidPattern.test(options.view)) throw notFound(options.view);
+	if (!isUuid(options.view)) throw notFound(options.view);
 	return writeView(options, async (scope, type) => {
 		const config = input.config === undefined ? null : checkedConfig(type, input.config);
 		const { rows } = await namingUniquely(input.name, () =>
@@ -191,7 +190,7 @@ export function updateView(options: OnType & { view: string; input: unknown }): 
 }
 
 export function deleteView(options: OnType & { view: string }): Promise<{ id: string }> {
-	if (!uuidPattern.test(options.view)) throw notFound(options.view);
+	if (!isUuid(options.view)) throw notFound(options.view);
 	return writeView(options, async (scope, type) => {
 		const { rows } = await scope.tx.query<{ id: string }>(
 			'delete from views where id = $1 and space_id = $2 and entity_type_id = $3 returning id',

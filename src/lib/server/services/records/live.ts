@@ -15,6 +15,7 @@ import type { CellValue, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
+import { policyRefusal } from '../../db';
 import { inSpace } from '../scope';
 import { writeRecords } from './write';
 
@@ -198,12 +199,11 @@ async function applyBatch(context: AppContext, edits: LiveEdit[]): Promise<void>
 /** A database error as what the sender is told: the record went away, or access did. */
 function refusalOf(error: unknown): Error {
 	if (error instanceof AppError) return error;
+	const forbidden = policyRefusal(error, 'You may not change this record (any more)', {
+		field: 'doc'
+	});
+	if (forbidden) return forbidden;
 	const code = (error as { code?: string }).code;
-	if (code === '42501') {
-		return new AppError(AppErrorCode.Forbidden, 'You may not change this record (any more)', {
-			field: 'doc'
-		});
-	}
 	// A data exception (class 22: a character Postgres cannot hold, a number out of range) or a
 	// program limit (class 54: a value too large for an index) is the value's fault, every time.
 	if (code?.startsWith('22') || code?.startsWith('54') || code === '23514') {

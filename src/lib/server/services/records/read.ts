@@ -85,3 +85,15 @@ export async function loadRecords(options: {
 	}
 	return records;
 }
+
+/** Where a record lives: its space and entity type, when the caller can see it (RLS). */
+export async function readRecordHome(
+	tx: Tx,
+	id: string
+): Promise<{ spaceId: string; entityTypeId: string } | undefined> {
+	const { rows } = await tx.query<{ spaceId: string; entityTypeId: string }>(
+		'select space_id as "spaceId", entity_type_id as "entityTypeId" from entities where id = $1',
+		[id]
+	);
+	return rows[0];
+}

@@ -2,6 +2,7 @@
 // check-ins all end here: validate by attribute kind, check the role, persist values, bump
 // the record, write the audit rows, and hand back the changes to broadcast after commit.
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '$lib/domain/ids';
 import type { RecordChange } from '$lib/domain/record-change';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
@@ -10,6 +11,7 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canWriteRecords } from '$lib/domain/roles';
 import type { Actor } from '../../auth/actor';
 import type { Tx } from '../../db';
+import { storageColumns, storageColumnTypes } from '../../query/sql';
 import { syncDocsToValues } from './docs';
 import { loadRecords, readStored, type FlatRecord } from './read';
 
@@ -47,14 +49,6 @@ export interface WriteResult {
 }
 
 const MAX_TEXT_VALUE_BYTES = 1_000_000;
-const storageColumns: StorageColumn[] = [
-	'value_text',
-	'value_num',
-	'value_time',
-	'value_bool',
-	'value_json'
-];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NormalizedValue {
 	attribute: Attribute;
@@ -206,14 +200,6 @@ async function persistValues(
 	}
 }
 
-const columnTypes: Record<StorageColumn, string> = {
-	value_text: 'text',
-	value_num: 'numeric',
-	value_time: 'timestamptz',
-	value_bool: 'boolean',
-	value_json: 'jsonb'
-};
-
 /**
  * Unique fields: serialize writers of the attribute, then look, in one query per attribute, for
  * other records that already hold any of the values written.
@@ -247,7 +233,7 @@ async function checkUnique(tx: Tx, spaceId: string, writes: ValueWrite[]): Promi
 			return value;
 		});
 		const { rows } = await tx.query<{ ord: number }>(
-			`select c.ord from unnest($3::${columnTypes[column]}[], $4::uuid[]) with ordinality as c (value, entity_id, ord)
+			`select c.ord from unnest($3::${storageColumnTypes[column]}[], $4::uuid[]) with ordinality as c (value, entity_id, ord)
 			   join eav_values v on v.space_id = $1 and v.attribute_id = $2 and v.${column} = c.value
 			  where v.entity_id <> c.entity_id limit 1`,
 			[spaceId, id, stored, group.map((write) => write.entityId)]
@@ -412,7 +398,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		return values;
 	});
 	const updateValues = updates.map((update, row) => {
-		if (typeof update.id !== 'string' || !UUID.test(update.id)) {
+		if (typeof update.id !== 'string' || !isUuid(update.id)) {
 			throw new AppError(AppErrorCode.InvalidInput, `"${String(update.id)}" is not a record id`, {
 				field: 'id'
 			});
@@ -423,7 +409,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		};
 	});
 	for (const id of deletes) {
-		if (typeof id !== 'string' || !UUID.test(id)) {
+		if (typeof id !== 'string' || !isUuid(id)) {
 			throw new AppError(AppErrorCode.InvalidInput, `"${String(id)}" is not a record id`, {
 				field: 'id'
 			});
