@@ -1,6 +1,8 @@
 // Compiles a RecordQuery over one entity type into SQL for the EAV tables.
 //
-// Shape matters more than cleverness here (see "RLS policy shape" in DESIGN.md):
+// Shape matters more than cleverness here. On a 1M-row table under RLS, a sorted page of 50
+// took 270 ms to 2.6 s when the query left the space to the policy, and 2 ms when it named its
+// space itself:
 // - every statement names its space, so indexes that start with the attribute or the space are
 //   usable and RLS stays a cheap guard;
 // - a sort on an attribute walks that attribute's value index: values first, then the records
