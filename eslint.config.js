@@ -58,6 +58,31 @@ export default ts.config(
 		}
 	},
 	{
+		// The other direction: server code does not reach into browser modules (components,
+		// client state, Svelte runes). What both sides need lives in src/lib/domain.
+		files: [
+			'src/lib/server/**/*.ts',
+			'src/**/*.server.ts',
+			'src/**/+server.ts',
+			'realtime/**/*.ts'
+		],
+		ignores: ['**/*.spec.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: '^\\$lib/(components|client)(/|$)',
+							message:
+								'Server code must not import browser modules; move what both sides need to $lib/domain.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		ignores: [
 			'build/',
 			'build-*/',

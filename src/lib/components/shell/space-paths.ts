@@ -12,6 +12,3 @@ export const spacePaths = {
 	tokens: (space: string) => resolve('/(app)/s/[space]/tokens', { space }),
 	checkin: (space: string) => resolve('/checkin/[space]', { space })
 };
-
-/** Remembers the space last opened, so `/` can return to it. */
-export const LAST_SPACE_COOKIE = 'roster_last_space';

@@ -3,7 +3,7 @@
 import { context } from '$lib/server/context';
 import { loadOrError, requireActor } from '$lib/server/http';
 import { readSchema } from '$lib/server/services/read-schema';
-import { LAST_SPACE_COOKIE } from '$lib/components/shell/space-paths';
+import { LAST_SPACE_COOKIE } from '$lib/cookies';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, params, depends, cookies }) => {

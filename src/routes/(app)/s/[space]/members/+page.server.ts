@@ -2,7 +2,7 @@
 // as there is no email sending) and withdraw invitations, change roles and remove people. The services check the role.
 import { fail, isActionFailure, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { formProblem } from '$lib/components/shell/form-problem';
+import { formProblem } from '$lib/server/form-problem';
 import { context } from '$lib/server/context';
 import { loadOrError, requireActor } from '$lib/server/http';
 import {

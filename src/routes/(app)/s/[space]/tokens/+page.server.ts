@@ -1,7 +1,7 @@
 // The caller's API tokens in this space: list, create (the secret is shown once), revoke.
 import { fail } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { formProblem } from '$lib/components/shell/form-problem';
+import { formProblem } from '$lib/server/form-problem';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/auth/api-tokens';
 import { context } from '$lib/server/context';
 import { loadOrError, requireActor } from '$lib/server/http';
