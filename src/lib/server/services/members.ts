@@ -10,7 +10,8 @@ import { emailSchema } from '../auth/users';
 import type { AppContext } from '../context';
 import { withActor, type Tx } from '../db';
 import { inSpace } from './scope';
-import { resolvePrismaSpace, withPrismaActor } from '../prisma';
+import { withPrismaActor } from '../prisma';
+import { resolveSpace } from './schema';
 import { parseInput } from './validate';
 
 const roleSchema = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
@@ -57,7 +58,7 @@ export function listMembers(options: {
 	space: string;
 }): Promise<{ members: Member[]; invitations: Invitation[] }> {
 	return withPrismaActor(options.context.prisma, options.actor, async (tx) => {
-		const space = await resolvePrismaSpace(tx, options.space);
+		const space = await resolveSpace(tx, options.space);
 		const memberships = await tx.membership.findMany({
 			where: { spaceId: space.id },
 			include: { user: { select: { id: true, name: true, email: true, image: true } } }

@@ -7,6 +7,7 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Cache } from '../adapters/redis/cache';
 import { redisKey } from '../adapters/redis/keys';
 import type { Tx } from '../db';
+import type { PrismaTx } from '../prisma';
 
 const SCHEMA_TTL_SECONDS = 300;
 // Keyed by role (policies show a check-in member fewer fields) and by the committed schema
@@ -14,15 +15,18 @@ const SCHEMA_TTL_SECONDS = 300;
 const schemaKey = (space: SpaceAccess) =>
 	redisKey('schema', space.id, space.role, String(space.schemaVersion));
 
-/** The space named by slug or id, with the caller's effective role; 404 when not a member. */
-export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAccess> {
-	const isId = isUuid(slugOrId);
-	const { rows } = await tx.query<SpaceAccess>(
-		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
-		   from spaces s join app_memberships() m on m.space_id = s.id
-		  where ${isId ? 's.id = $1::uuid' : 's.slug = $1'}`,
-		[slugOrId]
-	);
+/**
+ * The space named by slug or id, with the caller's effective role; 404 when not a member. Takes
+ * a pg transaction (withActor) or a Prisma one (withPrismaActor).
+ */
+export async function resolveSpace(tx: Tx | PrismaTx, slugOrId: string): Promise<SpaceAccess> {
+	const text = `select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
+	                from spaces s join app_memberships() m on m.space_id = s.id
+	               where ${isUuid(slugOrId) ? 's.id = $1::uuid' : 's.slug = $1'}`;
+	const rows =
+		'$queryRawUnsafe' in tx
+			? await tx.$queryRawUnsafe<SpaceAccess[]>(text, slugOrId)
+			: (await tx.query<SpaceAccess>(text, [slugOrId])).rows;
 	// A forged or foreign space id looks exactly like one that does not exist.
 	if (!rows[0])
 		throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
