@@ -1,6 +1,7 @@
-// The one HTTP server: SvelteKit's handler now, socket.io on the same server later. Importing
+// The one HTTP server: SvelteKit's handler, and the realtime transports (socket.io and the
+// y-websocket endpoint at /yjs/<record id>) that attach to it from inside the bundle. Importing
 // the handler runs the app's `init` hook, which boots the context (database, migrations,
-// adapters, seed) before we listen.
+// adapters, seed) and the realtime engine before we listen.
 import http from 'node:http';
 
 const server = http.createServer();

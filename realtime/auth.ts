@@ -1,6 +1,7 @@
 // Who is on the other end of a socket: an API token (handshake `auth.token`, `?token=` or a
 // bearer header), else the Auth.js session cookie the browser sends with the upgrade.
 import { decode } from '@auth/core/jwt';
+import { parseCookie, type Cookies } from 'cookie';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import type { Actor } from '$lib/server/auth/actor';
@@ -14,29 +15,14 @@ export interface Credentials {
 
 const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'];
 
-function parseCookies(header: string): Map<string, string> {
-	const cookies = new Map<string, string>();
-	for (const part of header.split(';')) {
-		const index = part.indexOf('=');
-		if (index < 0) continue;
-		const name = part.slice(0, index).trim();
-		try {
-			cookies.set(name, decodeURIComponent(part.slice(index + 1).trim()));
-		} catch {
-			// A cookie we cannot decode is not ours.
-		}
-	}
-	return cookies;
-}
-
 /** The session cookie's value; Auth.js splits large ones into `name.0`, `name.1`, ... */
-function sessionCookie(cookies: Map<string, string>): { name: string; value: string } | null {
+function sessionCookie(cookies: Cookies): { name: string; value: string } | null {
 	for (const name of SESSION_COOKIES) {
-		const whole = cookies.get(name);
+		const whole = cookies[name];
 		if (whole) return { name, value: whole };
 		const chunks: string[] = [];
-		for (let index = 0; cookies.has(`${name}.${index}`); index++)
-			chunks.push(cookies.get(`${name}.${index}`)!);
+		for (let index = 0; cookies[`${name}.${index}`] !== undefined; index++)
+			chunks.push(cookies[`${name}.${index}`]!);
 		if (chunks.length) return { name, value: chunks.join('') };
 	}
 	return null;
@@ -52,7 +38,7 @@ export async function authenticate(context: AppContext, credentials: Credentials
 		const actor = await resolveBearer({ context, header });
 		return { ...actor, via: 'realtime' };
 	}
-	const session = sessionCookie(parseCookies(credentials.cookie ?? ''));
+	const session = sessionCookie(parseCookie(credentials.cookie ?? ''));
 	if (!session) throw unauthorized();
 	const payload = await decode({
 		token: session.value,

@@ -2,15 +2,15 @@
 // waits until the test lets it go: edits that arrive meanwhile form the next batch.
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
+import type { EntityType } from '$lib/domain/schema';
 import { fieldsOf } from '$lib/domain/realtime/ydoc';
 import type { Actor } from '$lib/server/auth/actor';
 import type { LiveEdit } from '$lib/server/services/records/live';
-import type { EntityTypeDef } from '$lib/server/services/schema';
 import { Engine } from './engine';
 
 const SPACE = '11111111-1111-4111-8111-111111111111';
 const RECORD = '22222222-2222-4222-8222-222222222222';
-const type: EntityTypeDef = {
+const type: EntityType = {
 	id: '33333333-3333-4333-8333-333333333333',
 	spaceId: SPACE,
 	key: 'guests',

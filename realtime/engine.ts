@@ -9,6 +9,8 @@
 // edits that arrive while one commit runs are written together by the next, in one transaction.
 // The sender's ack and the broadcast to everyone else go out after that commit.
 import * as Y from 'yjs';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import { AppError } from '$lib/domain/errors';
@@ -26,8 +28,6 @@ import {
 } from '$lib/domain/realtime/ydoc';
 import { canWriteRecords, type Role } from '$lib/domain/roles';
 import type { Actor } from '$lib/server/auth/actor';
-import type { RecordChange } from '$lib/server/changes';
-import type { EntityTypeDef } from '$lib/server/services/schema';
 import type { OpenedDoc } from '$lib/server/services/records/collab';
 import {
 	changeOf,
@@ -123,7 +123,7 @@ interface Written {
 export interface LiveDoc {
 	id: string;
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	/** Field keys the doc may hold, and those that are long texts. */
 	fieldKeys: Set<string>;
 	textKeys: Set<string>;
@@ -257,7 +257,7 @@ export class Engine {
 	}
 
 	/** Caches the record's field definitions on its doc. */
-	private useType(live: LiveDoc, type: EntityTypeDef): void {
+	private useType(live: LiveDoc, type: EntityType): void {
 		live.type = type;
 		const stored = type.attributes.filter((attribute) => kindOf(attribute.kind).storage);
 		live.fieldKeys = new Set(stored.map((attribute) => attribute.key));

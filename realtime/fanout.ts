@@ -8,6 +8,7 @@
 // thousands under a stream of edits gets them in fewer, fuller batches instead of falling
 // behind (bench:realtime, the 10,000-client run).
 import type { Server } from 'socket.io';
+import type { RecordChange } from '$lib/domain/record-change';
 import {
 	docRoom,
 	packChanges,
@@ -17,7 +18,6 @@ import {
 	type SheetChange
 } from '$lib/domain/realtime/protocol';
 import { visibleValues } from '$lib/domain/realtime/visibility';
-import type { RecordChange } from '$lib/server/changes';
 
 export const checkinRoom = (typeId: string) => `${sheetRoom(typeId)}:checkin`;
 

@@ -2,9 +2,10 @@
 // socket.io and y-websocket transports, and Redis scale-out when REDIS_URL is set.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { RecordChange } from '$lib/domain/record-change';
 import { MAX_FRAME_BYTES } from '$lib/domain/realtime/protocol';
 import { Origin } from '$lib/domain/realtime/ydoc';
-import type { AccessChange, RecordChange } from '$lib/server/changes';
+import type { AccessChange } from '$lib/server/changes';
 import type { AppContext } from '$lib/server/context';
 import { compactRecordDoc, openRecordDoc } from '$lib/server/services/records/collab';
 import { commitCheckedEdit, commitLiveEdits } from '$lib/server/services/records/live';

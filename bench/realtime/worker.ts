@@ -1,7 +1,8 @@
 // A load-generator process: a share of the simulated socket.io clients, driven by commands
-// from the bench process over IPC. Kept cheap on purpose (DESIGN.md, "Realtime shape"): an
-// editing client holds only the one record it edits as a Y.Doc and makes real Yjs edits on
-// it; every client times arrivals from the `values` of `changes` entries without decoding Yjs.
+// from the bench process over IPC. Kept cheap on purpose, since a load generator that keeps a
+// full Y.Doc per simulated client needs more CPU than the server it measures: an editing client
+// holds only the one record it edits as a Y.Doc and makes real Yjs edits on it; every client
+// times arrivals from the `values` of `changes` entries without decoding Yjs.
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import type {

@@ -7,7 +7,8 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
-import type { AccessChange, RecordChange } from '$lib/server/changes';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { AccessChange } from '$lib/server/changes';
 
 const CHANGES_EVENT = 'roster:changes';
 /** Asks the other processes to reload their open docs: this one dropped changes it could not pass on. */

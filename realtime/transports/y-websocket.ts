@@ -17,6 +17,7 @@ import {
 } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { isUuid } from '$lib/domain/ids';
 import { CloseCode } from '$lib/domain/realtime/errors';
 import { checkPresence } from '$lib/domain/realtime/presence';
 import { MAX_FRAME_BYTES, MESSAGE_BURST, MESSAGES_PER_SECOND } from '$lib/domain/realtime/protocol';
@@ -24,7 +25,7 @@ import type { AccessChange } from '$lib/server/changes';
 import { toRealtimeError, type Connection, type Engine } from '../engine';
 import { MessageBudget } from '../throttle';
 
-const PATH = /^\/yjs\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const PATH = /^\/yjs\/([^/]+)$/;
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_AUTH = 2;
@@ -65,7 +66,7 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/yjs/')) return;
 		const match = PATH.exec(url.pathname);
-		if (!match) {
+		if (!match || !isUuid(match[1]!)) {
 			socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
 			return;
 		}

@@ -11,7 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '$lib/server/context';
 import { DEMO_SPACE_SLUG, demoLogins, isDemoSeeded, seedDemo } from '$lib/server/seed/demo';
-import { countCheckins, listAttendees, type AttendeeList } from '$lib/server/services/checkin';
+import { countCheckins, listAttendees } from '$lib/server/services/checkin';
+import type { AttendeeList } from '$lib/domain/checkin';
 import { bootTestApp, stopTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { CHROMIUM_PATH, launchBrowser } from '../support/browser';

@@ -1,7 +1,7 @@
 // Kanban moves through the services against a real Postgres: a card's column and its place in
 // the column persist, the move reaches live listeners, and bad moves are refused clearly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordChange } from '$lib/server/changes';
+import type { RecordChange } from '$lib/domain/record-change';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';

@@ -13,9 +13,9 @@ import {
 	countCheckins,
 	listAttendees,
 	readCheckinSetup,
-	undoCheckIn,
-	type ScanOutcome
+	undoCheckIn
 } from '$lib/server/services/checkin';
+import type { ScanOutcome } from '$lib/domain/checkin';
 import { createEntityType } from '$lib/server/services/entity-types';
 import {
 	createRecords,

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createChangeBus, type RecordChange } from '$lib/server/changes';
+import type { RecordChange } from '$lib/domain/record-change';
+import { createChangeBus } from '$lib/server/changes';
 import {
 	compareEventIds,
 	createEventLog,

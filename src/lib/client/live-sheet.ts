@@ -1,22 +1,14 @@
 // A sheet's live changes, whichever way they can come: the socket when it connects, else (after
 // a few seconds, or when it drops for long) the SSE stream, switching back when the socket
 // returns. The page shows `mode`, so a user knows when edits go through plain HTTP.
-import type { CellValue } from '$lib/domain/attributes/kind';
 import type { SheetChange, SheetInfo } from '$lib/domain/realtime/protocol';
 import type { RealtimeClient } from './realtime';
 import { SseFeed, type EventSourceLike } from './sse';
 
 export type LiveMode = 'connecting' | 'socket' | 'sse' | 'offline';
 
-export interface LiveChange {
-	id: string;
-	action: 'create' | 'update' | 'delete';
-	values: Record<string, CellValue>;
-	by: string;
-	at: string;
-	/** Yjs bytes, over the socket only. */
-	update?: Uint8Array;
-}
+/** A change from either transport: the socket's shape, which the SSE event is a subset of. */
+export type LiveChange = Omit<SheetChange, 'sheet'>;
 
 export interface LiveSheetOptions {
 	client: RealtimeClient;

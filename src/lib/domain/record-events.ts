@@ -1,6 +1,6 @@
 // What the record-change event stream (GET /api/spaces/<space>/events, Server-Sent Events)
 // sends, shared by the server that writes it and the browser feed that reads it.
-import type { CellValue } from './attributes/kind';
+import type { SheetChange } from './realtime/protocol';
 
 /** SSE event names. Heartbeats are comment lines and carry no event. */
 export const RecordEventName = {
@@ -17,18 +17,14 @@ export const RecordEventName = {
 
 export type RecordEventName = (typeof RecordEventName)[keyof typeof RecordEventName];
 
-export interface RecordChangeEvent {
-	/** The record's id. */
-	id: string;
+/**
+ * A change as the SSE stream sends it: the socket's `SheetChange` with the type's key in place
+ * of its id, and no Yjs bytes (an EventSource reads text).
+ */
+export type RecordChangeEvent = Omit<SheetChange, 'sheet' | 'update'> & {
 	/** The record type's key. */
 	type: string;
-	action: 'create' | 'update' | 'delete';
-	/** Changed values keyed by attribute key: all of them for a create, none for a delete. */
-	values: Record<string, CellValue>;
-	/** The user who made the change. */
-	by: string;
-	at: string;
-}
+};
 
 /** Event ids are `<milliseconds>-<sequence>`, the shape of Redis stream ids. */
 export const eventIdPattern = /^\d{1,20}-\d{1,20}$/;

@@ -2,6 +2,7 @@
 // left behind. Isomorphic: the server refuses a bad config with an error naming the exact
 // place (`filter.children.1.operator`), and the view bar can check the same rules before saving.
 import { z } from 'zod';
+import { isUuid } from './ids';
 import { filterOperatorsFor, kindOf } from './attributes';
 import type { AttributeKindName } from './attributes/kind';
 import {
@@ -11,20 +12,13 @@ import {
 	type FilterOperator,
 	type SortKey
 } from './query/ast';
+import type { Attribute, EntityType } from './schema';
 import type { ViewConfig } from './views';
 
-/** What a config is checked against: the sheet's fields (an `EntityTypeDef` fits). */
-export interface ViewSheet {
-	key: string;
-	attributes: ViewField[];
-}
+/** What a config is checked against: the sheet's fields (an `EntityType` fits). */
+export type ViewSheet = Pick<EntityType, 'key'> & { attributes: ViewField[] };
 
-export interface ViewField {
-	key: string;
-	name: string;
-	kind: AttributeKindName;
-	options: Record<string, unknown>;
-}
+export type ViewField = Pick<Attribute, 'key' | 'name' | 'kind' | 'options'>;
 
 export const MIN_COLUMN_WIDTH = 40;
 export const MAX_COLUMN_WIDTH = 1000;
@@ -45,7 +39,6 @@ const MAX_LIST_LENGTH = 500;
 
 /** `id` is every record's own column: it filters and sorts like a field without a kind. */
 const idOperators: readonly FilterOperator[] = ['eq', 'neq', 'in'];
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Kinds stored as lists: `contains` takes items there, and a substring on text kinds. */
 const listKinds = new Set<AttributeKindName>(['multi_select', 'relation', 'attachment']);
 const operandFreeOperators = new Set<FilterOperator>(['is_empty', 'is_not_empty']);
@@ -112,7 +105,7 @@ function checkCondition(
 			return;
 		}
 		values.forEach((each, index) => {
-			if (!uuidPattern.test(each))
+			if (!isUuid(each))
 				report(operator === 'in' ? ['value', index] : ['value'], `"${each}" is not a record id`);
 		});
 		return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { EntityType } from '$lib/domain/schema';
 import { compilePage } from '$lib/server/query/compile';
-import type { EntityTypeDef } from '$lib/server/services/schema';
 import type { FilterNode, RecordQuery } from './query/ast';
 import { parsePostgrestQuery } from './query/postgrest';
 import {
@@ -63,7 +63,7 @@ const people = {
 		}),
 		attribute('columns', 'text')
 	]
-} as unknown as EntityTypeDef;
+} as unknown as EntityType;
 
 const condition = (
 	field: string,

@@ -8,6 +8,7 @@
 // cannot carry: PostgREST turns every `*` in a pattern into `%` and has no escape for it, so a
 // literal `*` in a text filter travels as `_` (any one character).
 import type { FilterCondition, FilterNode, SortKey } from './query/ast';
+import type { Attribute } from './schema';
 import type { ViewConfig } from './views';
 
 export interface ViewQueryOptions {
@@ -216,3 +217,18 @@ export function viewQueryParams(
 /** `viewQueryParams` as a query string without the leading `?`. */
 export const viewQueryString = (config: ViewConfig, options?: ViewQueryOptions) =>
 	viewQueryParams(config, options).toString();
+
+/**
+ * The view as the grid queries it: without a sort of its own, rows come in creation order
+ * through the sheet's auto number (an index walk), so a new row lands at the end.
+ */
+export function effectiveConfig(
+	config: ViewConfig,
+	attributes: Pick<Attribute, 'key' | 'kind' | 'position'>[]
+): ViewConfig {
+	if (config.sort?.length || config.groupBy) return config;
+	const sequence = [...attributes]
+		.sort((a, b) => a.position - b.position)
+		.find((attribute) => attribute.kind === 'auto_number');
+	return sequence ? { ...config, sort: [{ field: sequence.key, direction: 'asc' }] } : config;
+}

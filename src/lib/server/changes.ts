@@ -1,26 +1,7 @@
 // Record changes leave the write path here, after their transaction commits. The realtime
 // engine, the SSE stream and the cache listen; none of them writes the database back.
 import { EventEmitter } from 'node:events';
-import type { CellValue } from '$lib/domain/attributes/kind';
-import type { AuditVia } from './auth/actor';
-
-export interface RecordChange {
-	spaceId: string;
-	entityTypeId: string;
-	entityTypeKey: string;
-	entityId: string;
-	action: 'create' | 'update' | 'delete';
-	/** The values that changed, keyed by attribute key (all values for a create). */
-	values: Record<string, CellValue>;
-	actorId: string;
-	via: AuditVia;
-	at: string;
-	/**
-	 * The Yjs update that brought the record's stored doc to these values, when it has one.
-	 * Live clients apply it; it never leaves the server in any other form.
-	 */
-	update?: Uint8Array;
-}
+import type { RecordChange } from '$lib/domain/record-change';
 
 export interface ChangeBus {
 	publish(changes: RecordChange[]): void;

@@ -1,6 +1,8 @@
 // The only way services reach tenant data: a transaction on the runtime role with the
 // caller's identity set for the policies. Nothing else in the app holds a tenant connection.
 import pg from 'pg';
+import { AppError, AppErrorCode, type AppErrorOptions } from '$lib/domain/errors';
+import { isUuid } from '$lib/domain/ids';
 import type { Actor } from './auth/actor';
 
 export type Tx = pg.PoolClient;
@@ -44,36 +46,51 @@ async function transaction<T>(
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE = /^(owner|editor|viewer|checkin)$/;
 
 /**
- * Runs `work` in one transaction as `actor`. The settings are transaction-local
- * (`set_config(..., true)`), so a pooled connection never carries one caller's identity into
- * the next transaction. BEGIN and the settings go in one round trip (a multi-statement simple
- * query cannot take parameters, so the values are checked against their exact shapes and then
- * quoted as literals).
+ * The statement that makes a transaction act as `actor` for the policies: withActor runs it
+ * here and withPrismaActor (prisma.ts) in Prisma's transaction, so both clients set the same
+ * identity the same way. The settings are transaction-local (`set_config(..., true)`), so a
+ * pooled connection never carries one caller's identity into the next transaction. It has no
+ * parameters (it shares a round trip with BEGIN, and a multi-statement simple query cannot take
+ * any), so the values are checked against their exact shapes and then quoted as literals.
  */
+export function actAsStatement(actor: Actor): string {
+	const { userId, token } = actor;
+	if (!isUuid(userId) || (token && (!isUuid(token.spaceId) || !ROLE.test(token.role)))) {
+		throw new Error('withActor: the actor is malformed');
+	}
+	const literal = pg.escapeLiteral;
+	return `select set_config('app.current_user_id', ${literal(userId)}, true),
+	               set_config('app.token_space', ${literal(token?.spaceId ?? '')}, true),
+	               set_config('app.token_role', ${literal(token?.role ?? '')}, true)`;
+}
+
+/** Runs `work` in one transaction as `actor`; BEGIN and the identity go in one round trip. */
 export function withActor<T>(
 	pool: pg.Pool,
 	actor: Actor,
 	work: (tx: Tx) => Promise<T>
 ): Promise<T> {
-	const { userId, token } = actor;
-	if (!UUID.test(userId) || (token && (!UUID.test(token.spaceId) || !ROLE.test(token.role)))) {
-		throw new Error('withActor: the actor is malformed');
-	}
-	const literal = pg.escapeLiteral;
-	return transaction(
-		pool,
-		`begin; select set_config('app.current_user_id', ${literal(userId)}, true),
-		               set_config('app.token_space', ${literal(token?.spaceId ?? '')}, true),
-		               set_config('app.token_role', ${literal(token?.role ?? '')}, true)`,
-		work
-	);
+	return transaction(pool, `begin; ${actAsStatement(actor)}`, work);
 }
 
 /** A transaction with no identity: sees nothing tenant-owned; for the narrow definer functions. */
 export function withAnonymous<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
 	return transaction(pool, 'begin', work);
+}
+
+/**
+ * A policy's refusal (Postgres insufficient_privilege, 42501) as Forbidden, or null for any
+ * other error: the database's wall held where the service's own check let the call through, so
+ * the caller hears "forbidden" instead of a crash.
+ */
+export function policyRefusal(
+	error: unknown,
+	message: string,
+	options: Omit<AppErrorOptions, 'cause'> = {}
+): AppError | null {
+	if ((error as { code?: unknown } | null)?.code !== '42501') return null;
+	return new AppError(AppErrorCode.Forbidden, message, { ...options, cause: error });
 }

@@ -1,10 +1,14 @@
 // What JSON endpoints share: who is asking, the request body, and one mapping from errors to
 // responses. Expected errors carry their AppError code; anything else is logged and hidden.
-import { json } from '@sveltejs/kit';
+import { error, json } from '@sveltejs/kit';
 import { AppError, AppErrorCode, httpStatusOf, isAppError } from '$lib/domain/errors';
 import type { Actor } from './auth/actor';
+import { policyRefusal } from './db';
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(caught: unknown): Response {
+	// A policy refused what the service let through: the database's wall held, so say so
+	// instead of reporting a crash.
+	const error = policyRefusal(caught, 'You may not do that') ?? caught;
 	if (isAppError(error)) {
 		const { code, message, field, details } = error;
 		const retryAfter = (details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -24,11 +28,6 @@ export function errorResponse(error: unknown): Response {
 			}
 		);
 	}
-	// A policy refused what the service let through: the database's wall held, so say so
-	// instead of reporting a crash.
-	if ((error as { code?: unknown } | null)?.code === '42501') {
-		return json({ code: AppErrorCode.Forbidden, message: 'You may not do that' }, { status: 403 });
-	}
 	console.error('Unexpected error in an API endpoint', error);
 	return json({ code: AppErrorCode.Internal, message: 'Something went wrong' }, { status: 500 });
 }
@@ -45,6 +44,19 @@ export async function respond(
 			: json(body, init);
 	} catch (error) {
 		return errorResponse(error);
+	}
+}
+
+/**
+ * Runs a page's load: an expected failure (an AppError) becomes SvelteKit's `error` with its
+ * status and message; anything else propagates, for handleError to log and hide.
+ */
+export async function loadOrError<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (failure) {
+		if (isAppError(failure)) error(failure.status, failure.message);
+		throw failure;
 	}
 }
 

@@ -3,9 +3,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
-import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from './auth/actor';
-import type { SpaceAccess } from './services/schema';
+import { actAsStatement } from './db';
 
 export type { PrismaClient };
 export type PrismaTx = Prisma.TransactionClient;
@@ -20,31 +19,19 @@ export function createPrisma(pool: pg.Pool): PrismaClient {
 }
 
 /**
- * Runs `work` in one interactive transaction as `actor`, the Prisma twin of `withActor`. The
- * settings are transaction-local (`set_config(..., true)`), so the pooled connection forgets
- * the caller at commit or rollback. Outside such a transaction no identity is set and the
- * policies show no tenant rows at all.
+ * Runs `work` in one interactive transaction as `actor`: Prisma's opening of what `withActor`
+ * opens for pg, with the same identity statement (db.ts). The pooled connection forgets the
+ * caller at commit or rollback; outside such a transaction no identity is set and the policies
+ * show no tenant rows at all.
  */
 export function withPrismaActor<T>(
 	prisma: PrismaClient,
 	actor: Actor,
 	work: (tx: PrismaTx) => Promise<T>
 ): Promise<T> {
+	const actAs = actAsStatement(actor);
 	return prisma.$transaction(async (tx) => {
-		await tx.$executeRaw`select set_config('app.current_user_id', ${actor.userId}, true),
-			set_config('app.token_space', ${actor.token?.spaceId ?? ''}, true),
-			set_config('app.token_role', ${actor.token?.role ?? ''}, true)`;
+		await tx.$executeRawUnsafe(actAs);
 		return work(tx);
 	});
-}
-
-/** The space by slug or id with the caller's effective role, as `resolveSpace` does for pg. */
-export async function resolvePrismaSpace(tx: PrismaTx, slugOrId: string): Promise<SpaceAccess> {
-	const rows = await tx.$queryRaw<SpaceAccess[]>`
-		select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
-		  from spaces s join app_memberships() m on m.space_id = s.id
-		 where s.slug = ${slugOrId} or s.id::text = ${slugOrId}`;
-	if (!rows[0])
-		throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
-	return rows[0];
 }

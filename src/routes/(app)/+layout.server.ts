@@ -1,6 +1,6 @@
 // The frame of every signed-in page: who is signed in and the spaces they belong to (for the
 // space switcher). `app:spaces` is invalidated after a space is created or membership changes.
-import { SIDEBAR_COOKIE } from '$lib/components/shell/shell-state.svelte';
+import { SIDEBAR_COOKIE } from '$lib/cookies';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
 import { listSpaces } from '$lib/server/services/spaces';

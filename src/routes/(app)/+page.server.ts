@@ -2,8 +2,8 @@
 // an empty state that creates one. The create action is also what the space switcher posts to.
 import { fail, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { formProblem } from '$lib/components/shell/form-problem';
-import { LAST_SPACE_COOKIE } from '$lib/components/shell/space-paths';
+import { formProblem } from '$lib/server/form-problem';
+import { LAST_SPACE_COOKIE } from '$lib/cookies';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
 import { createSpace } from '$lib/server/services/spaces';

@@ -3,19 +3,13 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the fetch queue is bookkeeping; views read
    only `titles`, a SvelteMap. */
 import { SvelteMap } from 'svelte/reactivity';
-import type { EntityTypeInfo } from './fields';
+import { titleFieldOf, type EntityTypeInfo } from '$lib/domain/view-fields';
+
+export { titleFieldOf };
 
 export interface LinkedRecord {
 	id: string;
 	title: string;
-}
-
-const titleKinds = new Set(['text', 'email', 'phone', 'url', 'auto_number', 'single_select']);
-
-/** The field that names a record: the first text-like field in schema order. */
-export function titleFieldOf(type: EntityTypeInfo): string | null {
-	const sorted = [...type.attributes].sort((a, b) => a.position - b.position);
-	return (sorted.find((attribute) => titleKinds.has(attribute.kind)) ?? sorted[0])?.key ?? null;
 }
 
 export class RelationTitles {

@@ -5,12 +5,12 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- pages sit in plain maps on purpose: views
    follow `version`, bumped once per change, instead of tracking every row. */
 import type { CellValue } from '$lib/domain/attributes/kind';
+import { PAGE_SIZE, type FirstPage, type RecordRow } from '$lib/domain/record-page';
 import type { ViewConfig } from '$lib/domain/views';
 import { pageUrl, totalFromContentRange } from './rest-query';
 
-export type GridRow = { id: string } & Record<string, CellValue>;
-
-export const PAGE_SIZE = 100;
+export type GridRow = RecordRow;
+export { PAGE_SIZE, type FirstPage };
 /** Pages kept in memory; the farthest from the viewport go first. */
 const MAX_PAGES = 60;
 
@@ -18,11 +18,6 @@ interface Page {
 	rows: GridRow[];
 	/** A live create or delete may have shifted it: shown until its refetch lands. */
 	isStale: boolean;
-}
-
-export interface FirstPage {
-	rows: GridRow[];
-	total: number;
 }
 
 export interface ApiProblem {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttendeeList, CheckinSetup } from '$lib/server/services/checkin';
+import type { AttendeeList, CheckinSetup } from '$lib/domain/checkin';
 import { AttendeeBook, normalize } from './attendee-book';
 
 const keys: CheckinSetup['fields'] = {

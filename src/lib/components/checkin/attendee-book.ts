@@ -2,7 +2,7 @@
 // searched on every keystroke (a lowercase, accent-free haystack per guest is made up front, so a
 // keystroke is one `includes` per guest), changed by live events and by this device's check-ins.
 import type { CellValue } from '$lib/domain/attributes/kind';
-import type { AttendeeList, CheckinSetup } from '$lib/server/services/checkin';
+import type { AttendeeList, CheckinSetup } from '$lib/domain/checkin';
 
 export interface Attendee {
 	id: string;

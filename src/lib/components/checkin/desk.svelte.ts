@@ -3,12 +3,7 @@
 // and its sync, and the feedback the door staff sees. The page and its components only render it.
 import { SvelteSet } from 'svelte/reactivity';
 import { SseFeed, type SseFeedStatus } from '$lib/client/sse';
-import type {
-	AttendeeList,
-	CheckinSetup,
-	ScanOutcome,
-	UndoOutcome
-} from '$lib/server/services/checkin';
+import type { AttendeeList, CheckinSetup, ScanOutcome, UndoOutcome } from '$lib/domain/checkin';
 import { AttendeeBook, type Attendee, type Tally } from './attendee-book';
 import { isoNow } from './format';
 import * as store from './device-store';

@@ -1,11 +1,11 @@
 // What a check-in device keeps in IndexedDB so the desk works offline: the last attendee list per
 // space and user (as the JSON text the server sent, with when it was saved) and the queue of
-// check-ins and undos made offline, each with its nonce, in the order they were made.
+// check-ins and undos made offline, each with its nonce, in the order they were made. `idb`
+// turns IndexedDB's requests into promises; a write resolves once its transaction commits.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 const DB_NAME = 'roster-checkin';
 const DB_VERSION = 1;
-const LISTS = 'lists';
-const QUEUE = 'queue';
 
 export interface SavedList {
 	/** `<space id>:<user id>`: a list is only ever shown to the user it was loaded for. */
@@ -29,21 +29,26 @@ export interface QueuedScan {
 	name: string;
 }
 
-let opening: Promise<IDBDatabase> | undefined;
+interface DeviceDb extends DBSchema {
+	lists: { key: string; value: SavedList };
+	queue: { key: string; value: QueuedScan; indexes: { key: string } };
+}
 
-function open(): Promise<IDBDatabase> {
-	opening ??= new Promise<IDBDatabase>((resolve, reject) => {
-		const request = indexedDB.open(DB_NAME, DB_VERSION);
-		request.onupgradeneeded = () => {
-			const db = request.result;
-			if (!db.objectStoreNames.contains(LISTS)) db.createObjectStore(LISTS, { keyPath: 'key' });
-			if (!db.objectStoreNames.contains(QUEUE)) {
-				db.createObjectStore(QUEUE, { keyPath: 'nonce' }).createIndex('key', 'key');
-			}
-		};
-		request.onsuccess = () => resolve(request.result);
-		request.onerror = () => reject(request.error);
-		request.onblocked = () => reject(new Error('The device storage is busy in another tab'));
+let opening: Promise<IDBPDatabase<DeviceDb>> | undefined;
+
+function open(): Promise<IDBPDatabase<DeviceDb>> {
+	opening ??= new Promise<IDBPDatabase<DeviceDb>>((resolve, reject) => {
+		openDB<DeviceDb>(DB_NAME, DB_VERSION, {
+			upgrade(db) {
+				if (!db.objectStoreNames.contains('lists'))
+					db.createObjectStore('lists', { keyPath: 'key' });
+				if (!db.objectStoreNames.contains('queue')) {
+					db.createObjectStore('queue', { keyPath: 'nonce' }).createIndex('key', 'key');
+				}
+			},
+			// Another tab holds an older version open: say so instead of waiting for it.
+			blocked: () => reject(new Error('The device storage is busy in another tab'))
+		}).then(resolve, reject);
 	}).catch((error) => {
 		opening = undefined;
 		throw error;
@@ -51,50 +56,32 @@ function open(): Promise<IDBDatabase> {
 	return opening;
 }
 
-function run<T>(
-	store: string,
-	mode: IDBTransactionMode,
-	work: (objects: IDBObjectStore) => IDBRequest<T> | void
-): Promise<T | undefined> {
-	return open().then(
-		(db) =>
-			new Promise<T | undefined>((resolve, reject) => {
-				const transaction = db.transaction(store, mode);
-				const request = work(transaction.objectStore(store));
-				transaction.oncomplete = () => resolve(request ? request.result : undefined);
-				transaction.onerror = () => reject(transaction.error);
-				transaction.onabort = () => reject(transaction.error);
-			})
-	);
-}
-
 export const deviceKey = (spaceId: string, userId: string) => `${spaceId}:${userId}`;
 
-export function loadList(key: string): Promise<SavedList | undefined> {
-	return run<SavedList>(LISTS, 'readonly', (lists) => lists.get(key));
+export async function loadList(key: string): Promise<SavedList | undefined> {
+	return (await open()).get('lists', key);
 }
 
 export async function saveList(list: SavedList): Promise<void> {
-	await run(LISTS, 'readwrite', (lists) => lists.put(list));
+	await (await open()).put('lists', list);
 }
 
 /** Forgets every saved attendee list (on sign-out). Queued scans stay until they are synced. */
 export async function clearLists(): Promise<void> {
-	await run(LISTS, 'readwrite', (lists) => lists.clear());
+	await (await open()).clear('lists');
 }
 
 export async function loadQueue(key: string): Promise<QueuedScan[]> {
-	const queued =
-		(await run<QueuedScan[]>(QUEUE, 'readonly', (queue) => queue.index('key').getAll(key))) ?? [];
+	const queued = await (await open()).getAllFromIndex('queue', 'key', key);
 	return queued.sort((a, b) => a.order - b.order);
 }
 
 export async function enqueue(scan: QueuedScan): Promise<void> {
-	await run(QUEUE, 'readwrite', (queue) => queue.put(scan));
+	await (await open()).put('queue', scan);
 }
 
 export async function dequeue(nonce: string): Promise<void> {
-	await run(QUEUE, 'readwrite', (queue) => queue.delete(nonce));
+	await (await open()).delete('queue', nonce);
 }
 
 let lastOrder = 0;

@@ -1,33 +1,14 @@
 // The schema as the field editor and the board receive it from the space layout.
-import type { AttributeKindName } from '$lib/domain/attributes/kind';
-import type { Role } from '$lib/domain/roles';
+import type { Attribute, CheckinAccess, EntityType, SpaceAccess } from '$lib/domain/schema';
 
-export type CheckinAccess = 'none' | 'read' | 'write';
+export type { CheckinAccess };
 
-export interface FieldDef {
-	id: string;
-	key: string;
-	name: string;
-	kind: AttributeKindName;
-	options: Record<string, unknown>;
-	position: number;
-	isRequired: boolean;
-	isUnique: boolean;
-	checkinAccess: CheckinAccess;
-}
+/** An attribute as the field editor and the board use it (all of it but its type's id). */
+export type FieldDef = Omit<Attribute, 'entityTypeId'>;
 
-export interface TypeDef {
-	id: string;
-	key: string;
-	name: string;
-	attributes: FieldDef[];
-}
+export type TypeDef = Pick<EntityType, 'id' | 'key' | 'name'> & { attributes: FieldDef[] };
 
-export interface SpaceRef {
-	slug: string;
-	name: string;
-	role: Role;
-}
+export type SpaceRef = Pick<SpaceAccess, 'slug' | 'name' | 'role'>;
 
 /** A space's sheets (record types), or one sheet when `type` is given. */
 export const typesUrl = (space: string, type?: string) =>

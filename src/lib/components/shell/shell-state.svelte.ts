@@ -1,6 +1,7 @@
 // What the app frame shares with the pages inside it: the header's right-hand slot (presence
 // avatars, page actions) and whether the space sidebar is open. Set by the (app) layout.
 import { getContext, setContext, type Snippet } from 'svelte';
+import { SIDEBAR_COOKIE } from '$lib/cookies';
 
 const key = Symbol('roster.shell');
 
@@ -21,8 +22,6 @@ export class ShellState {
 		document.cookie = `${SIDEBAR_COOKIE}=${this.isSidebarCollapsed ? 'collapsed' : 'open'}; path=/; max-age=31536000; samesite=lax`;
 	}
 }
-
-export const SIDEBAR_COOKIE = 'roster_sidebar';
 
 export function provideShell(isSidebarCollapsed: boolean): ShellState {
 	return setContext(key, new ShellState(isSidebarCollapsed));

@@ -15,6 +15,3 @@ export const spacePaths = {
 	webhooks: (space: string) => resolve('/(app)/s/[space]/webhooks', { space }),
 	checkin: (space: string) => resolve('/checkin/[space]', { space })
 };
-
-/** Remembers the space last opened, so `/` can return to it. */
-export const LAST_SPACE_COOKIE = 'roster_last_space';

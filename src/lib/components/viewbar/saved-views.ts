@@ -1,10 +1,10 @@
 // Saved views from the browser: the API calls, which view the URL names (`?view=<id>`, so a
 // link shares it), and whether the bar's config still matches the saved one.
 import { completeFilter } from '$lib/domain/view-query';
-import { pruneViewConfig, type ViewSheet } from '$lib/domain/view-config';
 import type { SavedView, ViewConfig } from '$lib/domain/views';
 
-export const VIEW_PARAMETER = 'view';
+/** Which view the URL names lives in the domain: the grid's server load reads it too. */
+export { VIEW_PARAMETER, urlWithView, viewFromUrl, viewIdIn } from '$lib/domain/view-url';
 
 /** An error from the API: `{ code, message, field }`, or a network failure. */
 export class ViewApiError extends Error {
@@ -66,36 +66,6 @@ export const viewsApi = {
 	remove: (space: string, type: string, id: string) =>
 		call<void>(`${base(space, type)}/${encodeURIComponent(id)}`, { method: 'DELETE' })
 };
-
-/** The view id the URL names, if any. */
-export const viewIdIn = (url: URL) => url.searchParams.get(VIEW_PARAMETER);
-
-/** The URL showing another view (null: the unsaved "All records" view), other parameters kept. */
-export function urlWithView(url: URL, viewId: string | null): URL {
-	const next = new URL(url);
-	if (viewId) next.searchParams.set(VIEW_PARAMETER, viewId);
-	else next.searchParams.delete(VIEW_PARAMETER);
-	return next;
-}
-
-/**
- * The view the URL names and the config to start from: a page calls this in its load or
- * script so the first query already shows the linked view. `missing` is set when the URL
- * names a view that does not exist (deleted, or from another sheet).
- */
-export function viewFromUrl(
-	url: URL,
-	views: SavedView[],
-	sheet: ViewSheet
-): { view: SavedView | null; config: ViewConfig; missing: boolean } {
-	const id = viewIdIn(url);
-	const view = (id && views.find((each) => each.id === id)) || null;
-	return {
-		view,
-		config: view ? pruneViewConfig(view.config, sheet) : {},
-		missing: Boolean(id && !view)
-	};
-}
 
 /**
  * The config as saved: incomplete filter conditions dropped, empty parts left out, and no

@@ -1,15 +1,18 @@
-// Calendar dates, wall-clock times and time zones without a date library: the date and
-// datetime kinds read what people type, and Intl supplies the zone rules.
+// Reading the dates and times people type, for the date and datetime kinds. Month lengths, leap
+// years and the zone rules (offsets, the spring gap and the autumn overlap) are
+// @internationalized/date's; this file keeps only the spellings Roster accepts.
+import {
+	CalendarDate,
+	CalendarDateTime,
+	fromAbsolute,
+	toCalendarDateTime
+} from '@internationalized/date';
 import { fail, ok, type KindResult } from './kind';
 import { quoted } from './text-input';
 
-export interface CalendarDate {
-	year: number;
-	month: number;
-	day: number;
-}
+export { CalendarDate };
 
-export interface WallClock extends CalendarDate {
+interface TimeOfDay {
 	hour: number;
 	minute: number;
 	second: number;
@@ -18,48 +21,23 @@ export interface WallClock extends CalendarDate {
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
-export const isoDate = ({ year, month, day }: CalendarDate) =>
-	`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
-
-const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-
-const daysInMonth = (year: number, month: number) =>
-	month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-
-// Four-digit years only: a two-digit year would need a century guess, and ISO text and
-// Postgres agree on 0001..9999.
-const isRealDate = ({ year, month, day }: CalendarDate) =>
-	year >= 1 &&
-	year <= 9999 &&
-	month >= 1 &&
-	month <= 12 &&
-	day >= 1 &&
-	day <= daysInMonth(year, month);
-
-/** Milliseconds since the epoch for a wall clock read as UTC; years below 100 stay literal. */
-export function utcMillis(clock: WallClock): number {
-	const date = new Date(0);
-	date.setUTCFullYear(clock.year, clock.month - 1, clock.day);
-	date.setUTCHours(clock.hour, clock.minute, clock.second, clock.millisecond);
-	return date.getTime();
+/**
+ * The date, or null when there is no such day. Four-digit years only: a two-digit year would
+ * need a century guess, and ISO text and Postgres agree on 0001..9999.
+ */
+function realDate(year: number, month: number, day: number): CalendarDate | null {
+	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return null;
+	const date = new CalendarDate(year, month, day);
+	// The library moves an impossible day to the month's last (February 30 -> 28).
+	return date.day === day ? date : null;
 }
-
-export const startOfDay = (date: CalendarDate): WallClock => ({
-	...date,
-	hour: 0,
-	minute: 0,
-	second: 0,
-	millisecond: 0
-});
 
 const strictDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Reads the normal form 'YYYY-MM-DD' only, as JSON values must carry it. */
 export function readIsoDate(text: string): CalendarDate | null {
 	const match = strictDatePattern.exec(text);
-	if (!match) return null;
-	const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
-	return isRealDate(date) ? date : null;
+	return match ? realDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
 }
 
 // Year first is unambiguous; dots mean day first (Europe); slashes mean month first (US), the
@@ -80,8 +58,8 @@ function readDate(text: string): KindResult<CalendarDate> {
 		const match = pattern.exec(text);
 		if (!match) continue;
 		const [year, month, day] = order.map((group) => Number(match[group]));
-		const date = { year: year!, month: month!, day: day! };
-		return isRealDate(date) ? ok(date) : fail(`There is no date ${quoted(text)}`);
+		const date = realDate(year!, month!, day!);
+		return date ? ok(date) : fail(`There is no date ${quoted(text)}`);
 	}
 	return fail(`Expected ${dateExamples}, got ${quoted(text)}`);
 }
@@ -92,7 +70,7 @@ const dateTimePattern =
 
 interface DateTimeText {
 	date: string;
-	time?: Omit<WallClock, keyof CalendarDate>;
+	time?: TimeOfDay;
 	/** Minutes east of UTC, when the text names its zone. */
 	offset?: number;
 }
@@ -156,89 +134,52 @@ export function readInstant(text: string, timeZone: string, strict: boolean): Ki
 		if (!read.ok) return read;
 		date = read.value;
 	}
-	const clock = { ...startOfDay(date), ...parts.time };
+	const { hour = 0, minute = 0, second = 0, millisecond = 0 } = parts.time ?? {};
+	const clock = new CalendarDateTime(
+		date.year,
+		date.month,
+		date.day,
+		hour,
+		minute,
+		second,
+		millisecond
+	);
+	// Without a zone in the text, the field's zone reads the clock. In the autumn overlap the
+	// earlier instant wins; in the spring gap the clock is read with the offset from before the
+	// jump (02:30 becomes 03:30): Temporal's 'compatible' disambiguation.
 	const instant =
 		parts.offset === undefined
-			? wallClockToInstant(clock, timeZone)
-			: utcMillis(clock) - parts.offset * 60_000;
+			? clock.toDate(timeZone, 'compatible').getTime()
+			: clock.toDate('UTC').getTime() - parts.offset * 60_000;
 	const year = new Date(instant).getUTCFullYear();
 	return year >= 1 && year <= 9999 ? ok(new Date(instant)) : refusal;
 }
 
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+const canonicalZones = new Map<string, string>();
 
-function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
-	let format = wallClockFormats.get(timeZone);
-	if (!format) {
-		format = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric'
-		});
-		wallClockFormats.set(timeZone, format);
+/** The zone's own spelling of a name Intl accepts ('utc' -> 'UTC'); throws for other names. */
+export function canonicalTimeZone(timeZone: string): string {
+	let canonical = canonicalZones.get(timeZone);
+	if (canonical === undefined) {
+		canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+		canonicalZones.set(timeZone, canonical);
 	}
-	return format;
+	return canonical;
 }
 
 export function isTimeZone(timeZone: string): boolean {
 	try {
-		wallClockFormat(timeZone);
+		canonicalTimeZone(timeZone);
 		return true;
 	} catch {
 		return false;
 	}
 }
 
-/** The zone's own spelling of a name Intl accepts ('utc' -> 'UTC'). */
-export const canonicalTimeZone = (timeZone: string) =>
-	wallClockFormat(timeZone).resolvedOptions().timeZone;
-
-export function wallClockAt(instant: number, timeZone: string): WallClock {
-	const parts = Object.fromEntries(
-		wallClockFormat(timeZone)
-			.formatToParts(instant)
-			.map((part) => [part.type, Number(part.value)])
-	);
-	return {
-		year: parts.year!,
-		month: parts.month!,
-		day: parts.day!,
-		// Engines that ignore hourCycle print midnight as 24.
-		hour: parts.hour! % 24,
-		minute: parts.minute!,
-		second: parts.second!,
-		millisecond: ((instant % 1000) + 1000) % 1000
-	};
-}
-
-/** Minutes east of UTC in the zone at that instant. */
-const offsetAt = (instant: number, timeZone: string) =>
-	(utcMillis(wallClockAt(instant, timeZone)) - instant) / 60_000;
-
-const day = 86_400_000;
-
-/**
- * The instant a wall clock names in a zone. In the autumn overlap the earlier instant wins;
- * in the spring gap the clock is read with the offset from before the jump (02:30 becomes
- * 03:30), as Temporal's 'compatible' disambiguation does.
- */
-function wallClockToInstant(clock: WallClock, timeZone: string): number {
-	const asUtc = utcMillis(clock);
-	const offsets = new Set([-day, 0, day].map((shift) => offsetAt(asUtc + shift, timeZone)));
-	const matches = [...offsets]
-		.map((offset) => asUtc - offset * 60_000)
-		.filter((instant) => utcMillis(wallClockAt(instant, timeZone)) === asUtc)
-		.sort((a, b) => a - b);
-	return matches[0] ?? asUtc - offsetAt(asUtc - day, timeZone) * 60_000;
-}
-
-const offsetText = (minutes: number) =>
-	`${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60), 2)}:${pad(Math.abs(minutes) % 60, 2)}`;
+const offsetText = (milliseconds: number) => {
+	const minutes = Math.round(Math.abs(milliseconds) / 60_000);
+	return `${milliseconds < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60), 2)}:${pad(minutes % 60, 2)}`;
+};
 
 /**
  * 'YYYY-MM-DD HH:mm' in the zone, with seconds and milliseconds only when set. The offset is
@@ -246,12 +187,20 @@ const offsetText = (minutes: number) =>
  */
 export function formatInstant(instant: Date, timeZone: string): string {
 	const time = instant.getTime();
-	const clock = wallClockAt(time, timeZone);
-	let text = `${isoDate(clock)} ${pad(clock.hour, 2)}:${pad(clock.minute, 2)}`;
+	const clock = fromAbsolute(time, timeZone);
+	let text = `${toCalendarDateTime(clock).toString().slice(0, 16).replace('T', ' ')}`;
 	if (clock.second !== 0 || clock.millisecond !== 0) text += `:${pad(clock.second, 2)}`;
 	if (clock.millisecond !== 0) text += `.${pad(clock.millisecond, 3)}`;
-	if (wallClockToInstant(clock, timeZone) !== time) {
-		text += ` ${offsetText(offsetAt(time, timeZone))}`;
+	if (toCalendarDateTime(clock).toDate(timeZone, 'compatible').getTime() !== time) {
+		text += ` ${offsetText(clock.offset)}`;
 	}
 	return text;
+}
+
+/**
+ * The wall clock an instant shows in a zone, as milliseconds read as if it were UTC: what a
+ * spreadsheet, which has no zones, should hold for a datetime cell.
+ */
+export function wallClockMillis(instant: number, timeZone: string): number {
+	return toCalendarDateTime(fromAbsolute(instant, timeZone)).toDate('UTC').getTime();
 }

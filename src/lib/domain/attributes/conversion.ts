@@ -2,13 +2,11 @@
 // are reported, never dropped silently: the caller keeps them and shows them to the user.
 import { renamedChoice, type SelectOptions } from './choices';
 import { fail, ok, type AttributeKindName, type CellValue, type KindResult } from './kind';
+import type { Attribute } from '../schema';
 import { kinds } from './registry';
 
-export interface FieldShape {
-	kind: AttributeKindName;
-	/** Options as `parseOptions` returned them (as stored). */
-	options: unknown;
-}
+/** An attribute's kind and its options as `parseOptions` returned them (as stored). */
+export type FieldShape = Pick<Attribute, 'kind'> & { options: unknown };
 
 export interface ConversionFailure {
 	index: number;

@@ -1,7 +1,7 @@
 // A calendar date with no time or zone: a birthday is the same day everywhere. Kept as
 // 'YYYY-MM-DD' and stored as UTC midnight so the time column sorts and ranges it.
 import { fail, ok, type AttributeKind } from './kind';
-import { isoDate, readDateOfDateTime, readIsoDate, startOfDay, utcMillis } from './calendar';
+import { readDateOfDateTime, readIsoDate } from './calendar';
 import { noOptions, type NoOptions } from './option-schemas';
 import { readStoredInstant } from './storage';
 
@@ -14,17 +14,17 @@ export const dateKind: AttributeKind<NoOptions, string> = {
 	validate(input) {
 		if (input === null || input === undefined) return ok(null);
 		const date = typeof input === 'string' ? readIsoDate(input) : null;
-		return date ? ok(isoDate(date)) : fail('Expected a date like 2025-03-14');
+		return date ? ok(date.toString()) : fail('Expected a date like 2025-03-14');
 	},
 	// A pasted date-time keeps the date as written, whatever its zone says.
 	parse(text) {
 		const trimmed = text.trim();
 		if (trimmed === '') return ok(null);
 		const date = readDateOfDateTime(trimmed);
-		return date.ok ? ok(isoDate(date.value)) : date;
+		return date.ok ? ok(date.value.toString()) : date;
 	},
 	format: (value) => value ?? '',
-	toStorage: (value) => new Date(utcMillis(startOfDay(readIsoDate(value)!))),
+	toStorage: (value) => readIsoDate(value)!.toDate('UTC'),
 	fromStorage(raw) {
 		const instant = readStoredInstant(raw);
 		return instant && instant.toISOString().slice(0, 10);

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { fail, ok, type AttributeKind, type KindResult } from './kind';
 import { readStoredTextList, toStoredJson } from './storage';
-import { isTextList, isUuid, quoted, splitList, withoutDuplicates } from './text-input';
+import { isUuid } from '../ids';
+import { isTextList, quoted, splitList, withoutDuplicates } from './text-input';
 
 const optionsSchema = z.object({
 	targetEntityTypeId: z.guid({ error: 'Choose the record type this field links to' }),

@@ -1,6 +1,4 @@
 // Readers shared by the kinds' `parse` paths, and the quoting their messages use.
-import { z } from 'zod';
-
 export const isBlank = (text: string) => text.trim() === '';
 
 /** Length as people count it: an emoji is one character, not two UTF-16 units. */
@@ -28,8 +26,3 @@ export const isTextList = (input: unknown): input is string[] =>
 
 /** Keeps the first of equal items, in their order. */
 export const withoutDuplicates = <T>(items: readonly T[]): T[] => [...new Set(items)];
-
-// Lenient on version bits: ids minted elsewhere (imports, other systems) need not be RFC 4122 v4.
-const uuidSchema = z.guid();
-
-export const isUuid = (text: string) => uuidSchema.safeParse(text).success;

@@ -3,7 +3,8 @@
 import { fail, ok, type AttributeKind, type KindResult } from './kind';
 import { noOptions, type NoOptions } from './option-schemas';
 import { readStoredText } from './storage';
-import { isUuid, quoted } from './text-input';
+import { isUuid } from '../ids';
+import { quoted } from './text-input';
 
 function readUserId(text: string): KindResult<string | null> {
 	const trimmed = text.trim();

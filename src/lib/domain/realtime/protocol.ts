@@ -10,7 +10,7 @@
 // Rooms: a socket that joins a sheet (an entity type in a space) receives `changes` for every
 // record of it; a socket that syncs a record receives that record's changes even without the
 // sheet.
-import type { CellValue } from '../attributes/kind';
+import type { RecordChange } from '../record-change';
 import type { RealtimeError } from './errors';
 
 /** Largest Yjs update or awareness message accepted, in bytes. */
@@ -66,20 +66,23 @@ export interface DocUpdateReply {
 	rejected: RealtimeError[];
 }
 
-/** One record's change as every member of its sheet receives it. */
+/**
+ * One record's change as every member of its sheet receives it: the committed `RecordChange`
+ * in the wire's own (shorter, published) names, without `via` and the space.
+ */
 export interface SheetChange {
 	/** Entity type id. */
-	sheet: string;
+	sheet: RecordChange['entityTypeId'];
 	/** Record id. */
-	id: string;
-	action: 'create' | 'update' | 'delete';
+	id: RecordChange['entityId'];
+	action: RecordChange['action'];
 	/** Changed values by attribute key, in their normal form (all values for a create). */
-	values: Record<string, CellValue>;
+	values: RecordChange['values'];
 	/** The Yjs update that made the change, for clients that hold the record's doc. */
-	update?: Uint8Array;
-	/** Who made it, and when (ISO 8601). */
-	by: string;
-	at: string;
+	update?: RecordChange['update'];
+	/** Who made it (user id), and when (ISO 8601). */
+	by: RecordChange['actorId'];
+	at: RecordChange['at'];
 }
 
 /**

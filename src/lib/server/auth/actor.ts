@@ -1,4 +1,5 @@
 // Who a request acts as. Services take an actor, never a raw user id from the client.
+import type { AuditVia } from '$lib/domain/record-change';
 import type { Role } from '$lib/domain/roles';
 
 export interface Actor {
@@ -7,5 +8,3 @@ export interface Actor {
 	token?: { id: string; spaceId: string; role: Role };
 	via: AuditVia;
 }
-
-export type AuditVia = 'web' | 'api' | 'realtime' | 'import' | 'checkin' | 'system';

@@ -1,19 +1,11 @@
 // The log of record changes per space that the SSE endpoint serves from: numbered events kept
 // for a window, so a client that reconnects with its last event id gets exactly what it missed.
 // Implementations: in-process (one server) and Redis streams (several processes).
-import type { CellValue } from '$lib/domain/attributes/kind';
-import type { ChangeBus, RecordChange } from '../changes';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { ChangeBus } from '../changes';
 
 /** A record change as the log keeps it: what a reader may be shown, never the Yjs bytes. */
-export interface ChangeEvent {
-	entityId: string;
-	entityTypeId: string;
-	entityTypeKey: string;
-	action: RecordChange['action'];
-	values: Record<string, CellValue>;
-	actorId: string;
-	at: string;
-}
+export type ChangeEvent = Omit<RecordChange, 'spaceId' | 'via' | 'update'>;
 
 export interface LoggedEvent {
 	/** `<milliseconds>-<sequence>`, increasing within a space. */

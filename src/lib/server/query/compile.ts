@@ -1,12 +1,16 @@
 // Compiles a RecordQuery over one entity type into SQL for the EAV tables.
 //
-// Shape matters more than cleverness here (see "RLS policy shape" in DESIGN.md):
+// Shape matters more than cleverness here. On a 1M-row table under RLS, a sorted page of 50
+// took 270 ms to 2.6 s when the query left the space to the policy, and 2 ms when it named its
+// space itself:
 // - every statement names its space, so indexes that start with the attribute or the space are
 //   usable and RLS stays a cheap guard;
 // - a sort on an attribute walks that attribute's value index: values first, then the records
 //   with no value (or the other way round for NULLS FIRST), in two phases, so a page costs a
 //   few index probes instead of a sort of the whole type;
 // - search first collects matching ids through the trigram index, then sorts only those.
+import { isUuid } from '$lib/domain/ids';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { EntityColumn, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
@@ -18,13 +22,12 @@ import {
 	type RecordQuery,
 	type SortKey
 } from '$lib/domain/query/ast';
-import type { AttributeDef, EntityTypeDef } from '../services/schema';
-import { Params } from './sql';
+import { Params, storageColumnTypes } from './sql';
 
 /** A field the query can name: an attribute stored in eav_values, or a column of entities. */
 type FieldRef =
-	| { type: 'eav'; attribute: AttributeDef; column: StorageColumn }
-	| { type: 'entity'; column: 'id' | EntityColumn | 'position'; attribute?: AttributeDef };
+	| { type: 'eav'; attribute: Attribute; column: StorageColumn }
+	| { type: 'entity'; column: 'id' | EntityColumn | 'position'; attribute?: Attribute };
 
 export interface CompiledPage {
 	/** Statements to run in order until `limit` ids are collected. */
@@ -74,7 +77,7 @@ const entityColumns: Record<string, FieldRef> = {
 	id: { type: 'entity', column: 'id' }
 };
 
-export function resolveField(type: EntityTypeDef, key: string): FieldRef {
+export function resolveField(type: EntityType, key: string): FieldRef {
 	if (entityColumns[key]) return entityColumns[key];
 	const attribute = type.attributes.find((candidate) => candidate.key === key);
 	if (!attribute) {
@@ -104,7 +107,7 @@ const comparison: Record<string, string> = {
 /** Parses an operand with the attribute kind's text parser, as a pasted cell would be. */
 function operand(ref: FieldRef, field: string, text: string): unknown {
 	if (ref.type === 'entity' && !ref.attribute) {
-		if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+		if (!isUuid(text)) {
 			throw new AppError(AppErrorCode.InvalidFilter, `"${text}" is not a record id`, { field });
 		}
 		return text;
@@ -138,7 +141,7 @@ class FilterCompiler {
 	 * (alias f0) instead of an EXISTS per record, for counts that read eav_values alone.
 	 */
 	constructor(
-		private readonly type: EntityTypeDef,
+		private readonly type: EntityType,
 		private readonly params: Params,
 		private readonly direct = false
 	) {}
@@ -257,7 +260,7 @@ class FilterCompiler {
 	}
 }
 
-function resolveSort(type: EntityTypeDef, sort: SortKey[] | undefined): ResolvedSort[] {
+function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
 	const keys = sort?.length ? sort : [];
 	return keys.map((key) => ({
 		key,
@@ -305,15 +308,7 @@ function castFor(ref: FieldRef): string {
 		if (ref.column === 'position') return '::double precision';
 		return '::timestamptz';
 	}
-	return (
-		{
-			value_text: '::text',
-			value_num: '::numeric',
-			value_time: '::timestamptz',
-			value_bool: '::boolean',
-			value_json: '::jsonb'
-		} as const
-	)[ref.column];
+	return `::${storageColumnTypes[ref.column]}`;
 }
 
 function orderSql(expressions: { sql: string; sort: ResolvedSort }[]): string {
@@ -325,7 +320,7 @@ function orderSql(expressions: { sql: string; sort: ResolvedSort }[]): string {
 
 export function compilePage(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	query: RecordQuery;
 	/** Attribute ids a search looks in; empty means search is not possible. */
 	searchAttributeIds: string[];
@@ -414,7 +409,7 @@ export function compilePage(options: {
  * a value row exists only for a record of the attribute's type (foreign key, one per record),
  * so there is nothing to join, and the covering index answers alone.
  */
-function directCount(spaceId: string, type: EntityTypeDef, query: RecordQuery) {
+function directCount(spaceId: string, type: EntityType, query: RecordQuery) {
 	const filter = query.filter;
 	if (query.search?.trim() || !filter || filter.type !== 'condition' || filter.negate)
 		return undefined;
@@ -437,7 +432,7 @@ function directCount(spaceId: string, type: EntityTypeDef, query: RecordQuery) {
 
 export function compileCount(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	query: RecordQuery;
 	searchAttributeIds: string[];
 }): { sql: string; params: unknown[] } {
@@ -463,7 +458,7 @@ export function compileCount(options: {
 /** The filter alone, for bulk PATCH and DELETE by filter. */
 export function compileMatch(options: {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	filter?: FilterNode;
 	limit: number;
 }): { sql: string; params: unknown[] } {

@@ -1,6 +1,8 @@
 // Attributes (fields): add, rename, reorder, change kind, delete. A new field is a row here,
 // never a migration.
 import { z } from 'zod';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { convertValue, kindOf, parseOptions } from '$lib/domain/attributes';
 import {
 	attributeKindNames,
@@ -9,8 +11,8 @@ import {
 } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
-import type { RecordChange } from '../changes';
 import type { AppContext } from '../context';
+import { storageColumns, storageColumnTypes } from '../query/sql';
 import { syncDocsToValues } from './records/docs';
 import { readStored } from './records/read';
 import {
@@ -21,7 +23,7 @@ import {
 	schemaChange
 } from './entity-types';
 import { auditSchema } from './schema-audit';
-import { findAttribute, findEntityType, type AttributeDef, type EntityTypeDef } from './schema';
+import { findAttribute, findEntityType } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -70,7 +72,7 @@ interface OnType {
 
 function schemaChangeOnType<T>(
 	options: OnType,
-	work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>
+	work: (scope: SpaceScope, type: EntityType) => Promise<T>
 ) {
 	return schemaChange(options.context, options.actor, options.space, (scope) =>
 		work(scope, findEntityType(scope.types, options.type))
@@ -98,7 +100,7 @@ function checkedOptions(kind: AttributeKindName, raw: unknown): Record<string, u
 
 async function insertAttribute(
 	scope: SpaceScope,
-	type: EntityTypeDef,
+	type: EntityType,
 	attribute: {
 		key: string;
 		name: string;
@@ -177,9 +179,7 @@ export function addAttribute(options: OnType & { input: unknown }) {
 			{
 				...target,
 				attributes:
-					target.id === type.id
-						? [...target.attributes, { key } as AttributeDef]
-						: target.attributes
+					target.id === type.id ? [...target.attributes, { key } as Attribute] : target.attributes
 			},
 			{
 				key: uniqueKey(target, keyFromName(inverseName), key),
@@ -199,7 +199,7 @@ export function addAttribute(options: OnType & { input: unknown }) {
 	});
 }
 
-function uniqueKey(type: EntityTypeDef, wanted: string, alsoTaken: string): string {
+function uniqueKey(type: EntityType, wanted: string, alsoTaken: string): string {
 	const taken = new Set([
 		...type.attributes.map((attribute) => attribute.key),
 		alsoTaken,
@@ -338,16 +338,6 @@ export interface ConversionReport {
 	failures: { id: string; value: CellValue; message: string }[];
 }
 
-const columnTypes = {
-	value_text: 'text',
-	value_num: 'numeric',
-	value_time: 'timestamptz',
-	value_bool: 'boolean',
-	value_json: 'jsonb'
-} as const;
-
-const storageColumns = Object.keys(columnTypes) as (keyof typeof columnTypes)[];
-
 const changeKindInput = z.object({
 	kind: kindSchema,
 	options: z.record(z.string(), z.unknown()).default({})
@@ -364,7 +354,7 @@ export function changeAttributeKind(
 	const input = parseInput(changeKindInput, options.input);
 	/** For live clients, once committed: the records whose stored docs the conversion moved. */
 	let changes: RecordChange[] = [];
-	const run = async (scope: SpaceScope, type: EntityTypeDef): Promise<ConversionReport> => {
+	const run = async (scope: SpaceScope, type: EntityType): Promise<ConversionReport> => {
 		const attribute = findAttribute(type, options.attribute);
 		const from = { kind: attribute.kind, options: attribute.options };
 		const to = { kind: input.kind, options: checkedOptions(input.kind, input.options) };
@@ -430,7 +420,7 @@ export function changeAttributeKind(
 		]);
 		const column = target.storage!;
 		await scope.tx.query(
-			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${columnTypes[each]}` : `${each} = null`)).join(', ')},
+			`update eav_values v set ${storageColumns.map((each) => (each === column ? `${each} = c.value::${storageColumnTypes[each]}` : `${each} = null`)).join(', ')},
 			        value_unconverted = null
 			   from unnest($2::uuid[], $3::text[]) as c (entity_id, value)
 			  where v.attribute_id = $1 and v.entity_id = c.entity_id`,
@@ -487,11 +477,11 @@ export function changeAttributeKind(
  */
 async function syncConvertedDocs(
 	scope: SpaceScope,
-	type: EntityTypeDef,
-	attribute: AttributeDef,
+	type: EntityType,
+	attribute: Attribute,
 	values: { id: string; value: CellValue }[]
 ): Promise<RecordChange[]> {
-	const converted: EntityTypeDef = {
+	const converted: EntityType = {
 		...type,
 		attributes: type.attributes.map((each) => (each.id === attribute.id ? attribute : each))
 	};

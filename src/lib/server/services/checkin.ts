@@ -2,6 +2,18 @@
 // for offline search, checking a guest in (once per scan nonce, once per guest), undo, and the
 // checked-in counts per gate. Writes go through the one write path, so they are audited and live.
 import { z } from 'zod';
+import type {
+	AttendeeList,
+	AttendeeRow,
+	AttendeeSummary,
+	CheckinCounts,
+	CheckinPerson,
+	CheckinSetup,
+	ScanOutcome,
+	UndoOutcome
+} from '$lib/domain/checkin';
+import { isUuid } from '$lib/domain/ids';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import { kindOf, type Choice } from '$lib/domain/attributes';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
@@ -10,7 +22,6 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import type { Tx } from '../db';
 import { writeRecords } from './records/write';
-import type { AttributeDef, EntityTypeDef, SpaceAccess } from './schema';
 import { inSpace, writeInSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -28,26 +39,26 @@ import { parseInput } from './validate';
  * the same desk.
  */
 export interface CheckinFields {
-	type: EntityTypeDef;
-	checkedIn: AttributeDef;
-	at?: AttributeDef;
-	by?: AttributeDef;
-	code?: AttributeDef;
-	name?: AttributeDef;
-	email?: AttributeDef;
-	gate?: AttributeDef;
-	ticketType?: AttributeDef;
+	type: EntityType;
+	checkedIn: Attribute;
+	at?: Attribute;
+	by?: Attribute;
+	code?: Attribute;
+	name?: Attribute;
+	email?: Attribute;
+	gate?: Attribute;
+	ticketType?: Attribute;
 }
 
 const CODE = /ticket|code|barcode|qr/i;
 const GATE = /gate|entrance|door/i;
 const NAME = /name/i;
 
-const says = (pattern: RegExp, attribute: AttributeDef) =>
+const says = (pattern: RegExp, attribute: Attribute) =>
 	pattern.test(attribute.key) || pattern.test(attribute.name);
 
-export function findCheckinFields(types: EntityTypeDef[]): CheckinFields {
-	const isWritable = (attribute: AttributeDef) => attribute.checkinAccess === 'write';
+export function findCheckinFields(types: EntityType[]): CheckinFields {
+	const isWritable = (attribute: Attribute) => attribute.checkinAccess === 'write';
 	const type = types.find((candidate) =>
 		candidate.attributes.some((attribute) => attribute.kind === 'checkbox' && isWritable(attribute))
 	);
@@ -83,10 +94,10 @@ export function findCheckinFields(types: EntityTypeDef[]): CheckinFields {
 	};
 }
 
-const field = (attribute: AttributeDef | undefined) =>
+const field = (attribute: Attribute | undefined) =>
 	attribute ? { key: attribute.key, name: attribute.name } : null;
 
-const choiceNames = (attribute: AttributeDef | undefined) =>
+const choiceNames = (attribute: Attribute | undefined) =>
 	((attribute?.options as { choices?: Choice[] } | undefined)?.choices ?? []).map(
 		(choice) => choice.name
 	);
@@ -101,22 +112,6 @@ function requireCheckIn(space: SpaceAccess): void {
 			`Your role (${space.role}) may look but not check people in`
 		);
 	}
-}
-
-export interface CheckinSetup {
-	space: { id: string; slug: string; name: string; role: Role };
-	/** The caller: who "by you" is, and whose offline queue and saved list this device holds. */
-	me: CheckinPerson;
-	type: { key: string; name: string };
-	fields: Record<
-		'checkedIn' | 'at' | 'by' | 'code' | 'name' | 'email' | 'gate' | 'ticketType',
-		{ key: string; name: string } | null
-	>;
-	gates: string[];
-	canCheckIn: boolean;
-	/** Owners and editors may undo anyone's check-in; others only their own, for a while. */
-	canUndoAny: boolean;
-	undoWindowSeconds: number;
 }
 
 /** How long after a check-in its maker (without editor rights) may still undo it. */
@@ -161,36 +156,8 @@ export function readCheckinSetup(options: InSpace): Promise<CheckinSetup> {
 	});
 }
 
-/**
- * One attendee as the list sends it, positions fixed to keep 20,000 of them small:
- * [id, name, email, code, ticket type (index into `ticketTypes`), gate (index into `gates`),
- *  checked in (1 or 0), checked in at (epoch ms), checked in by (index into `users`)].
- */
-export type AttendeeRow = [
-	string,
-	string | null,
-	string | null,
-	string | null,
-	number | null,
-	number | null,
-	0 | 1,
-	number | null,
-	number | null
-];
-
-export interface AttendeeList {
-	/** The event log position read before the rows: live changes resume after it (SSE). */
-	eventId: string;
-	generatedAt: string;
-	ticketTypes: string[];
-	gates: string[];
-	/** [user id, name]: the space's members and anyone else who checked a guest in. */
-	users: [string, string | null][];
-	rows: AttendeeRow[];
-}
-
 /** Distinct stored values of a select field, after its choices (a removed choice may linger). */
-async function dictionary(tx: Tx, spaceId: string, attribute: AttributeDef | undefined) {
+async function dictionary(tx: Tx, spaceId: string, attribute: Attribute | undefined) {
 	if (!attribute) return [];
 	const names = choiceNames(attribute);
 	const { rows } = await tx.query<{ value: string }>(
@@ -231,7 +198,7 @@ export function listAttendees(options: InSpace): Promise<AttendeeList> {
 				[space.id, fields.type.id]
 			)
 		).rows[0]!.ids;
-		const valuesOf = async <T>(attribute: AttributeDef | undefined, expression: string) => {
+		const valuesOf = async <T>(attribute: Attribute | undefined, expression: string) => {
 			if (!attribute) return new Map<string, T>();
 			const column = kindOf(attribute.kind).storage!;
 			const { rows } = await tx.query<{ values: string }>(
@@ -279,19 +246,6 @@ export function listAttendees(options: InSpace): Promise<AttendeeList> {
 	});
 }
 
-export interface GateCount {
-	/** null: attendees without a gate. */
-	gate: string | null;
-	total: number;
-	checkedIn: number;
-}
-
-export interface CheckinCounts {
-	total: number;
-	checkedIn: number;
-	gates: GateCount[];
-}
-
 /** Checked-in against total, overall and per gate, in one grouped query. */
 export function countCheckins(options: InSpace): Promise<CheckinCounts> {
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space, types }) => {
@@ -328,7 +282,6 @@ export function countCheckins(options: InSpace): Promise<CheckinCounts> {
 	});
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const nonceSchema = z
 	.string()
 	.min(8, 'must be at least 8 characters')
@@ -336,7 +289,7 @@ const nonceSchema = z
 
 const scanSchema = z
 	.object({
-		id: z.string().regex(UUID, 'must be a record id').optional(),
+		id: z.string().refine(isUuid, 'must be a record id').optional(),
 		code: z.string().trim().min(1, 'is empty').max(200, 'is too long').optional(),
 		nonce: nonceSchema,
 		gate: z.string().trim().max(100, 'is too long').optional(),
@@ -350,42 +303,8 @@ const scanSchema = z
 	});
 
 const undoSchema = z
-	.object({ id: z.string().regex(UUID, 'must be a record id'), nonce: nonceSchema })
+	.object({ id: z.string().refine(isUuid, 'must be a record id'), nonce: nonceSchema })
 	.strict();
-
-export interface AttendeeSummary {
-	id: string;
-	name: string | null;
-	code: string | null;
-	ticketType: string | null;
-	gate: string | null;
-}
-
-export interface CheckinPerson {
-	id: string;
-	name: string | null;
-}
-
-export type ScanOutcome =
-	| {
-			status: 'checked_in';
-			attendee: AttendeeSummary;
-			at: string | null;
-			by: CheckinPerson | null;
-			/** The same scan (nonce) was answered before: this is that answer, not a second count. */
-			isReplay: boolean;
-	  }
-	| {
-			status: 'already';
-			attendee: AttendeeSummary;
-			at: string | null;
-			by: CheckinPerson | null;
-			isReplay: boolean;
-	  };
-
-export type UndoOutcome =
-	| { status: 'undone'; attendee: AttendeeSummary; isReplay: boolean }
-	| { status: 'not_checked_in'; attendee: AttendeeSummary; isReplay: false };
 
 interface AttendeeState extends AttendeeSummary {
 	isCheckedIn: boolean;
@@ -447,7 +366,7 @@ async function readState(
 		fields.checkedIn,
 		fields.at,
 		fields.by
-	].filter((attribute): attribute is AttributeDef => attribute !== undefined);
+	].filter((attribute): attribute is Attribute => attribute !== undefined);
 	const { rows } = await tx.query<{
 		attribute_id: string;
 		value_text: string | null;
@@ -458,7 +377,7 @@ async function readState(
 		  where space_id = $1 and entity_id = $2 and attribute_id = any ($3::uuid[])`,
 		[space.id, id, wanted.map((attribute) => attribute.id)]
 	);
-	const of = (attribute: AttributeDef | undefined) =>
+	const of = (attribute: Attribute | undefined) =>
 		attribute ? rows.find((row) => row.attribute_id === attribute.id) : undefined;
 	const byId = of(fields.by)?.value_text ?? null;
 	let by: CheckinPerson | null = null;

@@ -2,6 +2,8 @@
 // read the record may comment as themselves; authors delete their own, owners any. The policies
 // on `comments` hold the same rules, so these checks only make the refusal clear.
 import { z } from 'zod';
+import { isUuid } from '$lib/domain/ids';
+import type { RecordComment } from '$lib/domain/comments';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
 import { canReadAll } from '$lib/domain/roles';
@@ -9,18 +11,6 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
-
-export interface RecordComment {
-	id: string;
-	body: string;
-	createdAt: string;
-	/** Null when the author's account is gone. */
-	author: { id: string; name: string } | null;
-	/** The members the body mentions, in the order first named. */
-	mentions: { id: string; name: string }[];
-	/** Whether the caller may delete it: their own, or any when they own the space. */
-	canDelete: boolean;
-}
 
 interface InRecord {
 	context: AppContext;
@@ -32,7 +22,6 @@ interface InRecord {
 
 export const MAX_COMMENT_LENGTH = 10_000;
 const MAX_LISTED = 1_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const addInput = z.object({
 	body: z
@@ -62,7 +51,7 @@ function requireReader(scope: SpaceScope): void {
 
 async function requireRecord(scope: SpaceScope, id: string): Promise<void> {
 	const notFound = new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound;
+	if (!isUuid(id)) throw notFound;
 	const { rowCount } = await scope.tx.query(
 		'select 1 from entities where space_id = $1 and id = $2',
 		[scope.space.id, id]
@@ -152,7 +141,7 @@ export function deleteComment(options: InRecord & { comment: string }): Promise<
 		const notFound = new AppError(AppErrorCode.NotFound, `Comment ${comment} not found`, {
 			field: 'comment'
 		});
-		if (!UUID.test(comment)) throw notFound;
+		if (!isUuid(comment)) throw notFound;
 		const deleted = await scope.tx.query(
 			'delete from comments where id = $1 and space_id = $2 and entity_id = $3',
 			[comment, scope.space.id, options.id]

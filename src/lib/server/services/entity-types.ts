@@ -1,11 +1,12 @@
 // Entity types (sheets): create, rename, delete. Editors and owners manage the schema.
 import { z } from 'zod';
+import type { EntityType } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canManageSchema } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { auditSchema } from './schema-audit';
-import { findEntityType, bumpSchemaVersion, type EntityTypeDef } from './schema';
+import { findEntityType, bumpSchemaVersion } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -102,7 +103,7 @@ export function renameEntityType(options: {
 }) {
 	const input = parseInput(z.object({ name: nameSchema }), options.input);
 	return schemaChange(options.context, options.actor, options.space, async (scope) => {
-		const type: EntityTypeDef = findEntityType(scope.types, options.type);
+		const type: EntityType = findEntityType(scope.types, options.type);
 		await scope.tx.query('update entity_types set name = $2 where id = $1', [type.id, input.name]);
 		await auditSchema(scope, {
 			entityTypeId: type.id,

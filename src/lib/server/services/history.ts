@@ -2,42 +2,19 @@
 // value), and restoring an old value of one field through the one write path, so the restore is
 // validated, audited and broadcast like any other edit.
 import { z } from 'zod';
-import type { AttributeKindName, CellValue } from '$lib/domain/attributes/kind';
+import { isUuid } from '$lib/domain/ids';
+import type { HistoryEntry, HistoryPage } from '$lib/domain/history';
+import type { AuditVia } from '$lib/domain/record-change';
+import type { EntityType } from '$lib/domain/schema';
+import type { CellValue } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canReadAll, canWriteRecords } from '$lib/domain/roles';
-import type { Actor, AuditVia } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import type { Tx } from '../db';
-import type { EntityTypeDef } from './schema';
 import { writeRecords } from './records/write';
 import { inSpace, writeInSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
-
-export interface HistoryEntry {
-	/** The newest audit row of the entry: entries are ordered by it, newest first. */
-	id: number;
-	/** The audit row whose old value a restore writes back; null when the entry has none. */
-	restoreId: number | null;
-	at: string;
-	/** When the first edit of a merged run was made (equals `at` for a single edit). */
-	since: string;
-	/** Null when the user is gone (or no longer shares a space with the caller). */
-	actor: { id: string; name: string } | null;
-	via: AuditVia;
-	action: 'create' | 'update' | 'delete';
-	/** Null for a whole-record entry (create). */
-	field: { key: string; name: string; kind: AttributeKindName | null } | null;
-	oldValue: unknown;
-	newValue: unknown;
-	/** How many audit rows the entry stands for: typing in a long text merges into one entry. */
-	edits: number;
-}
-
-export interface HistoryPage {
-	entries: HistoryEntry[];
-	/** Pass as `before` for the next (older) page; null at the beginning of the record. */
-	nextCursor: number | null;
-}
 
 interface InRecord {
 	context: AppContext;
@@ -46,8 +23,6 @@ interface InRecord {
 	/** The record id. */
 	id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Typing in a long text writes one audit row per keystroke batch: runs of them read as one. */
 const MERGE_WINDOW_MS = 5 * 60_000;
@@ -92,10 +67,10 @@ interface AuditRow {
 }
 
 /** The record's type, when the record is in this space; "not found" otherwise. */
-async function typeOfRecord(scope: SpaceScope, id: string): Promise<EntityTypeDef> {
+async function typeOfRecord(scope: SpaceScope, id: string): Promise<EntityType> {
 	const notFound = () =>
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound();
+	if (!isUuid(id)) throw notFound();
 	const { rows } = await scope.tx.query<{ entity_type_id: string }>(
 		'select entity_type_id from entities where space_id = $1 and id = $2',
 		[scope.space.id, id]
@@ -117,7 +92,7 @@ function readAudit(tx: Tx, spaceId: string, id: string, before: number | null, l
 	);
 }
 
-function toEntry(row: AuditRow, type: EntityTypeDef): HistoryEntry {
+function toEntry(row: AuditRow, type: EntityType): HistoryEntry {
 	// A deleted field keeps its key in the log, but loses its id there and its name and kind.
 	const attribute = row.attribute_id
 		? type.attributes.find((candidate) => candidate.id === row.attribute_id)

@@ -2,32 +2,17 @@
 // gives a clear message first, and the policies and `app_invite` refuse anyone else anyway.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { Invitation, Member, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canManageMembers, roles, type Role } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import { emailSchema } from '../auth/users';
 import type { AppContext } from '../context';
 import { withActor, type Tx } from '../db';
-import type { SpaceAccess } from './schema';
 import { inSpace } from './scope';
-import { resolvePrismaSpace, withPrismaActor } from '../prisma';
+import { withPrismaActor } from '../prisma';
+import { resolveSpace } from './schema';
 import { parseInput } from './validate';
-
-export interface Member {
-	userId: string;
-	name: string;
-	email: string;
-	image: string | null;
-	role: Role;
-	joinedAt: Date;
-}
-
-export interface Invitation {
-	id: string;
-	email: string;
-	role: Role;
-	createdAt: Date;
-}
 
 const roleSchema = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
 const inviteInput = z.object({ email: emailSchema, role: roleSchema });
@@ -73,7 +58,7 @@ export function listMembers(options: {
 	space: string;
 }): Promise<{ members: Member[]; invitations: Invitation[] }> {
 	return withPrismaActor(options.context.prisma, options.actor, async (tx) => {
-		const space = await resolvePrismaSpace(tx, options.space);
+		const space = await resolveSpace(tx, options.space);
 		const memberships = await tx.membership.findMany({
 			where: { spaceId: space.id },
 			include: { user: { select: { id: true, name: true, email: true, image: true } } }

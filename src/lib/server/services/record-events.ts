@@ -2,6 +2,7 @@
 // caller's role may read, from where the caller left off (Last-Event-ID). Read-only: writes go
 // through the REST API and the one write path, whose committed changes feed the event log.
 import { z } from 'zod';
+import type { EntityType } from '$lib/domain/schema';
 import { AppError, AppErrorCode, isAppError } from '$lib/domain/errors';
 import { eventIdPattern, RecordEventName, type RecordChangeEvent } from '$lib/domain/record-events';
 import { visibleValues } from '$lib/domain/realtime/visibility';
@@ -10,7 +11,7 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { compareEventIds, type ChangeEvent, type LoggedEvent, type ReadResult } from '../events';
 import type { EventSink } from '../transports/sse';
-import { findEntityType, type EntityTypeDef } from './schema';
+import { findEntityType } from './schema';
 import { inSpace } from './scope';
 import { parseInput } from './validate';
 
@@ -83,7 +84,7 @@ function resolveAccess(
 		if (canReadAll(space.role)) {
 			return { spaceId: space.id, selectedTypeIds, typeIds: selected && new Set(selectedTypeIds) };
 		}
-		const followed: EntityTypeDef[] = selected ?? types;
+		const followed: EntityType[] = selected ?? types;
 		return {
 			spaceId: space.id,
 			selectedTypeIds,

@@ -1,43 +1,13 @@
 // Entity types and their attributes as the caller may see them. Reads go through RLS, so a
 // check-in member gets only the types and fields check-in needs; the cache is keyed by role
 // for the same reason and dropped on every schema change.
-import type { AttributeKindName } from '$lib/domain/attributes/kind';
+import { isUuid } from '$lib/domain/ids';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
-import type { Role } from '$lib/domain/roles';
 import type { Cache } from '../adapters/redis/cache';
 import { redisKey } from '../adapters/redis/keys';
 import type { Tx } from '../db';
-
-export interface AttributeDef {
-	id: string;
-	entityTypeId: string;
-	key: string;
-	name: string;
-	kind: AttributeKindName;
-	options: Record<string, unknown>;
-	position: number;
-	isRequired: boolean;
-	isUnique: boolean;
-	checkinAccess: 'none' | 'read' | 'write';
-}
-
-export interface EntityTypeDef {
-	id: string;
-	spaceId: string;
-	key: string;
-	name: string;
-	position: number;
-	attributes: AttributeDef[];
-}
-
-export interface SpaceAccess {
-	id: string;
-	slug: string;
-	name: string;
-	role: Role;
-	/** Bumped with every schema change, in its transaction: the schema cache keys on it. */
-	schemaVersion: number;
-}
+import type { PrismaTx } from '../prisma';
 
 const SCHEMA_TTL_SECONDS = 300;
 // Keyed by role (policies show a check-in member fewer fields) and by the committed schema
@@ -45,15 +15,18 @@ const SCHEMA_TTL_SECONDS = 300;
 const schemaKey = (space: SpaceAccess) =>
 	redisKey('schema', space.id, space.role, String(space.schemaVersion));
 
-/** The space named by slug or id, with the caller's effective role; 404 when not a member. */
-export async function resolveSpace(tx: Tx, slugOrId: string): Promise<SpaceAccess> {
-	const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(slugOrId);
-	const { rows } = await tx.query<SpaceAccess>(
-		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
-		   from spaces s join app_memberships() m on m.space_id = s.id
-		  where ${isUuid ? 's.id = $1::uuid' : 's.slug = $1'}`,
-		[slugOrId]
-	);
+/**
+ * The space named by slug or id, with the caller's effective role; 404 when not a member. Takes
+ * a pg transaction (withActor) or a Prisma one (withPrismaActor).
+ */
+export async function resolveSpace(tx: Tx | PrismaTx, slugOrId: string): Promise<SpaceAccess> {
+	const text = `select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
+	                from spaces s join app_memberships() m on m.space_id = s.id
+	               where ${isUuid(slugOrId) ? 's.id = $1::uuid' : 's.slug = $1'}`;
+	const rows =
+		'$queryRawUnsafe' in tx
+			? await tx.$queryRawUnsafe<SpaceAccess[]>(text, slugOrId)
+			: (await tx.query<SpaceAccess>(text, [slugOrId])).rows;
 	// A forged or foreign space id looks exactly like one that does not exist.
 	if (!rows[0])
 		throw new AppError(AppErrorCode.NotFound, `Space "${slugOrId}" not found`, { field: 'space' });
@@ -64,18 +37,18 @@ export async function loadEntityTypes(options: {
 	tx: Tx;
 	space: SpaceAccess;
 	cache?: Cache;
-}): Promise<EntityTypeDef[]> {
+}): Promise<EntityType[]> {
 	const { tx, space, cache } = options;
 	const key = schemaKey(space);
-	const cached = await cache?.get<EntityTypeDef[]>(key);
+	const cached = await cache?.get<EntityType[]>(key);
 	if (cached) return cached;
 
-	const types = await tx.query<Omit<EntityTypeDef, 'attributes'>>(
+	const types = await tx.query<Omit<EntityType, 'attributes'>>(
 		`select id, space_id as "spaceId", key, name, position
 		   from entity_types where space_id = $1 order by position, created_at`,
 		[space.id]
 	);
-	const attributes = await tx.query<AttributeDef>(
+	const attributes = await tx.query<Attribute>(
 		`select id, entity_type_id as "entityTypeId", key, name, kind, options, position,
 		        is_required as "isRequired", is_unique as "isUnique", checkin_access as "checkinAccess"
 		   from attributes where space_id = $1 order by position, created_at`,
@@ -94,7 +67,7 @@ export async function bumpSchemaVersion(tx: Tx, spaceId: string): Promise<void> 
 	await tx.query('select app_bump_schema_version($1)', [spaceId]);
 }
 
-export function findEntityType(types: EntityTypeDef[], keyOrId: string): EntityTypeDef {
+export function findEntityType(types: EntityType[], keyOrId: string): EntityType {
 	const type = types.find((candidate) => candidate.key === keyOrId || candidate.id === keyOrId);
 	if (!type) {
 		throw new AppError(AppErrorCode.NotFound, `Record type "${keyOrId}" not found`, {
@@ -104,7 +77,7 @@ export function findEntityType(types: EntityTypeDef[], keyOrId: string): EntityT
 	return type;
 }
 
-export function findAttribute(type: EntityTypeDef, keyOrId: string): AttributeDef {
+export function findAttribute(type: EntityType, keyOrId: string): Attribute {
 	const attribute = type.attributes.find(
 		(candidate) => candidate.key === keyOrId || candidate.id === keyOrId
 	);

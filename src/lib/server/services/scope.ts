@@ -1,16 +1,17 @@
 // Opens a caller's transaction on one space: identity set for RLS, the space resolved with the
 // caller's role, and the schema the caller may see. Every service starts here.
+import type { RecordChange } from '$lib/domain/record-change';
+import type { EntityType, SpaceAccess } from '$lib/domain/schema';
 import type { Actor } from '../auth/actor';
-import type { RecordChange } from '../changes';
 import type { AppContext } from '../context';
 import { withActor, type Tx } from '../db';
-import { loadEntityTypes, resolveSpace, type EntityTypeDef, type SpaceAccess } from './schema';
+import { loadEntityTypes, resolveSpace } from './schema';
 
 export interface SpaceScope {
 	tx: Tx;
 	actor: Actor;
 	space: SpaceAccess;
-	types: EntityTypeDef[];
+	types: EntityType[];
 }
 
 export function inSpace<T>(

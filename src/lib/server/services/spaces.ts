@@ -1,18 +1,11 @@
 // Spaces: the caller's list with their role in each, and creating one with the caller as owner.
 import { z } from 'zod';
+import type { SpaceSummary } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
-import type { Role } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { withActor } from '../db';
 import { parseInput } from './validate';
-
-export interface SpaceSummary {
-	id: string;
-	slug: string;
-	name: string;
-	role: Role;
-}
 
 const slugSchema = z
 	.string()

@@ -2,13 +2,15 @@
 // space. Readers list them; owners and editors create, change and delete them. The `views`
 // policies refuse the same writes again if this check is ever bypassed.
 import { z } from 'zod';
+import { isUuid } from '$lib/domain/ids';
+import type { EntityType } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canReadAll, canWriteRecords } from '$lib/domain/roles';
 import { pruneViewConfig, viewConfigSchema } from '$lib/domain/view-config';
 import type { SavedView, ViewConfig } from '$lib/domain/views';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
-import { findEntityType, type EntityTypeDef } from './schema';
+import { findEntityType } from './schema';
 import { inSpace, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -48,8 +50,6 @@ const updateInput = z
 		message: 'must change name, config or position'
 	});
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface ViewRow {
 	id: string;
 	entity_type_id: string;
@@ -63,7 +63,7 @@ interface ViewRow {
 
 const columns = 'id, entity_type_id, name, kind, config, position, created_by, updated_at';
 
-function toSavedView(row: ViewRow, type: EntityTypeDef): SavedView {
+function toSavedView(row: ViewRow, type: EntityType): SavedView {
 	return {
 		id: row.id,
 		entityTypeId: row.entity_type_id,
@@ -91,7 +91,7 @@ function requireWriter(scope: SpaceScope): void {
 	}
 }
 
-function checkedConfig(type: EntityTypeDef, config: unknown): ViewConfig {
+function checkedConfig(type: EntityType, config: unknown): ViewConfig {
 	return parseInput(z.object({ config: viewConfigSchema(type) }), { config }).config;
 }
 
@@ -116,7 +116,7 @@ function notFound(view: string): AppError {
 /** A write: rate-limited like every other write of the user. */
 async function writeView<T>(
 	options: OnType,
-	work: (scope: SpaceScope, type: EntityTypeDef) => Promise<T>
+	work: (scope: SpaceScope, type: EntityType) => Promise<T>
 ): Promise<T> {
 	await options.context.kv.writeLimiter.consume(options.actor.userId);
 	return inSpace(options.context, options.actor, options.space, (scope) => {
@@ -165,7 +165,7 @@ export function createView(options: OnType & { input: unknown }): Promise<SavedV
 
 export function updateView(options: OnType & { view: string; input: unknown }): Promise<SavedView> {
 	const input = parseInput(updateInput, options.input);
-	if (!uuidPattern.test(options.view)) throw notFound(options.view);
+	if (!isUuid(options.view)) throw notFound(options.view);
 	return writeView(options, async (scope, type) => {
 		const config = input.config === undefined ? null : checkedConfig(type, input.config);
 		const { rows } = await namingUniquely(input.name, () =>
@@ -190,7 +190,7 @@ export function updateView(options: OnType & { view: string; input: unknown }): 
 }
 
 export function deleteView(options: OnType & { view: string }): Promise<{ id: string }> {
-	if (!uuidPattern.test(options.view)) throw notFound(options.view);
+	if (!isUuid(options.view)) throw notFound(options.view);
 	return writeView(options, async (scope, type) => {
 		const { rows } = await scope.tx.query<{ id: string }>(
 			'delete from views where id = $1 and space_id = $2 and entity_type_id = $3 returning id',

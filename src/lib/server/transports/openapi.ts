@@ -1,14 +1,14 @@
 // An OpenAPI 3.1 document for a space's PostgREST collections, generated from its types.
-import type { AttributeDef, EntityTypeDef, SpaceAccess } from '../services/schema';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 
 type JsonSchema = Record<string, unknown>;
 
-function choiceNames(attribute: AttributeDef): string[] {
+function choiceNames(attribute: Attribute): string[] {
 	const choices = (attribute.options.choices as { name: string }[] | undefined) ?? [];
 	return choices.map((choice) => choice.name);
 }
 
-export function schemaOf(attribute: AttributeDef): JsonSchema {
+export function schemaOf(attribute: Attribute): JsonSchema {
 	const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type, 'null'] });
 	const described = (schema: JsonSchema): JsonSchema => ({
 		title: attribute.name,
@@ -94,7 +94,7 @@ const errorSchema = {
 
 export function buildOpenApi(options: {
 	space: SpaceAccess;
-	types: EntityTypeDef[];
+	types: EntityType[];
 	baseUrl: string;
 }): JsonSchema {
 	const { space, types } = options;

@@ -13,6 +13,7 @@ import {
 } from '$lib/domain/query/postgrest';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
+import { policyRefusal } from '../db';
 import { createRecords, queryRecords, writeWhere, type FlatRecord } from '../services/records';
 
 export interface CollectionRequest {
@@ -37,10 +38,7 @@ function respond(body: unknown, status: number, headers: Record<string, string> 
 
 function failure(caught: unknown): Response {
 	// A policy refused what the service let through: the database's wall held.
-	const error =
-		(caught as { code?: unknown } | null)?.code === '42501'
-			? new AppError(AppErrorCode.Forbidden, 'Your role may not do that', { cause: caught })
-			: caught;
+	const error = policyRefusal(caught, 'Your role may not do that') ?? caught;
 	const status = postgrestStatus(error);
 	if (status >= 500) console.error(error);
 	const headers: Record<string, string> = {};

@@ -1,5 +1,6 @@
 // Short-lived cache for entity-type metadata (the attributes of a type). Values are plain JSON.
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { redisKey } from './keys';
 
 export interface Cache {
@@ -15,23 +16,18 @@ function checkTtl(ttlSeconds: number): void {
 	}
 }
 
-/** Above this many entries, a `set` first drops the expired ones so the map cannot only grow. */
-const SWEEP_THRESHOLD = 10_000;
+/** The most entries the in-process cache keeps; past it, the least recently used go first. */
+const MAX_MEMORY_ENTRIES = 10_000;
 
 export function createMemoryCache(): Cache {
 	// Values are kept serialised, as Redis keeps them: a caller mutating what it got back cannot
 	// change the cached copy, and a value that does not survive JSON fails here as it would there.
-	const entries = new Map<string, { json: string; expiresAt: number }>();
+	const entries = new LRUCache<string, string>({ max: MAX_MEMORY_ENTRIES });
 
 	return {
 		async get<T>(key: string) {
-			const entry = entries.get(key);
-			if (!entry) return undefined;
-			if (entry.expiresAt <= Date.now()) {
-				entries.delete(key);
-				return undefined;
-			}
-			return JSON.parse(entry.json) as T;
+			const json = entries.get(key);
+			return json === undefined ? undefined : (JSON.parse(json) as T);
 		},
 		async set<T>(key: string, value: T, ttlSeconds: number) {
 			checkTtl(ttlSeconds);
@@ -39,13 +35,7 @@ export function createMemoryCache(): Cache {
 				entries.delete(key);
 				return;
 			}
-			if (entries.size >= SWEEP_THRESHOLD) {
-				const now = Date.now();
-				for (const [entryKey, entry] of entries) {
-					if (entry.expiresAt <= now) entries.delete(entryKey);
-				}
-			}
-			entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
+			entries.set(key, JSON.stringify(value), { ttl: ttlSeconds * 1000 });
 		},
 		async delete(key: string) {
 			entries.delete(key);

@@ -4,8 +4,8 @@
 // One entry per kind, held together by `satisfies Record<AttributeKindName, ...>` like the kind
 // registry, so a new kind cannot be exported by accident as something else.
 import type { Attachment, AttributeKindName, CellValue } from '$lib/domain/attributes/kind';
-import { utcMillis, wallClockAt } from '$lib/domain/attributes/calendar';
-import type { GridField } from '$lib/client/grid/fields';
+import { wallClockMillis } from '$lib/domain/attributes/calendar';
+import type { GridField } from '$lib/domain/view-fields';
 
 /** A column of the export: a field of the sheet as the grid reads it. */
 export type ExportColumn = Pick<GridField, 'key' | 'name' | 'kind' | 'impl' | 'options'>;
@@ -67,9 +67,7 @@ const asDateTime: KindExport = {
 	// what the grid shows, written as if it were UTC.
 	sheet: (value, column) =>
 		typeof value === 'string'
-			? new Date(
-					utcMillis(wallClockAt(Date.parse(value), String(column.options.timeZone ?? 'UTC')))
-				)
+			? new Date(wallClockMillis(Date.parse(value), String(column.options.timeZone ?? 'UTC')))
 			: null,
 	numberFormat: () => 'yyyy-mm-dd hh:mm'
 };

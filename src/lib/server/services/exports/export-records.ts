@@ -5,8 +5,8 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { once } from 'node:events';
 import { z } from 'zod';
-import { orderedFields, toGridField } from '$lib/client/grid/fields';
-import { titleFieldOf } from '$lib/client/grid/relation-titles.svelte';
+import { orderedFields, toGridField } from '$lib/domain/view-fields';
+import { titleFieldOf } from '$lib/domain/view-fields';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canReadAll } from '$lib/domain/roles';
 import { pruneViewConfig } from '$lib/domain/view-config';
@@ -16,7 +16,8 @@ import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
 import { loadRecords, type FlatRecord } from '../records/read';
-import { findEntityType, type EntityTypeDef } from '../schema';
+import { findEntityType } from '../schema';
+import type { EntityType } from '$lib/domain/schema';
 import { inSpace, type SpaceScope } from '../scope';
 import { parseInput } from '../validate';
 import type { ExportColumn, ExportLookups } from './export-cells';
@@ -50,7 +51,7 @@ const OUTPUT_BUFFER_BYTES = 1024 * 1024;
 class ExportCancelled extends Error {}
 
 interface Plan {
-	type: EntityTypeDef;
+	type: EntityType;
 	/** What the file is named after: the view, else the sheet. */
 	title: string;
 	config: ViewConfig;
@@ -110,7 +111,7 @@ async function loadMemberNames(scope: SpaceScope): Promise<Map<string, string>> 
 async function loadLinkedTitles(options: {
 	tx: Tx;
 	spaceId: string;
-	types: EntityTypeDef[];
+	types: EntityType[];
 	columns: ExportColumn[];
 	records: FlatRecord[];
 }): Promise<Map<string, string>> {

@@ -9,7 +9,7 @@ import type { Tx } from '../../db';
 import { compilePage } from '../../query/compile';
 import { Params } from '../../query/sql';
 import type { FlatRecord } from '../records/read';
-import type { AttributeDef, EntityTypeDef } from '../schema';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 
 /** Records per FETCH: big enough that round trips do not dominate, small enough to stay flat. */
 export const EXPORT_CHUNK_ROWS = 2000;
@@ -31,7 +31,7 @@ function withoutLimit(phase: { sql: string; params: unknown[] }): Params {
  * The value of one attribute for the record `p.id`, read as the kind stores it: its typed
  * column of eav_values (one primary-key probe), or its column of the entity row.
  */
-function valueSql(attribute: AttributeDef, params: Params): string {
+function valueSql(attribute: Attribute, params: Params): string {
 	const kind = kindOf(attribute.kind);
 	if (kind.entityColumn) {
 		return `(select x.${kind.entityColumn} from entities x where x.id = p.id)`;
@@ -48,7 +48,7 @@ function valueSql(attribute: AttributeDef, params: Params): string {
  * hands over one row of ten values instead of ten rows of one, which is most of the
  * client-side cost of a wide export.
  */
-function scanSql(phase: { sql: string; params: unknown[] }, attributes: AttributeDef[]) {
+function scanSql(phase: { sql: string; params: unknown[] }, attributes: Attribute[]) {
 	const params = withoutLimit(phase);
 	const values = attributes.map((attribute) => valueSql(attribute, params));
 	return {
@@ -60,7 +60,7 @@ function scanSql(phase: { sql: string; params: unknown[] }, attributes: Attribut
 export async function* scanRecords(options: {
 	tx: Tx;
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	query: Pick<RecordQuery, 'filter' | 'sort' | 'search'>;
 	/** Attribute keys to read. */
 	select: string[];

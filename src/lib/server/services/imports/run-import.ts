@@ -9,10 +9,10 @@ import type { CellValue } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode, isAppError } from '$lib/domain/errors';
 import { checkHeader, isFinished, type ImportStatus } from '$lib/domain/imports';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
+import type { RecordChange } from '$lib/domain/record-change';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
-import type { AttributeDef, EntityTypeDef } from '../schema';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { loadRecords } from '../records/read';
 import { normalizeValues, writeRecords, type ValueInput } from '../records/write';
 import { inSpace, type SpaceScope } from '../scope';
@@ -53,13 +53,13 @@ interface Refusal {
 
 interface Plan {
 	row: ImportRow;
-	type: EntityTypeDef;
-	fields: { column: number; attribute: AttributeDef }[];
-	key: AttributeDef | null;
+	type: EntityType;
+	fields: { column: number; attribute: Attribute }[];
+	key: Attribute | null;
 	width: number;
 }
 
-function planOf(row: ImportRow, types: EntityTypeDef[], width: number): Plan {
+function planOf(row: ImportRow, types: EntityType[], width: number): Plan {
 	const type = types.find((candidate) => candidate.id === row.entityTypeId);
 	if (!type) throw new AppError(AppErrorCode.NotFound, 'The sheet of this import was deleted');
 	const fields = (row.mapping ?? []).map(({ column, attributeId }) => {

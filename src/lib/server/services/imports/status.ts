@@ -1,7 +1,7 @@
 // An import's row as the browser sees it, and the reads every import use case starts from.
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { ImportStatus, ReadOptions } from '$lib/domain/imports';
-import { isUuid } from '$lib/domain/attributes/text-input';
+import { isUuid } from '$lib/domain/ids';
 import type { Tx } from '../../db';
 
 export interface ImportRow extends ImportStatus {

@@ -2,12 +2,13 @@
 // records without a value), cards in their board order (`entities.position`), optionally only
 // the records assigned to one person.
 import { z } from 'zod';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import type { Choice } from '$lib/domain/attributes';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
-import { findEntityType, type AttributeDef, type EntityTypeDef } from '../schema';
+import { findEntityType } from '../schema';
 import { inSpace } from '../scope';
 import { parseInput } from '../validate';
 import { loadRecords, type FlatRecord } from './read';
@@ -38,7 +39,7 @@ export interface Board {
 }
 
 /** The single-select field named by key or id, else the type's first one. */
-export function findBoardField(type: EntityTypeDef, keyOrId?: string | null): AttributeDef | null {
+export function findBoardField(type: EntityType, keyOrId?: string | null): Attribute | null {
 	if (keyOrId) {
 		const named = type.attributes.find(
 			(attribute) => attribute.key === keyOrId || attribute.id === keyOrId
@@ -81,9 +82,9 @@ const boardInput = z.object({
 async function readColumns(
 	tx: Tx,
 	spaceId: string,
-	type: EntityTypeDef,
-	field: AttributeDef,
-	assignee: { attribute: AttributeDef; userId: string | 'none' } | null,
+	type: EntityType,
+	field: Attribute,
+	assignee: { attribute: Attribute; userId: string | 'none' } | null,
 	perColumn: number
 ): Promise<BoardColumn[]> {
 	const params: unknown[] = [spaceId, type.id, field.id, perColumn];

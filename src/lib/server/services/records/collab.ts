@@ -1,37 +1,25 @@
 // Live records: a record's Yjs doc opened for a caller, a sheet opened for a caller, and the
 // compaction of a doc's appended updates. The engine calls these (and live.ts for edits); it
 // never touches tables itself.
+import type { EntityType, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { inSpace } from '../scope';
-import { withActor, type Tx } from '../../db';
-import {
-	findEntityType,
-	loadEntityTypes,
-	resolveSpace,
-	type EntityTypeDef,
-	type SpaceAccess
-} from '../schema';
+import { withActor } from '../../db';
+import { findEntityType, loadEntityTypes, resolveSpace } from '../schema';
 import { compactDocs, readOrInitDocState } from './docs';
+import { readRecordHome } from './read';
 
 export interface OpenedDoc {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	role: SpaceAccess['role'];
 	state: Uint8Array;
 }
 
 const notFound = (id: string) =>
 	new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'doc' });
-
-async function spaceOfRecord(tx: Tx, id: string) {
-	const { rows } = await tx.query<{ space_id: string; entity_type_id: string }>(
-		'select space_id, entity_type_id from entities where id = $1',
-		[id]
-	);
-	return rows[0];
-}
 
 /**
  * A record's doc as the caller may read it. Check-in members get no docs: a doc holds every
@@ -44,9 +32,9 @@ export function openRecordDoc(options: {
 }): Promise<OpenedDoc> {
 	const { context, actor, id } = options;
 	return withActor(context.db.runtime, actor, async (tx) => {
-		const home = await spaceOfRecord(tx, id);
+		const home = await readRecordHome(tx, id);
 		if (!home) throw notFound(id);
-		const space = await resolveSpace(tx, home.space_id);
+		const space = await resolveSpace(tx, home.spaceId);
 		if (space.role === 'checkin') {
 			throw new AppError(AppErrorCode.Forbidden, 'Check-in members cannot open whole records', {
 				field: 'doc'
@@ -77,7 +65,7 @@ export function compactRecordDoc(options: {
 
 export interface OpenedSheet {
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	role: SpaceAccess['role'];
 }
 

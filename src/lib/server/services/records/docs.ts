@@ -4,25 +4,25 @@
 // the write path (REST, import, check-in) merges its own into the base, and compaction folds
 // the appended updates into the base now and then. A doc never disagrees with its rows.
 import * as Y from 'yjs';
+import type { EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import { Origin, writeFields } from '$lib/domain/realtime/ydoc';
 import type { Tx } from '../../db';
-import type { EntityTypeDef } from '../schema';
 import { loadRecords, type FlatRecord } from './read';
 
 /** Attributes whose values live in the doc: stored ones (computed kinds are not editable). */
-export const docAttributes = (type: EntityTypeDef) =>
+export const docAttributes = (type: EntityType) =>
 	type.attributes.filter((attribute) => kindOf(attribute.kind).storage);
 
-export const textKeysOf = (type: EntityTypeDef): Set<string> =>
+export const textKeysOf = (type: EntityType): Set<string> =>
 	new Set(
 		type.attributes
 			.filter((attribute) => attribute.kind === 'long_text')
 			.map((attribute) => attribute.key)
 	);
 
-function docValues(type: EntityTypeDef, record: FlatRecord): Record<string, CellValue> {
+function docValues(type: EntityType, record: FlatRecord): Record<string, CellValue> {
 	const values: Record<string, CellValue> = {};
 	for (const attribute of docAttributes(type))
 		values[attribute.key] = record[attribute.key] ?? null;
@@ -30,7 +30,7 @@ function docValues(type: EntityTypeDef, record: FlatRecord): Record<string, Cell
 }
 
 /** A fresh doc state holding a record's values. */
-export function buildDocState(type: EntityTypeDef, record: FlatRecord): Uint8Array {
+export function buildDocState(type: EntityType, record: FlatRecord): Uint8Array {
 	const doc = new Y.Doc();
 	writeFields(doc, docValues(type, record), textKeysOf(type));
 	const state = Y.encodeStateAsUpdate(doc);
@@ -45,8 +45,8 @@ export function buildDocState(type: EntityTypeDef, record: FlatRecord): Uint8Arr
 export async function readOrInitDocState(
 	tx: Tx,
 	id: string,
-	typeOf: (typeId: string) => EntityTypeDef | undefined
-): Promise<{ spaceId: string; type: EntityTypeDef; state: Uint8Array } | null> {
+	typeOf: (typeId: string) => EntityType | undefined
+): Promise<{ spaceId: string; type: EntityType; state: Uint8Array } | null> {
 	const { rows } = await tx.query<{
 		space_id: string;
 		entity_type_id: string;
@@ -151,7 +151,7 @@ export async function compactDocs(tx: Tx, spaceId: string, ids: string[]): Promi
 export async function syncDocsToValues(
 	tx: Tx,
 	spaceId: string,
-	type: EntityTypeDef,
+	type: EntityType,
 	changed: Map<string, Record<string, CellValue>>
 ): Promise<Map<string, Uint8Array>> {
 	const updates = new Map<string, Uint8Array>();

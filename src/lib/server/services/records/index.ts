@@ -1,5 +1,7 @@
 // Record use cases: read, query, create, update and delete, singly or in bulk, each through
 // the one write path.
+import { isUuid } from '$lib/domain/ids';
+import type { SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE, type FilterNode, type RecordQuery } from '$lib/domain/query/ast';
 import { kindOf } from '$lib/domain/attributes';
@@ -8,9 +10,9 @@ import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { withActor } from '../../db';
 import { compileCount, compileMatch, compilePage, encodeCursor } from '../../query/compile';
-import { findEntityType, loadEntityTypes, type SpaceAccess } from '../schema';
+import { findEntityType, loadEntityTypes } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
-import { loadRecords, type FlatRecord } from './read';
+import { loadRecords, readRecordHome, type FlatRecord } from './read';
 import { writeRecords, type ValueInput } from './write';
 
 export type { FlatRecord } from './read';
@@ -36,8 +38,6 @@ function rejectBadCursor(error: unknown): never {
 	throw error;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The space and type of a record the caller can see, for the id-only endpoints. */
 export async function findRecordHome(options: {
 	context: AppContext;
@@ -47,20 +47,10 @@ export async function findRecordHome(options: {
 	const { context, actor, id } = options;
 	const notFound = () =>
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound();
-	const rows = await withActor(
-		context.db.runtime,
-		actor,
-		async (tx) =>
-			(
-				await tx.query<{ space_id: string; entity_type_id: string }>(
-					'select space_id, entity_type_id from entities where id = $1',
-					[id]
-				)
-			).rows
-	);
-	if (!rows[0]) throw notFound();
-	return { spaceId: rows[0].space_id, typeId: rows[0].entity_type_id };
+	if (!isUuid(id)) throw notFound();
+	const home = await withActor(context.db.runtime, actor, (tx) => readRecordHome(tx, id));
+	if (!home) throw notFound();
+	return { spaceId: home.spaceId, typeId: home.entityTypeId };
 }
 
 /** One record by id, wherever the caller can see it: GET /api/data/entity/[id]. One transaction. */
@@ -72,7 +62,7 @@ export async function getRecord(options: {
 	const { context, actor, id } = options;
 	const notFound = () =>
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!UUID.test(id)) throw notFound();
+	if (!isUuid(id)) throw notFound();
 	return withActor(context.db.runtime, actor, async (tx) => {
 		// The record's space and the caller's role in it, in one round trip.
 		const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(

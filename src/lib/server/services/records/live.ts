@@ -8,18 +8,19 @@
 // Fields that only the database can check (unique values, links to other records) take
 // writeRecords, one edit per transaction, as every other write path does.
 import * as Y from 'yjs';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { AppContext } from '../../context';
+import { policyRefusal } from '../../db';
 import { inSpace } from '../scope';
-import type { AttributeDef, EntityTypeDef } from '../schema';
 import { writeRecords } from './write';
 
 export interface LiveValue {
-	attribute: AttributeDef;
+	attribute: Attribute;
 	/** The accepted value in its normal form. */
 	value: CellValue;
 	/** The value it replaces, for the audit row. */
@@ -31,7 +32,7 @@ export interface LiveValue {
 export interface LiveEdit {
 	actor: Actor;
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	entityId: string;
 	/** The Yjs ops to append: the sender's, as applied, and the server's corrections. */
 	update: Uint8Array | null;
@@ -39,7 +40,7 @@ export interface LiveEdit {
 }
 
 /** Fields whose check needs the database: a unique value, a link's target. */
-export const needsDatabase = (attribute: AttributeDef) =>
+export const needsDatabase = (attribute: Attribute) =>
 	attribute.isUnique || attribute.kind === 'relation';
 
 /** The change an edit makes, as every listener gets it after commit. */
@@ -198,12 +199,11 @@ async function applyBatch(context: AppContext, edits: LiveEdit[]): Promise<void>
 /** A database error as what the sender is told: the record went away, or access did. */
 function refusalOf(error: unknown): Error {
 	if (error instanceof AppError) return error;
+	const forbidden = policyRefusal(error, 'You may not change this record (any more)', {
+		field: 'doc'
+	});
+	if (forbidden) return forbidden;
 	const code = (error as { code?: string }).code;
-	if (code === '42501') {
-		return new AppError(AppErrorCode.Forbidden, 'You may not change this record (any more)', {
-			field: 'doc'
-		});
-	}
 	// A data exception (class 22: a character Postgres cannot hold, a number out of range) or a
 	// program limit (class 54: a value too large for an index) is the value's fault, every time.
 	if (code?.startsWith('22') || code?.startsWith('54') || code === '23514') {

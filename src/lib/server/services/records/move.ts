@@ -9,15 +9,16 @@
 // without a change of their own; they keep their relative order, and the moved record's change
 // makes every board re-read the column anyway.
 import { z } from 'zod';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canWriteRecords, type Role } from '$lib/domain/roles';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
 import { Params } from '../../query/sql';
-import { findEntityType, type AttributeDef } from '../schema';
+import { findEntityType } from '../schema';
 import { writeInSpace } from '../scope';
 import { parseInput } from '../validate';
 import { columnCondition, findBoardField } from './board';
@@ -200,7 +201,7 @@ export async function moveRecord(options: {
 	}
 	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
 		const type = findEntityType(scope.types, options.type);
-		const field: AttributeDef | null = findBoardField(type, input.field);
+		const field: Attribute | null = findBoardField(type, input.field);
 		if (!field) {
 			throw new AppError(AppErrorCode.InvalidInput, `"${type.key}" has no single-select field`, {
 				field: 'field'

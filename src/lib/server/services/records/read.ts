@@ -1,8 +1,8 @@
 // Assembles flat records ({ id, type, <attribute key>: value }) from entities and eav_values.
+import type { Attribute, EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import type { Tx } from '../../db';
-import type { AttributeDef, EntityTypeDef } from '../schema';
 
 export type FlatRecord = { id: string; type: string } & Record<string, CellValue>;
 
@@ -25,7 +25,7 @@ interface ValueRow {
 	value_json: unknown;
 }
 
-export function readStored(attribute: AttributeDef, row: ValueRow | undefined): CellValue {
+export function readStored(attribute: Attribute, row: ValueRow | undefined): CellValue {
 	const kind = kindOf(attribute.kind);
 	if (!kind.storage) return null;
 	// No row is the kind's empty value (null for most, false for a checkbox).
@@ -36,7 +36,7 @@ export function readStored(attribute: AttributeDef, row: ValueRow | undefined): 
 export async function loadRecords(options: {
 	tx: Tx;
 	spaceId: string;
-	type: EntityTypeDef;
+	type: EntityType;
 	ids: string[];
 	/** Attribute keys to include; all when undefined. */
 	select?: string[];
@@ -84,4 +84,16 @@ export async function loadRecords(options: {
 		records.push(record);
 	}
 	return records;
+}
+
+/** Where a record lives: its space and entity type, when the caller can see it (RLS). */
+export async function readRecordHome(
+	tx: Tx,
+	id: string
+): Promise<{ spaceId: string; entityTypeId: string } | undefined> {
+	const { rows } = await tx.query<{ spaceId: string; entityTypeId: string }>(
+		'select space_id as "spaceId", entity_type_id as "entityTypeId" from entities where id = $1',
+		[id]
+	);
+	return rows[0];
 }

@@ -2,14 +2,16 @@
 // check-ins all end here: validate by attribute kind, check the role, persist values, bump
 // the record, write the audit rows, and hand back the changes to broadcast after commit.
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '$lib/domain/ids';
+import type { RecordChange } from '$lib/domain/record-change';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue, StorageColumn } from '$lib/domain/attributes/kind';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canWriteRecords } from '$lib/domain/roles';
 import type { Actor } from '../../auth/actor';
-import type { RecordChange } from '../../changes';
 import type { Tx } from '../../db';
-import type { AttributeDef, EntityTypeDef, SpaceAccess } from '../schema';
+import { storageColumns, storageColumnTypes } from '../../query/sql';
 import { syncDocsToValues } from './docs';
 import { loadRecords, readStored, type FlatRecord } from './read';
 
@@ -19,9 +21,9 @@ export interface WriteRequest {
 	tx: Tx;
 	actor: Actor;
 	space: SpaceAccess;
-	type: EntityTypeDef;
+	type: EntityType;
 	/** All entity types of the space, to check relation targets. */
-	types: EntityTypeDef[];
+	types: EntityType[];
 	creates?: ValueInput[];
 	updates?: { id: string; values: ValueInput }[];
 	deletes?: string[];
@@ -47,21 +49,13 @@ export interface WriteResult {
 }
 
 const MAX_TEXT_VALUE_BYTES = 1_000_000;
-const storageColumns: StorageColumn[] = [
-	'value_text',
-	'value_num',
-	'value_time',
-	'value_bool',
-	'value_json'
-];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NormalizedValue {
-	attribute: AttributeDef;
+	attribute: Attribute;
 	value: CellValue;
 }
 
-function invalid(attribute: AttributeDef, message: string, row?: number): AppError {
+function invalid(attribute: Attribute, message: string, row?: number): AppError {
 	return new AppError(AppErrorCode.InvalidValue, `${attribute.name}: ${message}`, {
 		field: attribute.key,
 		details: row === undefined ? undefined : { row }
@@ -139,7 +133,7 @@ function hasNul(value: unknown): boolean {
 	return JSON.stringify(value).includes('\\u0000');
 }
 
-function requireMissing(type: EntityTypeDef, values: NormalizedValue[], row: number): void {
+function requireMissing(type: EntityType, values: NormalizedValue[], row: number): void {
 	for (const attribute of type.attributes) {
 		if (!attribute.isRequired || kindOf(attribute.kind).entityColumn) continue;
 		const given = values.find((value) => value.attribute.id === attribute.id);
@@ -149,7 +143,7 @@ function requireMissing(type: EntityTypeDef, values: NormalizedValue[], row: num
 
 interface ValueWrite {
 	entityId: string;
-	attribute: AttributeDef;
+	attribute: Attribute;
 	value: CellValue;
 }
 
@@ -206,14 +200,6 @@ async function persistValues(
 	}
 }
 
-const columnTypes: Record<StorageColumn, string> = {
-	value_text: 'text',
-	value_num: 'numeric',
-	value_time: 'timestamptz',
-	value_bool: 'boolean',
-	value_json: 'jsonb'
-};
-
 /**
  * Unique fields: serialize writers of the attribute, then look, in one query per attribute, for
  * other records that already hold any of the values written.
@@ -247,7 +233,7 @@ async function checkUnique(tx: Tx, spaceId: string, writes: ValueWrite[]): Promi
 			return value;
 		});
 		const { rows } = await tx.query<{ ord: number }>(
-			`select c.ord from unnest($3::${columnTypes[column]}[], $4::uuid[]) with ordinality as c (value, entity_id, ord)
+			`select c.ord from unnest($3::${storageColumnTypes[column]}[], $4::uuid[]) with ordinality as c (value, entity_id, ord)
 			   join eav_values v on v.space_id = $1 and v.attribute_id = $2 and v.${column} = c.value
 			  where v.entity_id <> c.entity_id limit 1`,
 			[spaceId, id, stored, group.map((write) => write.entityId)]
@@ -337,12 +323,7 @@ async function syncRelations(
 	}
 }
 
-async function readBefore(
-	tx: Tx,
-	spaceId: string,
-	entityIds: string[],
-	attributes: AttributeDef[]
-) {
+async function readBefore(tx: Tx, spaceId: string, entityIds: string[], attributes: Attribute[]) {
 	const before = new Map<string, CellValue>();
 	const stored = attributes.filter((attribute) => kindOf(attribute.kind).storage);
 	if (!entityIds.length || !stored.length) return before;
@@ -360,7 +341,7 @@ async function readBefore(
 
 interface AuditRow {
 	entityId: string;
-	attribute?: AttributeDef;
+	attribute?: Attribute;
 	action: 'create' | 'update' | 'delete';
 	oldValue: unknown;
 	newValue: unknown;
@@ -417,7 +398,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		return values;
 	});
 	const updateValues = updates.map((update, row) => {
-		if (typeof update.id !== 'string' || !UUID.test(update.id)) {
+		if (typeof update.id !== 'string' || !isUuid(update.id)) {
 			throw new AppError(AppErrorCode.InvalidInput, `"${String(update.id)}" is not a record id`, {
 				field: 'id'
 			});
@@ -428,7 +409,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 		};
 	});
 	for (const id of deletes) {
-		if (typeof id !== 'string' || !UUID.test(id)) {
+		if (typeof id !== 'string' || !isUuid(id)) {
 			throw new AppError(AppErrorCode.InvalidInput, `"${String(id)}" is not a record id`, {
 				field: 'id'
 			});

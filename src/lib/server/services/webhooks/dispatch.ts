@@ -2,7 +2,7 @@
 // active webhook of its space that wants the event gets a delivery row and a job. The request
 // that made the change has already been answered; nothing here runs on its path.
 import type { WebhookEvent } from '$lib/domain/webhooks';
-import type { RecordChange } from '../../changes';
+import type { RecordChange } from '$lib/domain/record-change';
 import type { AppContext } from '../../context';
 
 const actionEvents: Record<RecordChange['action'], WebhookEvent> = {

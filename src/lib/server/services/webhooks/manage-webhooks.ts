@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
-import { isUuid } from '$lib/domain/attributes/text-input';
+import { isUuid } from '$lib/domain/ids';
 import { webhookEvents, type WebhookDeliveryInfo, type WebhookInfo } from '$lib/domain/webhooks';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';

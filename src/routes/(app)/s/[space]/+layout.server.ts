@@ -1,16 +1,14 @@
 // Every page of a space gets the space (with the caller's role) and the record types the
 // caller may see, fields included. Schema changes invalidate it through `depends`.
-import { error } from '@sveltejs/kit';
-import { isAppError } from '$lib/domain/errors';
 import { context } from '$lib/server/context';
-import { requireActor } from '$lib/server/http';
+import { loadOrError, requireActor } from '$lib/server/http';
 import { readSchema } from '$lib/server/services/read-schema';
-import { LAST_SPACE_COOKIE } from '$lib/components/shell/space-paths';
+import { LAST_SPACE_COOKIE } from '$lib/cookies';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, params, depends, cookies }) => {
 	depends('app:schema');
-	try {
+	return loadOrError(async () => {
 		const { space, types } = await readSchema({
 			context: context(),
 			actor: requireActor(locals),
@@ -24,8 +22,5 @@ export const load: LayoutServerLoad = async ({ locals, params, depends, cookies 
 			maxAge: 60 * 60 * 24 * 365
 		});
 		return { space, types };
-	} catch (failure) {
-		if (isAppError(failure)) error(failure.status, failure.message);
-		throw failure;
-	}
+	});
 };

@@ -1,10 +1,10 @@
 // Members of a space: everyone sees the list; owners invite (the result is a link to pass on,
 // as there is no email sending) and withdraw invitations, change roles and remove people. The services check the role.
-import { error, fail, isActionFailure, redirect } from '@sveltejs/kit';
+import { fail, isActionFailure, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { formProblem } from '$lib/components/shell/form-problem';
+import { formProblem } from '$lib/server/form-problem';
 import { context } from '$lib/server/context';
-import { requireActor } from '$lib/server/http';
+import { loadOrError, requireActor } from '$lib/server/http';
 import {
 	changeMemberRole,
 	inviteMember,
@@ -16,17 +16,14 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = requireActor(locals);
-	try {
+	return loadOrError(async () => {
 		const { members, invitations } = await listMembers({
 			context: context(),
 			actor,
 			space: params.space
 		});
 		return { members, invitations, currentUserId: actor.userId };
-	} catch (failure) {
-		if (isAppError(failure)) error(failure.status, failure.message);
-		throw failure;
-	}
+	});
 };
 
 const text = (form: FormData, name: string) => {

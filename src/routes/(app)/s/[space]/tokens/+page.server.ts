@@ -1,24 +1,21 @@
 // The caller's API tokens in this space: list, create (the secret is shown once), revoke.
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { formProblem } from '$lib/components/shell/form-problem';
+import { formProblem } from '$lib/server/form-problem';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/auth/api-tokens';
 import { context } from '$lib/server/context';
-import { requireActor } from '$lib/server/http';
+import { loadOrError, requireActor } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	try {
+	return loadOrError(async () => {
 		const tokens = await listApiTokens({
 			context: context(),
 			actor: requireActor(locals),
 			space: params.space
 		});
 		return { tokens };
-	} catch (failure) {
-		if (isAppError(failure)) error(failure.status, failure.message);
-		throw failure;
-	}
+	});
 };
 
 const text = (form: FormData, name: string) => {

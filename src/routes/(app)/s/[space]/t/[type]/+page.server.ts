@@ -2,11 +2,11 @@
 // the count, and the space's members, read together so the first rows arrive with the page.
 // Later pages come from the REST collection as the grid scrolls.
 import { error } from '@sveltejs/kit';
-import { viewFromUrl, VIEW_PARAMETER } from '$lib/components/viewbar/saved-views';
-import { effectiveConfig, type MemberInfo } from '$lib/client/grid/fields';
-import { PAGE_SIZE, type FirstPage, type GridRow } from '$lib/client/grid/row-store.svelte';
 import { isAppError } from '$lib/domain/errors';
-import { serverFilter, viewSort } from '$lib/domain/view-query';
+import { PAGE_SIZE, type FirstPage, type RecordRow } from '$lib/domain/record-page';
+import type { MemberIdentity } from '$lib/domain/schema';
+import { effectiveConfig, serverFilter, viewSort } from '$lib/domain/view-query';
+import { viewFromUrl, VIEW_PARAMETER } from '$lib/domain/view-url';
 import type { SavedView, ViewConfig } from '$lib/domain/views';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
@@ -51,7 +51,7 @@ export const load: PageServerLoad = async ({ locals, params, parent, url, untrac
 		}).then(
 			(result): { firstPage: FirstPage; loadError: null } => ({
 				firstPage: {
-					rows: result.records.map(({ type: _type, ...row }) => row as GridRow),
+					rows: result.records.map(({ type: _type, ...row }) => row as RecordRow),
 					total: result.total ?? result.records.length
 				},
 				loadError: null
@@ -62,7 +62,7 @@ export const load: PageServerLoad = async ({ locals, params, parent, url, untrac
 			}
 		),
 		listMembers(scope).then(
-			({ members }): MemberInfo[] =>
+			({ members }): MemberIdentity[] =>
 				members.map(({ userId, name, email }) => ({ userId, name, email })),
 			() => []
 		)

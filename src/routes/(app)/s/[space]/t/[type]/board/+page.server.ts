@@ -2,11 +2,9 @@
 // members for names and the filter, the sheet's saved board views, and who is looking (for "My
 // tasks" and live highlights). The columns come from `?field=`, else the view named by `?view=`,
 // else the first single select. Live changes re-run this through `invalidate('app:board')`.
-import { error } from '@sveltejs/kit';
-import { isAppError } from '$lib/domain/errors';
 import { canReadAll } from '$lib/domain/roles';
 import { context } from '$lib/server/context';
-import { requireActor } from '$lib/server/http';
+import { loadOrError, requireActor } from '$lib/server/http';
 import { listMembers } from '$lib/server/services/members';
 import { readBoard } from '$lib/server/services/records/board';
 import { listViews } from '$lib/server/services/views';
@@ -16,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, params, url, depends, paren
 	depends('app:board');
 	const actor = requireActor(locals);
 	const { space } = await parent();
-	try {
+	return loadOrError(async () => {
 		const views = canReadAll(space.role)
 			? (
 					await listViews({ context: context(), actor, space: params.space, type: params.type })
@@ -44,8 +42,5 @@ export const load: PageServerLoad = async ({ locals, params, url, depends, paren
 			members: members.map((member) => ({ id: member.userId, name: member.name || member.email })),
 			me: actor.userId
 		};
-	} catch (failure) {
-		if (isAppError(failure)) error(failure.status, failure.message);
-		throw failure;
-	}
+	});
 };

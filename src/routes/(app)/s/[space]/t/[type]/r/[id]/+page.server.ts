@@ -3,9 +3,8 @@
 // own address; one that is missing or in another space is a 404 with the way back.
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
-import { isAppError } from '$lib/domain/errors';
 import { context } from '$lib/server/context';
-import { requireActor } from '$lib/server/http';
+import { loadOrError, requireActor } from '$lib/server/http';
 import { listMembers } from '$lib/server/services/members';
 import { findRecordHome, getRecord } from '$lib/server/services/records';
 import type { PageServerLoad } from './$types';
@@ -16,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, params, parent }) => {
 	if (space.role === 'checkin') {
 		error(403, 'Check-in staff open guests at the check-in desk, not as records');
 	}
-	try {
+	return loadOrError(async () => {
 		const home = await findRecordHome({ context: context(), actor, id: params.id });
 		const type = types.find((candidate) => candidate.id === home.typeId);
 		if (home.spaceId !== space.id || !type) error(404, `Record ${params.id} not found`);
@@ -38,8 +37,5 @@ export const load: PageServerLoad = async ({ locals, params, parent }) => {
 			record,
 			members: members.map(({ userId, name, email }) => ({ userId, name, email }))
 		};
-	} catch (failure) {
-		if (isAppError(failure)) error(failure.status, failure.message);
-		throw failure;
-	}
+	});
 };

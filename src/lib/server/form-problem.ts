@@ -1,5 +1,5 @@
 // Service errors read "email: must be an email address"; next to a field labelled "Email" that
-// becomes "Email must be an email address." Shared by the shell's form actions.
+// becomes "Email must be an email address." Shared by the form actions of the shell's pages.
 export interface FormProblem {
 	field: string | null;
 	message: string;

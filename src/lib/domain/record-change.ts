@@ -1,0 +1,27 @@
+// A change to a record, as the write path commits it. It leaves the server only in narrower
+// shapes: the socket's `SheetChange` (realtime/protocol.ts) and the SSE stream's
+// `RecordChangeEvent` (record-events.ts) derive from it in what they show, and never carry `via`.
+import type { CellValue } from './attributes/kind';
+
+/** How a change came in; the audit log records it beside who made it. */
+export type AuditVia = 'web' | 'api' | 'realtime' | 'import' | 'checkin' | 'system';
+
+export type RecordAction = 'create' | 'update' | 'delete';
+
+export interface RecordChange {
+	spaceId: string;
+	entityTypeId: string;
+	entityTypeKey: string;
+	entityId: string;
+	action: RecordAction;
+	/** The values that changed, keyed by attribute key (all values for a create). */
+	values: Record<string, CellValue>;
+	actorId: string;
+	via: AuditVia;
+	at: string;
+	/**
+	 * The Yjs update that brought the record's stored doc to these values, when it has one.
+	 * Live clients apply it; it never leaves the server in any other form.
+	 */
+	update?: Uint8Array;
+}
