@@ -240,6 +240,44 @@ async function scrollRows(page: Page, rows: number, seconds: number): Promise<Sc
 	);
 }
 
+interface CellNodes {
+	cells: number;
+	perCell: number;
+	perCellWithRow: number;
+}
+
+/**
+ * DOM nodes (elements, text and comments) per body cell, once the rows have settled: inside the
+ * cells themselves, and counting everything in the body rows (row wrappers, the row-number
+ * gutter, Svelte's anchors) shared out over their cells. Every one of them is created, styled
+ * and laid out again when a row slot takes a new row.
+ */
+async function cellNodes(page: Page): Promise<CellNodes> {
+	return page.evaluate(() => {
+		const count = (root: Node) => {
+			const walker = document.createTreeWalker(
+				root,
+				NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT | NodeFilter.SHOW_COMMENT
+			);
+			let nodes = 1;
+			while (walker.nextNode()) nodes++;
+			return nodes;
+		};
+		const grid = document.querySelector<HTMLElement>('[role="grid"]')!;
+		const rows = [...grid.querySelectorAll('[role="row"]')].filter(
+			(row) => row.getAttribute('aria-rowindex') !== '1'
+		);
+		const cells = [...grid.querySelectorAll('[role="gridcell"]')];
+		const inCells = cells.reduce((sum, cell) => sum + count(cell), 0);
+		const inRows = rows.reduce((sum, row) => sum + count(row), 0);
+		return {
+			cells: cells.length,
+			perCell: inCells / Math.max(1, cells.length),
+			perCellWithRow: inRows / Math.max(1, cells.length)
+		};
+	});
+}
+
 interface MainThreadTimes {
 	script: number;
 	style: number;
@@ -329,6 +367,59 @@ function topFunctions(profile: CpuProfile, count: number): [string, number][] {
 	return [...self].sort((a, b) => b[1] - a[1]).slice(0, count);
 }
 
+/** One timed scroll after a short warm-up, with where the main thread spent it. */
+async function measureScroll(
+	page: Page,
+	cdp: CDPSession,
+	browser: Browser,
+	options: { rows: number; seconds: number; tracePath?: string; isProfiling: boolean }
+): Promise<{ frames: Summary; scroll: ScrollResult }> {
+	const warm = await scrollRows(page, 300, 1);
+	log(`  warm-up scrolled ${warm.rowsScrolled} rows`);
+	const before = await mainThreadTimes(cdp);
+	if (options.tracePath)
+		await browser.startTracing(page, { path: options.tracePath, categories: TRACE_CATEGORIES });
+	if (options.isProfiling) {
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.start');
+	}
+	const scroll = await scrollRows(page, options.rows, options.seconds);
+	const trace = options.tracePath ? await browser.stopTracing() : null;
+	const profile = options.isProfiling
+		? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile
+		: null;
+	const after = await mainThreadTimes(cdp);
+	const frames = summarize(scroll.deltas);
+	log(line('frame time', frames));
+	// Where the renderer's main thread spent the scroll, per frame: what is left of a frame
+	// beyond these is raster and compositing, off the main thread.
+	const perFrame = (key: keyof MainThreadTimes) =>
+		ms(((after[key] - before[key]) * 1000) / scroll.deltas.length);
+	log(
+		`  main thread per frame: script ${perFrame('script')}, style ${perFrame('style')}, layout ${perFrame('layout')}, all tasks ${perFrame('task')}`
+	);
+	if (profile) {
+		log('  JS self time per frame, by function:');
+		for (const [name, total] of topFunctions(profile, 15))
+			log(`    ${name.slice(0, 60).padEnd(60)} ${ms(total / 1000 / scroll.deltas.length)}`);
+	}
+	if (trace) {
+		log(`  trace in ${options.tracePath}; renderer main thread by event, self time per frame:`);
+		for (const [name, total] of topSelfTimes(trace, 12))
+			log(`    ${name.padEnd(34)} ${ms(total / 1000 / scroll.deltas.length)}`);
+	}
+	log(
+		`  ${scroll.deltas.length} frames, ${scroll.rowsScrolled.toLocaleString('en')} rows scrolled, ${scroll.longTasks} long tasks (> 50 ms)`
+	);
+	log(
+		`  frames over 16.7 ms: ${scroll.deltas.filter((delta) => delta > 16.7).length}, over 33.4 ms: ${scroll.deltas.filter((delta) => delta > 33.4).length}`
+	);
+	log(
+		`  DOM during the scroll: at most ${scroll.maxRowsInDom} rows and ${scroll.maxCellsInDom} cells`
+	);
+	return { frames, scroll };
+}
+
 const line = (label: string, summary: Summary) =>
 	`  ${label.padEnd(26)} p50 ${ms(summary.p50).padStart(9)}  p95 ${ms(summary.p95).padStart(9)}  p99 ${ms(summary.p99).padStart(9)}  max ${ms(summary.max).padStart(9)}  (${summary.runs} samples)`;
 
@@ -340,6 +431,14 @@ export async function main(): Promise<void> {
 	);
 	const scrollSeconds = numberFromEnv('BENCH_SCROLL_SECONDS', 40);
 	const loads = Math.round(numberFromEnv('BENCH_LOADS', 5));
+	// Each run scrolls on from where the last stopped, so they must fit in the sheet.
+	const scrollRuns = Math.max(
+		1,
+		Math.min(
+			Math.round(numberFromEnv('BENCH_SCROLL_RUNS', 1)),
+			Math.floor((rows - 100) / (scrollRowsTarget + 300))
+		)
+	);
 	const timeoutSeconds = numberFromEnv('BENCH_TIMEOUT_SECONDS', 3600);
 	const cleanup = new Cleanup();
 	const stopNow = async (reason: string) => {
@@ -457,59 +556,44 @@ export async function main(): Promise<void> {
 		log(
 			`Scroll: ${scrollRowsTarget.toLocaleString('en')} rows in ${scrollSeconds} s (${Math.round((scrollRowsTarget * 33) / scrollSeconds).toLocaleString('en')} px/s at 33 px a row), one step per animation frame, frames not capped at 60 Hz`
 		);
-		const warm = await scrollRows(page, 300, 1);
-		log(`  warm-up scrolled ${warm.rowsScrolled} rows`);
-		const before = await mainThreadTimes(cdp);
 		const tracePath = process.env.BENCH_TRACE;
-		if (tracePath)
-			await browser.startTracing(page, { path: tracePath, categories: TRACE_CATEGORIES });
 		const profiling = Boolean(process.env.BENCH_PROFILE);
-		if (profiling) {
-			await cdp.send('Profiler.enable');
-			await cdp.send('Profiler.start');
+		const runs: { frames: Summary; scroll: ScrollResult }[] = [];
+		for (let run = 1; run <= scrollRuns; run++) {
+			if (scrollRuns > 1) log(`  run ${run} of ${scrollRuns}`);
+			const measured = await measureScroll(page, cdp, browser, {
+				rows: scrollRowsTarget,
+				seconds: scrollSeconds,
+				// A trace or a profile of one run is enough, and would slow the others.
+				tracePath: run === 1 ? tracePath : undefined,
+				isProfiling: run === 1 && profiling
+			});
+			runs.push(measured);
+			const settleStart = performance.now();
+			await page.waitForFunction(
+				() => document.querySelectorAll('[role="gridcell"][aria-busy="true"]').length === 0,
+				undefined,
+				{ timeout: 30_000 }
+			);
+			log(
+				`  rows at the stop position filled in ${ms(performance.now() - settleStart)} after the scroll`
+			);
 		}
-		const scroll = await scrollRows(page, scrollRowsTarget, scrollSeconds);
-		const trace = tracePath ? await browser.stopTracing() : null;
-		const profile = profiling
-			? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile
-			: null;
-		const after = await mainThreadTimes(cdp);
-		const frames = summarize(scroll.deltas);
-		log(line('frame time', frames));
-		// Where the renderer's main thread spent the scroll, per frame: what is left of a frame
-		// beyond these is raster and compositing, off the main thread.
-		const perFrame = (key: keyof MainThreadTimes) =>
-			ms(((after[key] - before[key]) * 1000) / scroll.deltas.length);
+		const medianOf = (pick: (frames: Summary) => number) =>
+			summarize(runs.map((run) => pick(run.frames))).p50;
+		const frames = {
+			p50: medianOf((summary) => summary.p50),
+			p95: medianOf((summary) => summary.p95),
+			p99: medianOf((summary) => summary.p99)
+		};
+		if (scrollRuns > 1)
+			log(
+				`  median of ${scrollRuns} runs: p50 ${ms(frames.p50)}, p95 ${ms(frames.p95)}, p99 ${ms(frames.p99)} (p95 by run: ${runs.map((run) => run.frames.p95.toFixed(1)).join(', ')})`
+			);
+		const scroll = runs[runs.length - 1]!.scroll;
+		const nodes = await cellNodes(page);
 		log(
-			`  main thread per frame: script ${perFrame('script')}, style ${perFrame('style')}, layout ${perFrame('layout')}, all tasks ${perFrame('task')}`
-		);
-		if (profile) {
-			log('  JS self time per frame, by function:');
-			for (const [name, total] of topFunctions(profile, 15))
-				log(`    ${name.slice(0, 60).padEnd(60)} ${ms(total / 1000 / scroll.deltas.length)}`);
-		}
-		if (trace) {
-			log(`  trace in ${tracePath}; renderer main thread by event, self time per frame:`);
-			for (const [name, total] of topSelfTimes(trace, 12))
-				log(`    ${name.padEnd(34)} ${ms(total / 1000 / scroll.deltas.length)}`);
-		}
-		log(
-			`  ${scroll.deltas.length} frames, ${scroll.rowsScrolled.toLocaleString('en')} rows scrolled, ${scroll.longTasks} long tasks (> 50 ms)`
-		);
-		log(
-			`  frames over 16.7 ms: ${scroll.deltas.filter((delta) => delta > 16.7).length}, over 33.4 ms: ${scroll.deltas.filter((delta) => delta > 33.4).length}`
-		);
-		log(
-			`  DOM during the scroll: at most ${scroll.maxRowsInDom} rows and ${scroll.maxCellsInDom} cells (of ${rows.toLocaleString('en')} rows)`
-		);
-		const settleStart = performance.now();
-		await page.waitForFunction(
-			() => document.querySelectorAll('[role="gridcell"][aria-busy="true"]').length === 0,
-			undefined,
-			{ timeout: 30_000 }
-		);
-		log(
-			`  rows at the stop position filled in ${ms(performance.now() - settleStart)} after the scroll`
+			`  DOM nodes per cell: ${nodes.perCell.toFixed(1)} inside a cell, ${nodes.perCellWithRow.toFixed(1)} with its share of the row (${nodes.cells} cells)`
 		);
 		const { metrics } = (await cdp.send('Performance.getMetrics')) as {
 			metrics: { name: string; value: number }[];
@@ -531,6 +615,9 @@ export async function main(): Promise<void> {
 			first_rows_p95_ms: Math.round(firstRows.p95 * 10) / 10,
 			scroll_frame_p50_ms: Math.round(frames.p50 * 100) / 100,
 			scroll_frame_p99_ms: Math.round(frames.p99 * 100) / 100,
+			scroll_frame_p95_by_run_ms: runs.map((run) => Math.round(run.frames.p95 * 100) / 100),
+			dom_nodes_per_cell: Math.round(nodes.perCell * 10) / 10,
+			dom_nodes_per_cell_with_row: Math.round(nodes.perCellWithRow * 10) / 10,
 			scrolled_rows: scroll.rowsScrolled,
 			max_rows_in_dom: scroll.maxRowsInDom,
 			long_tasks: scroll.longTasks,
