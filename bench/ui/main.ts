@@ -1,7 +1,7 @@
 // The grid benchmark: a 100,000-row sheet made through the app's services, the built app as
 // `npm start` runs it, and headless Chromium opening the sheet and scrolling through 20,000
 // rows. Prints figures, never passes or fails on them; the last line is one JSON object.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
@@ -606,6 +606,25 @@ async function measureFirstRows(page: Page, url: string, loads: number): Promise
 	return firstRows;
 }
 
+/**
+ * BENCH_SCREENSHOTS=<dir>: the sheet as the bench sees it, at 1440 and 375 px wide, light and
+ * dark, to check the grid by eye with a full sheet of every common kind.
+ */
+async function takeScreenshots(page: Page, directory: string): Promise<void> {
+	mkdirSync(directory, { recursive: true });
+	for (const width of [1440, 375]) {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.setViewportSize({ width, height: width > 600 ? 900 : 812 });
+			await page.emulateMedia({ colorScheme });
+			await page.waitForTimeout(500);
+			await page.screenshot({ path: path.join(directory, `grid-${width}-${colorScheme}.png`) });
+		}
+	}
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await page.emulateMedia({ colorScheme: 'light' });
+	log(`  screenshots in ${directory}`);
+}
+
 /** The scroll runs one after the other, each waiting for the rows where it stopped. */
 async function measureScrolls(page: Page, cdp: CDPSession, browser: Browser, options: Options) {
 	log('');
@@ -671,6 +690,7 @@ export async function main(): Promise<void> {
 		const { browser, browserContext, page, consoleErrors } = await openBrowser(server, cleanup);
 		const sheetUrl = `${server.url}/s/${sheet.slug}/t/${sheet.typeKey}`;
 		const firstRows = await measureFirstRows(page, sheetUrl, options.loads);
+		if (process.env.BENCH_SCREENSHOTS) await takeScreenshots(page, process.env.BENCH_SCREENSHOTS);
 
 		// Hydrated, with the live connection up.
 		await page.locator('[data-live-mode="socket"]').waitFor({ timeout: 60_000 });
