@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBuildStale } from './build-state.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -19,7 +20,8 @@ let failed = 0;
 run(process.execPath, ['scripts/prisma-generate.js', '--if-missing']);
 
 console.log('\n== build (the integration tests run the built server) ==');
-if (!run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']))
+if (!isBuildStale(root)) console.log('build/ is newer than every source: kept');
+else if (!run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']))
 	failed++;
 
 console.log('\n== check: svelte-check, eslint, prettier ==');
