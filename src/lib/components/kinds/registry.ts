@@ -1,5 +1,5 @@
 // Every attribute kind's UI by name: how a grid cell, a board card and the record page show it,
-// and how the grid and the record page edit it. Surfaces render `kindViews[field.kind]` and
+// how the grid and the record page edit it, and its settings in the schema editor. Surfaces render `kindViews[field.kind]` and
 // never ask which kind they hold; a new kind fails to compile until it has an entry here, the
 // same shape as the domain's registry ($lib/domain/attributes/registry.ts).
 import type { AttributeKindName } from '$lib/domain/attributes/kind';
@@ -16,6 +16,7 @@ import ChoiceCard from './choice/ChoiceCard.svelte';
 import ChoiceCell from './choice/ChoiceCell.svelte';
 import ChoiceDisplay from './choice/ChoiceDisplay.svelte';
 import ChoicesCell from './choice/ChoicesCell.svelte';
+import ChoicesOptions from './choice/ChoicesOptions.svelte';
 import MultiSelectInput from './choice/MultiSelectInput.svelte';
 import MultiSelectPicker from './choice/MultiSelectPicker.svelte';
 import SingleSelectInput from './choice/SingleSelectInput.svelte';
@@ -25,6 +26,7 @@ import DateCell from './date/DateCell.svelte';
 import DateEditor from './date/DateEditor.svelte';
 import DateInput from './date/DateInput.svelte';
 import DatetimeInput from './datetime/DatetimeInput.svelte';
+import DatetimeOptions from './datetime/DatetimeOptions.svelte';
 import {
 	describeCheckbox,
 	describeFiles,
@@ -36,6 +38,8 @@ import LongTextCard from './long-text/LongTextCard.svelte';
 import LongTextCell from './long-text/LongTextCell.svelte';
 import LongTextDisplay from './long-text/LongTextDisplay.svelte';
 import LongTextInput from './long-text/LongTextInput.svelte';
+import CurrencyOptions from './number/CurrencyOptions.svelte';
+import LimitsOptions from './number/LimitsOptions.svelte';
 import NumberCell from './number/NumberCell.svelte';
 import NumberDisplay from './number/NumberDisplay.svelte';
 import RatingCard from './rating/RatingCard.svelte';
@@ -47,13 +51,14 @@ import RelationCard from './relation/RelationCard.svelte';
 import RelationCell from './relation/RelationCell.svelte';
 import RelationDisplay from './relation/RelationDisplay.svelte';
 import RelationInput from './relation/RelationInput.svelte';
+import RelationOptions from './relation/RelationOptions.svelte';
 import RelationPicker from './relation/RelationPicker.svelte';
 import StampCell from './stamp/StampCell.svelte';
 import PlainDisplay from './text/PlainDisplay.svelte';
 import TextCard from './text/TextCard.svelte';
 import TextCell from './text/TextCell.svelte';
 import TextInput from './text/TextInput.svelte';
-import type { KindView } from './types';
+import type { KindView, NumberSetting } from './types';
 import UrlCell from './url/UrlCell.svelte';
 import UrlDisplay from './url/UrlDisplay.svelte';
 import UserCard from './user/UserCard.svelte';
@@ -66,13 +71,31 @@ import UserPicker from './user/UserPicker.svelte';
 const typed = {
 	Card: TextCard,
 	Display: PlainDisplay,
+	isWide: false,
 	hasLabelledInput: true,
 	Picker: null,
 	isTypedOverPicker: false,
 	inputMode: 'text',
 	isMultiline: false,
-	isAlignedEnd: false
+	isAlignedEnd: false,
+	Options: null,
+	settings: [],
+	choices: null,
+	isConvertible: true,
+	sortWords: ['A → Z', 'Z → A'],
+	isPerson: false
 } satisfies Partial<KindView>;
+
+const numberOrder: KindView['sortWords'] = ['1 → 9', '9 → 1'];
+const timeOrder: KindView['sortWords'] = ['Old → new', 'New → old'];
+
+const decimalPlaces = (placeholder: string): NumberSetting => ({
+	key: 'precision',
+	label: 'Decimal places',
+	min: 0,
+	max: 10,
+	placeholder
+});
 
 /** Numbers: a decimal keyboard, digits lined up at the end of a cell. */
 const numeric = {
@@ -80,7 +103,8 @@ const numeric = {
 	Cell: NumberCell,
 	Input: TextInput,
 	inputMode: 'decimal',
-	isAlignedEnd: true
+	isAlignedEnd: true,
+	sortWords: numberOrder
 } satisfies KindView;
 
 /** Kinds the server fills in (number, created and updated): shown, never typed. */
@@ -92,31 +116,73 @@ const person = {
 	Cell: UserCell,
 	Card: UserCard,
 	Display: UserDisplay,
-	describe: describeMember
+	describe: describeMember,
+	isPerson: true
 } satisfies Partial<KindView>;
 
 const registry = {
-	text: { ...typed, Cell: TextCell, Input: TextInput },
+	text: {
+		...typed,
+		Cell: TextCell,
+		Input: TextInput,
+		Options: LimitsOptions,
+		settings: [
+			{ key: 'maxLength', label: 'Maximum length', min: 1, max: 100000, placeholder: '10000' }
+		]
+	},
 	long_text: {
 		...typed,
+		isWide: true,
 		Cell: LongTextCell,
 		Card: LongTextCard,
 		Display: LongTextDisplay,
 		Input: LongTextInput,
-		isMultiline: true
+		isMultiline: true,
+		Options: LimitsOptions,
+		settings: [
+			{ key: 'maxLength', label: 'Maximum length', min: 1, max: 1000000, placeholder: '100000' }
+		]
 	},
-	number: { ...numeric, Display: NumberDisplay },
-	currency: { ...numeric, Display: NumberDisplay },
-	percent: numeric,
-	date: { ...typed, Cell: DateCell, Card: DateCard, Input: DateInput, Picker: DateEditor },
-	datetime: { ...typed, Cell: DateCell, Input: DatetimeInput },
+	number: {
+		...numeric,
+		Display: NumberDisplay,
+		Options: LimitsOptions,
+		settings: [
+			decimalPlaces('Any'),
+			{ key: 'min', label: 'Minimum', placeholder: 'None' },
+			{ key: 'max', label: 'Maximum', placeholder: 'None' }
+		]
+	},
+	currency: {
+		...numeric,
+		Display: NumberDisplay,
+		Options: CurrencyOptions,
+		settings: [decimalPlaces('2')]
+	},
+	percent: { ...numeric, Options: LimitsOptions, settings: [decimalPlaces('Any')] },
+	date: {
+		...typed,
+		Cell: DateCell,
+		Card: DateCard,
+		Input: DateInput,
+		Picker: DateEditor,
+		sortWords: timeOrder
+	},
+	datetime: {
+		...typed,
+		Cell: DateCell,
+		Input: DatetimeInput,
+		Options: DatetimeOptions,
+		sortWords: timeOrder
+	},
 	checkbox: {
 		...typed,
 		Cell: CheckboxCell,
 		Card: CheckboxCard,
 		Display: CheckboxDisplay,
 		Input: CheckboxInput,
-		describe: describeCheckbox
+		describe: describeCheckbox,
+		sortWords: ['☐ → ☑', '☑ → ☐']
 	},
 	single_select: {
 		...typed,
@@ -125,16 +191,21 @@ const registry = {
 		Display: ChoiceDisplay,
 		Input: SingleSelectInput,
 		hasLabelledInput: false,
-		Picker: SingleSelectPicker
+		Picker: SingleSelectPicker,
+		Options: ChoicesOptions,
+		choices: 'one'
 	},
 	multi_select: {
 		...typed,
+		isWide: true,
 		Cell: ChoicesCell,
 		Card: ChoiceCard,
 		Display: ChoiceDisplay,
 		Input: MultiSelectInput,
 		hasLabelledInput: false,
-		Picker: MultiSelectPicker
+		Picker: MultiSelectPicker,
+		Options: ChoicesOptions,
+		choices: 'many'
 	},
 	email: { ...typed, Cell: TextCell, Input: TextInput, inputMode: 'email' },
 	phone: { ...typed, Cell: TextCell, Input: TextInput, inputMode: 'tel' },
@@ -142,23 +213,31 @@ const registry = {
 	user: { ...person, Input: UserInput, hasLabelledInput: false, Picker: UserPicker },
 	relation: {
 		...typed,
+		isWide: true,
 		Cell: RelationCell,
 		Card: RelationCard,
 		Display: RelationDisplay,
 		Input: RelationInput,
 		hasLabelledInput: false,
 		Picker: RelationPicker,
-		describe: describeLinks
+		describe: describeLinks,
+		Options: RelationOptions,
+		isConvertible: false
 	},
 	attachment: {
 		...typed,
+		isWide: true,
 		Cell: AttachmentCell,
 		Card: AttachmentCard,
 		Display: AttachmentDisplay,
 		Input: AttachmentInput,
 		hasLabelledInput: false,
 		Picker: AttachmentPicker,
-		describe: describeFiles
+		describe: describeFiles,
+		Options: LimitsOptions,
+		settings: [
+			{ key: 'maxFiles', label: 'Most files per record', min: 1, max: 100, placeholder: 'No limit' }
+		]
 	},
 	rating: {
 		...typed,
@@ -169,12 +248,15 @@ const registry = {
 		hasLabelledInput: false,
 		Picker: RatingEditor,
 		isTypedOverPicker: true,
-		describe: describeRating
+		describe: describeRating,
+		Options: LimitsOptions,
+		settings: [{ key: 'max', label: 'Highest rating', min: 1, max: 10, placeholder: '5' }],
+		sortWords: numberOrder
 	},
 	auto_number: { ...numeric, ...computed },
-	created_at: { ...typed, ...computed, Cell: StampCell },
+	created_at: { ...typed, ...computed, Cell: StampCell, sortWords: timeOrder },
 	created_by: { ...person, ...computed },
-	updated_at: { ...typed, ...computed, Cell: StampCell },
+	updated_at: { ...typed, ...computed, Cell: StampCell, sortWords: timeOrder },
 	updated_by: { ...person, ...computed }
 } satisfies Record<AttributeKindName, KindView>;
 

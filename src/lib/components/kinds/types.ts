@@ -92,6 +92,8 @@ export interface KindView {
 	Display: Component<DisplayProps>;
 	/** The record page's editor; null for kinds nobody writes (computed), which show Display. */
 	Input: Component<InputProps> | null;
+	/** Takes the record page's full width (long texts, lists of chips, links, files). */
+	isWide: boolean;
 	/** The record page's label points at one form control (`for`), not at a group. */
 	hasLabelledInput: boolean;
 	/** The grid's picker; null: the cell is typed into a text box. */
@@ -103,10 +105,45 @@ export interface KindView {
 	isMultiline: boolean;
 	/** Numbers line up at the end of a cell. */
 	isAlignedEnd: boolean;
+	/** The kind's settings in the schema editor; null when it has none. */
+	Options: Component<OptionsProps> | null;
+	/** The numbers those settings take (limits, precision). */
+	settings: NumberSetting[];
+	/** Values come from the field's choices: one, or many. */
+	choices: 'one' | 'many' | null;
+	/** How a sort on the kind reads, ascending then descending ("A → Z", "Old → new"). */
+	sortWords: [ascending: string, descending: string];
+	/** Values are members of the space (filters offer the members to pick from). */
+	isPerson: boolean;
+	/** Fields change to and from this kind; links cannot (they are added and removed instead). */
+	isConvertible: boolean;
 	/** The value in words for the history and read-only fields; undefined: the kind's `format`. */
 	describe?: (
 		value: CellValue,
 		field: Pick<GridField, 'options'>,
 		members: readonly MemberInfo[]
 	) => string | undefined;
+}
+
+/** A number the schema editor asks for, such as a maximum length or decimal places. */
+export interface NumberSetting {
+	key: string;
+	label: string;
+	min?: number;
+	max?: number;
+	placeholder?: string;
+}
+
+/** A kind's settings in the schema editor. */
+export interface OptionsProps {
+	options: Record<string, unknown>;
+	onchange: (options: Record<string, unknown>) => void;
+	/** The space's sheets, for a link's target. */
+	types: { id: string; name: string }[];
+	/** A link's target is chosen only when the field is added. */
+	isNew: boolean;
+	/** The numbers the kind takes (limits, precision); see the registry. */
+	settings: NumberSetting[];
+	/** The server's message about the options. */
+	error?: string | null;
 }
