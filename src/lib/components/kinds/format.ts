@@ -23,3 +23,12 @@ export const isEmpty = (value: unknown) =>
 	value === undefined ||
 	value === '' ||
 	(Array.isArray(value) && value.length === 0);
+
+/** A stored value in its kind's words; a value the kind cannot format shows as it is. */
+export function formattedOrRaw(field: Pick<GridField, 'impl' | 'options'>, value: CellValue) {
+	try {
+		return field.impl.format(value, field.options);
+	} catch {
+		return String(value);
+	}
+}

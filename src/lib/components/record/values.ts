@@ -2,7 +2,7 @@
 // the history) and the record's title. Kinds do the real work (components/kinds).
 import type { GridField, MemberInfo } from '$lib/client/grid/fields';
 import type { CellValue } from '$lib/domain/attributes/kind';
-import { isEmpty } from '$lib/components/kinds/format';
+import { formattedOrRaw, isEmpty } from '$lib/components/kinds/format';
 import { kindViews } from '$lib/components/kinds/registry';
 
 export type RecordField = GridField;
@@ -19,11 +19,7 @@ export function describeValue(
 	if (!field) return typeof value === 'string' ? value : JSON.stringify(value);
 	const words = kindViews[field.kind].describe?.(value as CellValue, field, members);
 	if (words !== undefined) return words;
-	try {
-		return field.impl.format(value as CellValue, field.options);
-	} catch {
-		return String(value);
-	}
+	return formattedOrRaw(field, value as CellValue);
 }
 
 /** A record's name: its title field's value, else its number. */
