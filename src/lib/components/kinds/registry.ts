@@ -15,12 +15,11 @@ import CheckboxInput from './checkbox/CheckboxInput.svelte';
 import ChoiceCard from './choice/ChoiceCard.svelte';
 import ChoiceCell from './choice/ChoiceCell.svelte';
 import ChoiceDisplay from './choice/ChoiceDisplay.svelte';
+import ChoicePicker from './choice/ChoicePicker.svelte';
 import ChoicesCell from './choice/ChoicesCell.svelte';
 import ChoicesOptions from './choice/ChoicesOptions.svelte';
 import MultiSelectInput from './choice/MultiSelectInput.svelte';
-import MultiSelectPicker from './choice/MultiSelectPicker.svelte';
 import SingleSelectInput from './choice/SingleSelectInput.svelte';
-import SingleSelectPicker from './choice/SingleSelectPicker.svelte';
 import DateCard from './date/DateCard.svelte';
 import DateCell from './date/DateCell.svelte';
 import DateEditor from './date/DateEditor.svelte';
@@ -65,7 +64,6 @@ import UserCard from './user/UserCard.svelte';
 import UserCell from './user/UserCell.svelte';
 import UserDisplay from './user/UserDisplay.svelte';
 import UserInput from './user/UserInput.svelte';
-import UserPicker from './user/UserPicker.svelte';
 
 /** What most kinds share: typed into a text box, shown as formatted text. */
 const typed = {
@@ -191,7 +189,7 @@ const registry = {
 		Display: ChoiceDisplay,
 		Input: SingleSelectInput,
 		hasLabelledInput: false,
-		Picker: SingleSelectPicker,
+		Picker: ChoicePicker,
 		Options: ChoicesOptions,
 		choices: 'one'
 	},
@@ -203,14 +201,14 @@ const registry = {
 		Display: ChoiceDisplay,
 		Input: MultiSelectInput,
 		hasLabelledInput: false,
-		Picker: MultiSelectPicker,
+		Picker: ChoicePicker,
 		Options: ChoicesOptions,
 		choices: 'many'
 	},
 	email: { ...typed, Cell: TextCell, Input: TextInput, inputMode: 'email' },
 	phone: { ...typed, Cell: TextCell, Input: TextInput, inputMode: 'tel' },
 	url: { ...typed, Cell: UrlCell, Display: UrlDisplay, Input: TextInput, inputMode: 'url' },
-	user: { ...person, Input: UserInput, hasLabelledInput: false, Picker: UserPicker },
+	user: { ...person, Input: UserInput, hasLabelledInput: false, Picker: ChoicePicker },
 	relation: {
 		...typed,
 		isWide: true,

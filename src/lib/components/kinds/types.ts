@@ -70,6 +70,8 @@ export interface InputProps extends DisplayProps {
 /** A grid picker over the cell being edited (choices, calendar, stars, links, files). */
 export interface PickerProps {
 	field: GridField;
+	/** The field's kind entry, for pickers that serve several kinds. */
+	view: KindView;
 	value: CellValue;
 	/** What the user typed to start editing; null when they pressed Enter or double-clicked. */
 	initialText: string | null;
