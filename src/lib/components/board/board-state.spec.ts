@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDef } from '$lib/components/fields/types';
 import {
+	arrowTarget,
+	canMoveCard,
 	defaultCardFields,
+	isArrowKey,
 	isSamePlace,
 	neighboursOf,
 	withCardMoved,
@@ -79,5 +82,65 @@ describe('defaultCardFields', () => {
 			field('area', 'single_select')
 		];
 		expect(defaultCardFields(fields, 'status')).toEqual(['assignee', 'due', 'priority']);
+	});
+});
+
+describe('arrowTarget', () => {
+	it('moves a card up and down within its column, stopping at either end', () => {
+		expect(arrowTarget(board(), { column: 1, index: 1 }, 'ArrowDown')).toEqual({
+			column: 1,
+			index: 2
+		});
+		expect(arrowTarget(board(), { column: 1, index: 1 }, 'ArrowUp')).toEqual({
+			column: 1,
+			index: 0
+		});
+		expect(arrowTarget(board(), { column: 1, index: 2 }, 'ArrowDown')).toBeNull();
+		expect(arrowTarget(board(), { column: 1, index: 0 }, 'ArrowUp')).toBeNull();
+	});
+
+	it('moves a card sideways to the same place, or the end of a shorter column', () => {
+		expect(arrowTarget(board(), { column: 1, index: 0 }, 'ArrowRight')).toEqual({
+			column: 2,
+			index: 0
+		});
+		expect(arrowTarget(board(), { column: 1, index: 2 }, 'ArrowRight')).toEqual({
+			column: 2,
+			index: 1
+		});
+		expect(arrowTarget(board(), { column: 1, index: 2 }, 'ArrowLeft')).toEqual({
+			column: 0,
+			index: 0
+		});
+	});
+
+	it('goes nowhere past the outer columns or on other keys', () => {
+		expect(arrowTarget(board(), { column: 2, index: 0 }, 'ArrowRight')).toBeNull();
+		expect(arrowTarget(board(), { column: 0, index: 0 }, 'ArrowLeft')).toBeNull();
+		expect(arrowTarget(board(), { column: 1, index: 0 }, 'Enter')).toBeNull();
+		expect(isArrowKey('ArrowLeft')).toBe(true);
+		expect(isArrowKey('Enter')).toBe(false);
+	});
+});
+
+describe('canMoveCard', () => {
+	const board = { field: 'status', assigneeField: 'owner', isNarrowedToAssignee: false };
+
+	it('reloads for new and deleted records and for changes to the board field', () => {
+		expect(canMoveCard({ action: 'create', values: { title: 'x' } }, board)).toBe(true);
+		expect(canMoveCard({ action: 'delete', values: {} }, board)).toBe(true);
+		expect(canMoveCard({ action: 'update', values: {} }, board)).toBe(true);
+		expect(canMoveCard({ action: 'update', values: { status: 'Done' } }, board)).toBe(true);
+	});
+
+	it('patches other edits in place, and the assignee only while the board is narrowed to one', () => {
+		expect(canMoveCard({ action: 'update', values: { title: 'y' } }, board)).toBe(false);
+		expect(canMoveCard({ action: 'update', values: { owner: 'u1' } }, board)).toBe(false);
+		expect(
+			canMoveCard(
+				{ action: 'update', values: { owner: 'u1' } },
+				{ ...board, isNarrowedToAssignee: true }
+			)
+		).toBe(true);
 	});
 });

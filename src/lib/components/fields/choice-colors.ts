@@ -1,6 +1,6 @@
 // The colours a select choice can have, in the order the picker shows them. The chip classes
 // for each live with the grid's renderers (one look for a choice everywhere).
-export { choiceChipClass } from '$lib/components/grid/choice-colors';
+export { choiceChipClass } from '$lib/components/kinds/choice/choice-colors';
 
 export const choiceColors = [
 	'gray',

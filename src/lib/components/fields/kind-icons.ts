@@ -25,6 +25,7 @@ import {
 	UserPlus
 } from '@lucide/svelte';
 import type { Component } from 'svelte';
+import { kindViews } from '$lib/components/kinds/registry';
 import { kinds } from '$lib/domain/attributes';
 import type { AttributeKindName } from '$lib/domain/attributes/kind';
 
@@ -86,4 +87,4 @@ export const isComputedKind = (kind: AttributeKindName) => kinds[kind].storage =
 
 /** What an existing field may become: stored kinds, not links (added and removed instead). */
 export const canConvertTo = (kind: AttributeKindName) =>
-	!isComputedKind(kind) && kind !== 'relation';
+	!isComputedKind(kind) && kindViews[kind].isConvertible;

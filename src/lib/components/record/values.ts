@@ -1,18 +1,13 @@
 // How the record page reads and shows values: a field's value as words (for read-only fields and
-// the history), the record's title, and the text an input starts from. Kinds do the real work.
+// the history) and the record's title. Kinds do the real work (components/kinds).
 import type { GridField, MemberInfo } from '$lib/client/grid/fields';
-import type { Attachment, CellValue } from '$lib/domain/attributes/kind';
+import type { CellValue } from '$lib/domain/attributes/kind';
+import { formattedOrRaw, isEmpty } from '$lib/components/kinds/format';
+import { kindViews } from '$lib/components/kinds/registry';
 
 export type RecordField = GridField;
 
-const isUserKind = (kind: string) =>
-	kind === 'user' || kind === 'created_by' || kind === 'updated_by';
-
-export const isEmpty = (value: unknown) =>
-	value === null ||
-	value === undefined ||
-	value === '' ||
-	(Array.isArray(value) && value.length === 0);
+export { isEmpty };
 
 /** A value in words, as the history and read-only fields show it ('' for empty). */
 export function describeValue(
@@ -22,32 +17,9 @@ export function describeValue(
 ): string {
 	if (isEmpty(value)) return '';
 	if (!field) return typeof value === 'string' ? value : JSON.stringify(value);
-	if (field.kind === 'checkbox') return value === true ? 'Checked' : 'Unchecked';
-	if (isUserKind(field.kind) && typeof value === 'string')
-		return members.find((member) => member.userId === value)?.name ?? 'Unknown user';
-	if (field.kind === 'relation' && Array.isArray(value))
-		return value.length === 1 ? '1 linked record' : `${value.length} linked records`;
-	if (field.kind === 'attachment' && Array.isArray(value))
-		return (value as Attachment[]).map((file) => file.name).join(', ');
-	if (field.kind === 'rating' && typeof value === 'number') {
-		const max = Number(field.options.max ?? 5);
-		return `${'★'.repeat(value)}${'☆'.repeat(Math.max(0, max - value))}`;
-	}
-	try {
-		return field.impl.format(value as CellValue, field.options);
-	} catch {
-		return String(value);
-	}
-}
-
-/** The text an input shows for a value, to edit it and read it back with the kind's parse. */
-export function inputText(field: RecordField, value: CellValue): string {
-	if (value === null || value === undefined) return '';
-	if (field.kind === 'datetime') {
-		// datetime-local wants "2025-03-14T09:30"; the kind formats "2025-03-14 09:30" in its zone.
-		return field.impl.format(value, field.options).replace(' ', 'T');
-	}
-	return field.impl.format(value, field.options);
+	const words = kindViews[field.kind].describe?.(value as CellValue, field, members);
+	if (words !== undefined) return words;
+	return formattedOrRaw(field, value as CellValue);
 }
 
 /** A record's name: its title field's value, else its number. */
@@ -59,7 +31,7 @@ export function recordTitle(
 	const field = fields.find((candidate) => candidate.key === titleKey);
 	const title = field ? describeValue(field, values[field.key], []) : '';
 	if (title.trim()) return title;
-	const number = fields.find((candidate) => candidate.kind === 'auto_number');
+	const number = fields.find((candidate) => candidate.impl.entityColumn === 'seq');
 	return number && values[number.key] !== null
 		? `Record #${values[number.key]}`
 		: 'Untitled record';

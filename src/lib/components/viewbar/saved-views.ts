@@ -67,6 +67,53 @@ export const viewsApi = {
 		call<void>(`${base(space, type)}/${encodeURIComponent(id)}`, { method: 'DELETE' })
 };
 
+/** What a page does around the saved-view calls: which view it shows and how it follows a change. */
+export interface SavedViewHost {
+	space(): string;
+	type(): string;
+	kind(): 'grid' | 'board';
+	/** The view shown now; rename, update and remove act on it. */
+	current(): SavedView | null;
+	/** The config to save, in the form the page keeps it. */
+	config(): ViewConfig;
+	/** After the server made, renamed or saved a view. */
+	onSaved(view: SavedView, change: 'created' | 'renamed' | 'updated'): Promise<void> | void;
+	/** After the server deleted the view the page showed. */
+	onRemoved(id: string): Promise<void> | void;
+}
+
+/**
+ * The saved-view menu's actions for a page (SavedViewsMenu's onsaveas, onrename, onupdate,
+ * ondelete): the API call, then the page's own follow-up. Failures reject with ViewApiError.
+ */
+export function savedViewActions(host: SavedViewHost) {
+	return {
+		async saveAs(name: string): Promise<void> {
+			const input = { name, kind: host.kind(), config: host.config() };
+			await host.onSaved(await viewsApi.create(host.space(), host.type(), input), 'created');
+		},
+		async rename(name: string): Promise<void> {
+			const current = host.current();
+			if (!current) return;
+			const updated = await viewsApi.update(host.space(), host.type(), current.id, { name });
+			await host.onSaved(updated, 'renamed');
+		},
+		async update(): Promise<void> {
+			const current = host.current();
+			if (!current) return;
+			const config = host.config();
+			const updated = await viewsApi.update(host.space(), host.type(), current.id, { config });
+			await host.onSaved(updated, 'updated');
+		},
+		async remove(): Promise<void> {
+			const current = host.current();
+			if (!current) return;
+			await viewsApi.remove(host.space(), host.type(), current.id);
+			await host.onRemoved(current.id);
+		}
+	};
+}
+
 /**
  * The config as saved: incomplete filter conditions dropped, empty parts left out, and no
  * search: a search is what someone looks for now, not part of how a sheet is shaped.
