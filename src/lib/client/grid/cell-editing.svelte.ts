@@ -6,6 +6,7 @@ import type { CellValue } from '$lib/domain/attributes/kind';
 import { cellText, checkValue, parseCell, type GridColumn, type MemberInfo } from './fields';
 import type { GridLive } from './live.svelte';
 import { sameValue } from './range-edits';
+import { kindViews } from '$lib/components/kinds/registry';
 import type { RowStore } from './row-store.svelte';
 import type { Cell } from './selection.svelte';
 
@@ -52,7 +53,7 @@ export class CellEditing {
 		const column = columns[at.col];
 		const row = store.rowAt(at.row);
 		if (!column || !row || column.isComputed) return false;
-		if (column.kind === 'checkbox') {
+		if (kindViews[column.kind].isToggle) {
 			if (initialText === null || initialText === ' ') this.toggle(at);
 			return false;
 		}

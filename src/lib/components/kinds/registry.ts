@@ -76,6 +76,7 @@ const typed = {
 	inputMode: 'text',
 	isMultiline: false,
 	isAlignedEnd: false,
+	isToggle: false,
 	Options: null,
 	settings: [],
 	choices: null,
@@ -175,6 +176,7 @@ const registry = {
 	},
 	checkbox: {
 		...typed,
+		isToggle: true,
 		Cell: CheckboxCell,
 		Card: CheckboxCard,
 		Display: CheckboxDisplay,

@@ -107,6 +107,8 @@ export interface KindView {
 	isMultiline: boolean;
 	/** Numbers line up at the end of a cell. */
 	isAlignedEnd: boolean;
+	/** The cell flips in place (Space, a click) instead of opening an editor. */
+	isToggle: boolean;
 	/** The kind's settings in the schema editor; null when it has none. */
 	Options: Component<OptionsProps> | null;
 	/** The numbers those settings take (limits, precision). */
