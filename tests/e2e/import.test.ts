@@ -100,7 +100,8 @@ describe('the import wizard', () => {
 		await grid.getByRole('grid').waitFor(patient);
 
 		const page = await signedIn();
-		await page.goto(`${server.url}/s/${slug}/t/guests/import`);
+		// The file input listens only once the page has hydrated.
+		await page.goto(`${server.url}/s/${slug}/t/guests/import`, { waitUntil: 'networkidle' });
 		await page.getByText('Drop a CSV or Excel file here').waitFor(patient);
 		await page.screenshot({ path: path.join(shots, 'pick-1440-light.png') });
 		await page.locator('input[type=file]').setInputFiles({
@@ -157,7 +158,8 @@ describe('the import wizard', () => {
 			[1440, 'dark']
 		] as const) {
 			const page = await signedIn({ width, colorScheme: scheme });
-			await page.goto(`${server.url}/s/${slug}/t/guests/import`);
+			// The file input listens only once the page has hydrated.
+			await page.goto(`${server.url}/s/${slug}/t/guests/import`, { waitUntil: 'networkidle' });
 			await page.getByText('Drop a CSV or Excel file here').waitFor(patient);
 			await page.locator('input[type=file]').setInputFiles({
 				name: 'guests.csv',
@@ -171,7 +173,8 @@ describe('the import wizard', () => {
 			});
 			await page.getByRole('link', { name: 'Cancel' }).click();
 			await page.waitForURL((url) => url.pathname === `/s/${slug}/t/guests`, patient);
-			await page.goto(`${server.url}/s/${slug}/t/guests/import`);
+			// The file input listens only once the page has hydrated.
+			await page.goto(`${server.url}/s/${slug}/t/guests/import`, { waitUntil: 'networkidle' });
 			await page.locator('input[type=file]').setInputFiles({
 				name: 'photo.csv',
 				mimeType: 'text/csv',

@@ -1,6 +1,7 @@
 // The job queue as the app configures it (pg-boss on the test Postgres): two workers, as on two
 // machines, share a queue without running a job twice; a job sent while no worker runs is done
 // by the next one to start; a job that fails is retried.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '$lib/server/context';
 import { createJobQueue, type JobQueue } from '$lib/server/jobs/queue';
@@ -8,9 +9,13 @@ import { bootTestApp, stopTestApp } from '../support/app';
 
 let context: AppContext;
 const queues: JobQueue[] = [];
+const pools: pg.Pool[] = [];
 
 async function queue(): Promise<JobQueue> {
-	const created = await createJobQueue({ url: context.db.ownerUrl, log: () => undefined });
+	// A pool of its own, as another machine's worker would have.
+	const pool = new pg.Pool({ connectionString: context.db.ownerUrl, max: 2 });
+	pools.push(pool);
+	const created = await createJobQueue({ pool, log: () => undefined });
 	queues.push(created);
 	return created;
 }
@@ -21,6 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const each of queues) await each.close();
+	for (const pool of pools) await pool.end();
 	await stopTestApp();
 });
 

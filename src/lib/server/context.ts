@@ -64,7 +64,8 @@ async function create(options: BootOptions): Promise<AppContext> {
 		ownerUrl = embedded.url;
 		stopEmbedded = embedded.stop;
 	}
-	const owner = createPool(ownerUrl, 2);
+	// Migrations at boot, then the job queue's own statements (short: fetch, complete).
+	const owner = createPool(ownerUrl, 4);
 	const { applied } = await runMigrations({ pool: owner });
 	if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
 	const password = runtimePassword(authSecret);
@@ -80,7 +81,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 	// The queue's tables are the owner's: they hold job ids, never tenant data, and the work a
 	// job does runs as its member on the runtime pool like a request.
 	const jobs = await createJobQueue({
-		url: ownerUrl,
+		pool: owner,
 		log,
 		overrides: { 'webhook-delivery': { retryLimit: config.WEBHOOK_RETRY_LIMIT } }
 	});

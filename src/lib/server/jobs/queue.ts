@@ -6,6 +6,7 @@
 // The queue's own tables sit in the `pgboss` schema and are reached as the database owner; they
 // hold only ids. A job's work on tenant data runs as the member who asked for it, under RLS,
 // through the same services a request uses.
+import type pg from 'pg';
 import PgBoss from 'pg-boss';
 
 /** Every queue, with how its jobs retry. A job's handler must be safe to run again. */
@@ -23,7 +24,7 @@ export const queues = {
 export type QueueName = keyof typeof queues;
 
 /** Jobs of a queue one process runs at once: deliveries mostly wait on the network. */
-const concurrency: Partial<Record<QueueName, number>> = { 'webhook-delivery': 4 };
+const concurrency: Partial<Record<QueueName, number>> = { 'webhook-delivery': 2 };
 
 /** Which attempt of its job a handler is running: the last one may not rely on a retry. */
 export interface Attempt {
@@ -54,16 +55,19 @@ export interface JobQueue {
 }
 
 export async function createJobQueue(options: {
-	url: string;
+	/** The owner's pool: the queue's statements share it instead of opening connections of their own. */
+	pool: pg.Pool;
 	log: (line: string) => void;
 	/** Per-queue retry settings that configuration overrides (WEBHOOK_RETRY_LIMIT). */
 	overrides?: Partial<Record<QueueName, PgBoss.RetryOptions>>;
 }): Promise<JobQueue> {
+	// Sharing the owner's pool keeps a process's connection count where it was: a test run or a
+	// cluster with several processes meets max_connections sooner than anything else.
 	const boss = new PgBoss({
-		connectionString: options.url,
 		schema: 'pgboss',
-		max: 4,
-		application_name: 'roster-jobs'
+		db: {
+			executeSql: (text, values) => options.pool.query(text, values ?? [])
+		}
 	});
 	boss.on('error', (error) => options.log(`Job queue: ${error.message}`));
 	await boss.start();
