@@ -214,7 +214,10 @@ describe('import of a CSV file', () => {
 		expect((await rowsOf(type)).map((row) => row.name)).toEqual(['Ada', 'Eve']);
 
 		const report = await refusedRowsCsv({ context, actor: owner.actor, space: space.slug, id });
-		const csvReport = await new Response(report.body).text();
+		const bytes = new Uint8Array(await new Response(report.body).arrayBuffer());
+		// A BOM so Excel reads it as UTF-8 (the decoder below drops it again).
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const csvReport = new TextDecoder().decode(bytes);
 		const lines = csvReport.trim().split('\r\n');
 		expect(lines[0]).toBe('Row,Field,Reason,(the row as it was in the file)');
 		expect(lines[1]).toMatch(/^3,email,"Email: .*",Bob,not-an-email$/);

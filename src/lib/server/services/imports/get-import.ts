@@ -1,11 +1,11 @@
 // Reading imports: one import's status, a sheet's recent imports, and the refused rows as CSV.
-import Papa from 'papaparse';
 import type { ImportStatus } from '$lib/domain/imports';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { withActor } from '../../db';
 import { findEntityType, resolveSpace } from '../schema';
 import { inSpace } from '../scope';
+import { CSV_BOM, csvLine } from '../exports/csv';
 import { importColumns, loadImport, toStatus, type ImportRow } from './status';
 
 export function getImport(options: {
@@ -40,7 +40,10 @@ const PAGE = 2_000;
 
 /**
  * The refused rows as CSV: the row number, the field and reason, then the row's own cells, so
- * the user can fix them in a spreadsheet and import that file. Read a page at a time.
+ * the user can fix them in a spreadsheet and import that file. Read a page at a time. Field and
+ * reason are neutralised against CSV injection like any export; the row's cells are given back
+ * exactly as the file had them (they are the user's own bytes, and a leading quote would stop
+ * "-12" from importing as a number again).
  */
 export async function refusedRowsCsv(options: {
 	context: AppContext;
@@ -71,18 +74,19 @@ export async function refusedRowsCsv(options: {
 				);
 				return result.rows;
 			});
-			const lines: string[][] = rows.map((refusal) => [
-				String(refusal.row_number),
-				refusal.field ?? '',
-				refusal.reason,
-				...refusal.cells
-			]);
+			let text = '';
 			if (isFirst) {
-				lines.unshift(['Row', 'Field', 'Reason', '(the row as it was in the file)']);
+				text += CSV_BOM + csvLine(['Row', 'Field', 'Reason', '(the row as it was in the file)']);
 				isFirst = false;
 			}
-			if (lines.length)
-				controller.enqueue(encoder.encode(Papa.unparse(lines, { newline: '\r\n' }) + '\r\n'));
+			for (const refusal of rows) {
+				const { row_number, field, reason, cells } = refusal;
+				text += csvLine(
+					[String(row_number), field ?? '', reason, ...cells],
+					[true, false, false, ...cells.map(() => true)]
+				);
+			}
+			if (text) controller.enqueue(encoder.encode(text));
 			if (rows.length < PAGE) controller.close();
 			else after = rows[rows.length - 1]!.row_number;
 		}
