@@ -108,29 +108,24 @@ export function revealCell(
 export const pageRows = (viewportHeight: number) =>
 	Math.max(1, Math.floor((viewportHeight - HEADER) / ROW) - 1);
 
-/** Kinds whose editor is a picker (a list or a calendar) rather than a text box over the cell. */
-const pickerKinds: string[] = [
-	'single_select',
-	'multi_select',
-	'user',
-	'date',
-	'relation',
-	'attachment'
-];
-
 /**
  * Where the editor goes: over the cell, kept inside the view; pickers are wider and open upward
- * in the lower part of the view. Positions are inside the scrolled content.
+ * in the lower part of the view. Positions are inside the scrolled content. Whether the editor
+ * is a picker or a multi-line box is the kind's to say (components/kinds/registry.ts).
  */
 export function placeEditor(
 	viewport: Viewport,
-	cell: { row: number; column: GridColumn; isFrozen: boolean; initialText: string | null },
+	cell: {
+		row: number;
+		column: GridColumn;
+		isFrozen: boolean;
+		isPicker: boolean;
+		isMultiline: boolean;
+	},
 	gutter: number
 ): { top: number; left: number; isAbove: boolean } {
-	const { column } = cell;
-	const isPicker =
-		pickerKinds.includes(column.kind) || (column.kind === 'rating' && cell.initialText === null);
-	const width = isPicker ? 300 : column.kind === 'long_text' ? 330 : column.width;
+	const { column, isPicker } = cell;
+	const width = isPicker ? 300 : cell.isMultiline ? 330 : column.width;
 	const cellLeft = cell.isFrozen ? viewport.scrollLeft + gutter : gutter + column.left;
 	const left = Math.max(
 		viewport.scrollLeft,
