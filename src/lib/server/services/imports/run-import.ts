@@ -17,7 +17,8 @@ import { loadRecords } from '../records/read';
 import { normalizeValues, writeRecords, type ValueInput } from '../records/write';
 import { inSpace, type SpaceScope } from '../scope';
 import { readRows, type ResolvedSource } from './source';
-import { loadImport, toStatus, type ImportRow } from './status';
+import { loadImport, toStatus, updateImport, type ImportRow } from './status';
+import { storageColumnTypes } from '../../query/sql';
 import { revertImport } from './undo-import';
 import { webhookDispatch } from '../webhooks/dispatch';
 
@@ -29,15 +30,6 @@ export interface ImportJob {
 
 const BATCH_ROWS = 1_000;
 const PROGRESS_EVERY_MS = 250;
-
-/** Stored values of a key field, per storage column type, for matching rows to records. */
-const columnTypes = {
-	value_text: 'text',
-	value_num: 'numeric',
-	value_time: 'timestamptz',
-	value_bool: 'boolean',
-	value_json: 'jsonb'
-} as const;
 
 interface SourceRow {
 	number: number;
@@ -110,7 +102,7 @@ async function matchKeys(
 	const stored = keys.map((value) => kind.toStorage(value as never));
 	const { rows } = await scope.tx.query<{ entity_id: string; value: unknown }>(
 		`select v.entity_id, v.${column} as value from eav_values v
-		  where v.space_id = $1 and v.attribute_id = $2 and v.${column} = any ($3::${columnTypes[column]}[])`,
+		  where v.space_id = $1 and v.attribute_id = $2 and v.${column} = any ($3::${storageColumnTypes[column]}[])`,
 		[scope.space.id, key.id, stored]
 	);
 	const matches = new Map<string, string>();
@@ -220,23 +212,15 @@ async function writeBatch(
 
 		await recordWork(tx, space.id, row.id, written);
 		await insertRefusals(tx, space.id, row.id, refusals);
-		const { rows } = await tx.query<{ id: string }>(
-			`update imports set processed_rows = processed_rows + $3, added = added + $4, updated = updated + $5,
-			   skipped = skipped + $6, refused = refused + $7
-			 where space_id = $1 and id = $2 returning id`,
-			[
-				space.id,
-				row.id,
-				batch.length,
-				written.created.length,
-				written.updated.length,
-				skipped,
-				refusals.length
-			]
+		const status = await updateImport(
+			tx,
+			space.id,
+			row.id,
+			`processed_rows = processed_rows + $3, added = added + $4, updated = updated + $5,
+			 skipped = skipped + $6, refused = refused + $7`,
+			[batch.length, written.created.length, written.updated.length, skipped, refusals.length]
 		);
-		void rows;
-		const after = await loadImport(tx, space.id, row.id);
-		return { changes: written.changes, status: toStatus(after), isCancelled: false };
+		return { changes: written.changes, status, isCancelled: false };
 	});
 }
 
@@ -363,15 +347,15 @@ async function finish(
 	error: { code: string; message: string } | null,
 	totalRows?: number
 ): Promise<void> {
-	const status = await inSpace(context, job.actor, job.spaceId, async ({ tx, space }) => {
-		const { rows } = await tx.query<{ id: string }>(
-			`update imports set state = $3, error = $4, finished_at = now(), total_rows = coalesce($5, total_rows)
-			  where space_id = $1 and id = $2 returning id`,
-			[space.id, job.importId, state, error ? JSON.stringify(error) : null, totalRows ?? null]
-		);
-		void rows;
-		return toStatus(await loadImport(tx, space.id, job.importId));
-	});
+	const status = await inSpace(context, job.actor, job.spaceId, ({ tx, space }) =>
+		updateImport(
+			tx,
+			space.id,
+			job.importId,
+			'state = $3, error = $4, finished_at = now(), total_rows = coalesce($5, total_rows)',
+			[state, error ? JSON.stringify(error) : null, totalRows ?? null]
+		)
+	);
 	context.progress.publish(status);
 	if (state !== 'cancelled') {
 		await webhookDispatch()

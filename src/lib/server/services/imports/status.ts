@@ -52,6 +52,26 @@ export function toStatus(row: ImportRow): ImportStatus {
 	};
 }
 
+/**
+ * Sets columns of the import (`set` is SQL whose parameters start at $3) and returns its
+ * status from the same statement.
+ */
+export async function updateImport(
+	tx: Tx,
+	spaceId: string,
+	id: string,
+	set: string,
+	values: unknown[] = []
+): Promise<ImportStatus> {
+	const { rows } = await tx.query<ImportRow>(
+		`update imports set ${set} where space_id = $1 and id = $2 returning ${columns}`,
+		[spaceId, id, ...values]
+	);
+	if (!rows[0])
+		throw new AppError(AppErrorCode.NotFound, `Import ${id} not found`, { field: 'id' });
+	return toStatus(rows[0]);
+}
+
 /** The import `id` of space `spaceId`, locked for update when `forUpdate`; 404 otherwise. */
 export async function loadImport(
 	tx: Tx,

@@ -11,7 +11,7 @@ import { writeRecords } from '../records/write';
 import { inSpace } from '../scope';
 import { requireImportRole } from './create-import';
 import type { ImportJob } from './run-import';
-import { loadImport, toStatus } from './status';
+import { loadImport, toStatus, updateImport } from './status';
 
 const UNDO_BATCH = 1_000;
 
@@ -70,13 +70,9 @@ export async function revertImport(context: AppContext, job: ImportJob): Promise
 /** The undo job: reverts, then marks the import undone. */
 export async function runImportUndo(context: AppContext, job: ImportJob): Promise<void> {
 	await revertImport(context, job);
-	const status = await inSpace(context, job.actor, job.spaceId, async ({ tx, space }) => {
-		await tx.query(
-			`update imports set state = 'undone', finished_at = now() where space_id = $1 and id = $2`,
-			[space.id, job.importId]
-		);
-		return toStatus(await loadImport(tx, space.id, job.importId));
-	});
+	const status = await inSpace(context, job.actor, job.spaceId, ({ tx, space }) =>
+		updateImport(tx, space.id, job.importId, `state = 'undone', finished_at = now()`)
+	);
 	context.progress.publish(status);
 }
 
