@@ -86,6 +86,9 @@ async function upload(type: string, name: string, bytes: Uint8Array, actor = own
 
 const text = (value: string) => new TextEncoder().encode(value);
 
+const start = (id: string, input: object) =>
+	startImport({ context, actor: owner.actor, space: space.slug, id, input });
+
 async function settled(id: string): Promise<ImportStatus> {
 	for (let attempt = 0; attempt < 300; attempt++) {
 		const status = await getImport({ context, actor: owner.actor, space: space.slug, id });
@@ -144,24 +147,18 @@ describe('import of a CSV file', () => {
 		expect(preview.columns[4]!.guess.choices).toEqual(['VIP', 'Standard']);
 		expect(preview.rows[2]![0]).toBe('Linus\nTorvalds');
 
-		await startImport({
-			context,
-			actor: owner.actor,
-			space: space.slug,
-			id,
-			input: {
-				mode: 'add',
-				columns: [
-					{ column: 0, field: 'name' },
-					{ column: 1, field: 'email' },
-					{ column: 2, create: { name: 'Age', kind: 'number' } },
-					{ column: 3, create: { name: 'Joined', kind: 'date' } },
-					{
-						column: 4,
-						create: { name: 'Ticket', kind: 'single_select', choices: ['VIP', 'Standard'] }
-					}
-				]
-			}
+		await start(id, {
+			mode: 'add',
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' },
+				{ column: 2, create: { name: 'Age', kind: 'number' } },
+				{ column: 3, create: { name: 'Joined', kind: 'date' } },
+				{
+					column: 4,
+					create: { name: 'Ticket', kind: 'single_select', choices: ['VIP', 'Standard'] }
+				}
+			]
 		});
 		const status = await settled(id);
 		expect(status).toMatchObject({
@@ -197,17 +194,11 @@ describe('import of a CSV file', () => {
 			'Eve,eve@example.com\n';
 		const id = await upload(type, 'guests.csv', text(csv));
 		await previewImport({ context, actor: owner.actor, space: space.slug, id, input: {} });
-		await startImport({
-			context,
-			actor: owner.actor,
-			space: space.slug,
-			id,
-			input: {
-				columns: [
-					{ column: 0, field: 'name' },
-					{ column: 1, field: 'email' }
-				]
-			}
+		await start(id, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' }
+			]
 		});
 		const status = await settled(id);
 		expect(status).toMatchObject({ state: 'done', added: 2, refused: 3 });
@@ -252,17 +243,11 @@ describe('import of a CSV file', () => {
 			input: {}
 		});
 		expect(wide).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
-		await startImport({
-			context,
-			actor: owner.actor,
-			space: space.slug,
-			id: second,
-			input: {
-				columns: [
-					{ column: 0, field: 'name' },
-					{ column: 1, field: 'email' }
-				]
-			}
+		await start(second, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' }
+			]
 		});
 		expect(await settled(second)).toMatchObject({ state: 'done', added: 1 });
 		expect((await rowsOf(type)).map((row) => row.name)).toEqual(['Zoë']);
@@ -275,19 +260,13 @@ describe('matching on a key field, and undo', () => {
 		const run = async (csv: string, mode: 'add' | 'upsert' | 'skip') => {
 			const id = await upload(type, 'guests.csv', text(csv));
 			await previewImport({ context, actor: owner.actor, space: space.slug, id, input: {} });
-			await startImport({
-				context,
-				actor: owner.actor,
-				space: space.slug,
-				id,
-				input: {
-					mode,
-					keyField: 'email',
-					columns: [
-						{ column: 0, field: 'name' },
-						{ column: 1, field: 'email' }
-					]
-				}
+			await start(id, {
+				mode,
+				keyField: 'email',
+				columns: [
+					{ column: 0, field: 'name' },
+					{ column: 1, field: 'email' }
+				]
 			});
 			return { id, status: await settled(id) };
 		};
@@ -354,19 +333,13 @@ describe('an XLSX workbook', () => {
 			['Ada', 'ada@example.com', '2', '2026-06-01'],
 			['Grace', 'grace@example.com', '3', '2026-06-02']
 		]);
-		await startImport({
-			context,
-			actor: owner.actor,
-			space: space.slug,
-			id,
-			input: {
-				columns: [
-					{ column: 0, field: 'name' },
-					{ column: 1, field: 'email' },
-					{ column: 2, create: { name: 'Seats', kind: 'number' } },
-					{ column: 3, create: { name: 'Arrives', kind: 'date' } }
-				]
-			}
+		await start(id, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' },
+				{ column: 2, create: { name: 'Seats', kind: 'number' } },
+				{ column: 3, create: { name: 'Arrives', kind: 'date' } }
+			]
 		});
 		expect(await settled(id)).toMatchObject({ state: 'done', added: 2 });
 		expect((await rowsOf(type)).map((row) => [row.name, row.seats, row.arrives])).toEqual([
@@ -455,17 +428,11 @@ describe('bad input leaves the data as it was', () => {
 			id,
 			input: { encoding: 'utf-8' }
 		});
-		await startImport({
-			context,
-			actor: owner.actor,
-			space: space.slug,
-			id,
-			input: {
-				columns: [
-					{ column: 0, field: 'name' },
-					{ column: 1, field: 'email' }
-				]
-			}
+		await start(id, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' }
+			]
 		});
 		const status = await settled(id);
 		expect(status.state).toBe('failed');
@@ -492,15 +459,7 @@ describe('bad input leaves the data as it was', () => {
 		const id = await upload(type, 'guests.csv', text('Name\nAda\n'));
 		const status = await cancelImport({ context, actor: owner.actor, space: space.slug, id });
 		expect(status.state).toBe('cancelled');
-		const again = await refusal(
-			startImport({
-				context,
-				actor: owner.actor,
-				space: space.slug,
-				id,
-				input: { columns: [{ column: 0, field: 'name' }] }
-			})
-		);
+		const again = await refusal(start(id, { columns: [{ column: 0, field: 'name' }] }));
 		expect(again.code).toBe('CONFLICT');
 		expect(await rowsOf(type)).toEqual([]);
 	});

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { ImportStatus } from '$lib/domain/imports';
+import { canWriteRecords, type Role } from '$lib/domain/roles';
 import type { PresignedUpload } from '../../adapters/storage';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
@@ -24,8 +25,9 @@ const createInput = z.object({
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const contentTypeOf = (name: string) => (/\.xlsx$/i.test(name) ? XLSX_TYPE : 'text/csv');
 
-export function requireImportRole(role: string): void {
-	if (role !== 'owner' && role !== 'editor') {
+/** Importing writes records: the roles that may write them (domain/roles.ts) may import. */
+export function requireImportRole(role: Role): void {
+	if (!canWriteRecords(role)) {
 		throw new AppError(AppErrorCode.Forbidden, `Your role (${role}) may not import records`);
 	}
 }
