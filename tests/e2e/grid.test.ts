@@ -105,7 +105,19 @@ beforeAll(async () => {
 			kind: 'relation',
 			options: { targetEntityTypeId: tables.id, allowMultiple: false }
 		},
-		{ name: 'Photo', key: 'photo', kind: 'attachment' }
+		{ name: 'Photo', key: 'photo', kind: 'attachment' },
+		{
+			name: 'Task',
+			key: 'task',
+			kind: 'single_select',
+			options: { choices: [{ name: 'To do' }, { name: 'Done' }] }
+		},
+		{
+			name: 'Needs',
+			key: 'needs',
+			kind: 'multi_select',
+			options: { choices: [{ name: 'Parking' }, { name: 'Vegan' }, { name: 'Wheelchair' }] }
+		}
 	]) {
 		await addAttribute({ ...scope, type: 'guests', input });
 	}
@@ -170,7 +182,9 @@ const columns = [
 	'Host',
 	'No.',
 	'Table',
-	'Photo'
+	'Photo',
+	'Task',
+	'Needs'
 ];
 
 /** A body cell by row (0-based) and column name, through the ARIA grid indexes. */
@@ -200,6 +214,15 @@ async function restRows(): Promise<Record<string, unknown>[]> {
 		query: { sort: [{ field: 'no', direction: 'asc' }], limit: 1000 }
 	});
 	return page.records;
+}
+
+/** Selects a cell by keyboard: the far columns are only rendered once scrolled to. */
+async function goTo(page: Page, row: number, column: string) {
+	await cell(page, row, 'Name').click();
+	await page.keyboard.press('End');
+	for (let index = columns.length - 1; index > columns.indexOf(column); index--) {
+		await page.keyboard.press('ArrowLeft');
+	}
 }
 
 async function typeInto(page: Page, row: number, column: string, text: string) {
@@ -394,11 +417,52 @@ describe('editing', () => {
 		await browserContext.close();
 	});
 
+	it('ranks a select option that starts with the typed text first, and keeps multiple picks however the editor is left', async () => {
+		const { browserContext, page } = await openSheet('owner');
+		// "Do" then Enter is "Done", not "To do" (which only contains "do").
+		await goTo(page, 11, 'Task');
+		await page.keyboard.press('Enter');
+		await page.getByRole('combobox', { name: 'Task' }).fill('Do');
+		await page.keyboard.press('Enter');
+		await expect.poll(async () => (await restRows())[11]!.task).toBe('Done');
+
+		// Two picks, then a click on another cell: the picks are saved, not thrown away.
+		await goTo(page, 11, 'Needs');
+		await page.keyboard.press('Enter');
+		await page.getByRole('option', { name: 'Parking' }).click();
+		await page.getByRole('option', { name: 'Vegan' }).click();
+		await page.screenshot({ path: 'test-results/grid-multi-select-editor.png' });
+		await cell(page, 12, 'Name').click();
+		await expect.poll(async () => (await restRows())[11]!.needs).toEqual(['Parking', 'Vegan']);
+
+		// Typed text and Enter picks the best match; Enter on the empty box saves.
+		await goTo(page, 12, 'Needs');
+		await page.keyboard.press('Enter');
+		await page.getByRole('combobox', { name: 'Needs' }).fill('whe');
+		await page.keyboard.press('Enter');
+		await page.keyboard.press('Enter');
+		await expect.poll(async () => (await restRows())[12]!.needs).toEqual(['Wheelchair']);
+
+		// Tab saves too; Esc drops the picks.
+		await page.keyboard.press('Escape');
+		await goTo(page, 13, 'Needs');
+		await page.keyboard.press('Enter');
+		await page.getByRole('option', { name: 'Vegan' }).click();
+		await page.keyboard.press('Tab');
+		await expect.poll(async () => (await restRows())[13]!.needs).toEqual(['Vegan']);
+		await goTo(page, 14, 'Needs');
+		await page.keyboard.press('Enter');
+		await page.getByRole('option', { name: 'Parking' }).click();
+		await page.keyboard.press('Escape');
+		await cell(page, 15, 'Name').click();
+		await page.waitForTimeout(500);
+		expect((await restRows())[14]!.needs).toBeNull();
+		await browserContext.close();
+	});
+
 	it('links a record through the picker and uploads a photo straight to storage', async () => {
 		const { browserContext, page } = await openSheet('owner');
-		await cell(page, 9, 'Name').click();
-		await page.keyboard.press('End');
-		await page.keyboard.press('ArrowLeft');
+		await goTo(page, 9, 'Table');
 		await page.keyboard.press('Enter');
 		await page.getByRole('combobox', { name: 'Table: search Tables' }).fill('Table 2');
 		await page.getByRole('option', { name: 'Table 2' }).click();

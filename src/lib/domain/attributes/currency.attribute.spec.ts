@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyKind } from './currency.attribute';
+import { currencyKind, largestAmount } from './currency.attribute';
 
 const euro = currencyKind.optionsSchema.parse({});
 
@@ -37,6 +37,21 @@ describe('currency', () => {
 		expect(currencyKind.parse('$5', { currency: 'USD', precision: 2 })).toEqual({
 			ok: true,
 			value: 5
+		});
+	});
+
+	it('refuses amounts too large to keep to the cent, typed or sent', () => {
+		// A currency cell accepted 1e308 and showed a 309-digit price.
+		expect(currencyKind.parse('1e308', euro).ok).toBe(false);
+		expect(currencyKind.validate(1e308, euro).ok).toBe(false);
+		expect(currencyKind.validate(-1e20, euro).ok).toBe(false);
+		expect(currencyKind.validate(90_000_000_000_000, euro)).toEqual({
+			ok: true,
+			value: 90_000_000_000_000
+		});
+		expect(currencyKind.parse('1e308', euro)).toEqual({
+			ok: false,
+			message: `Must be at most ${largestAmount(2)}`
 		});
 	});
 });

@@ -47,6 +47,19 @@ function currencyMarks(options: CurrencyOptions): string[] {
 
 const escapeForPattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * The largest amount kept to the cent (or the field's precision): past it a double has no
+ * digits left for the fraction, and "€1e308" is a typo rather than a price. With two decimals
+ * it is about 90 trillion.
+ */
+export const largestAmount = (precision: number) =>
+	Math.floor(Number.MAX_SAFE_INTEGER / 10 ** precision);
+
+const checkAmount = (value: number, options: CurrencyOptions) => {
+	const largest = largestAmount(options.precision);
+	return checkNumber(value, { ...options, min: -largest, max: largest });
+};
+
 export const currencyKind: AttributeKind<CurrencyOptions, number> = {
 	name: 'currency',
 	label: 'Currency',
@@ -55,7 +68,7 @@ export const currencyKind: AttributeKind<CurrencyOptions, number> = {
 	isSearchable: false,
 	validate(input, options) {
 		if (input === null || input === undefined) return ok(null);
-		return typeof input === 'number' ? checkNumber(input, options) : fail('Expected a number');
+		return typeof input === 'number' ? checkAmount(input, options) : fail('Expected a number');
 	},
 	parse(text, options) {
 		if (isBlank(text)) return ok(null);
@@ -64,7 +77,7 @@ export const currencyKind: AttributeKind<CurrencyOptions, number> = {
 		if (value === null) {
 			return fail(`Expected an amount in ${options.currency}, got ${quoted(text.trim())}`);
 		}
-		return checkNumber(value, options);
+		return checkAmount(value, options);
 	},
 	// Intl puts a no-break space after letter symbols ('CHF 5.00'); a plain one survives TSV.
 	format: (value, options) =>
