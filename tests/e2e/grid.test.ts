@@ -526,6 +526,18 @@ describe('roles and rows', () => {
 		await page.getByRole('dialog').getByLabel('Name').fill('Brand New');
 		await page.getByRole('dialog').getByRole('button', { name: 'Add record' }).click();
 		await expect.poll(async () => (await restRows()).length).toBe(count + 1);
+		// The new record is where the unsorted view puts it (last: the order they were added),
+		// scrolled into view, selected, and its first cell has the keyboard.
+		await expect.poll(() => activeCell(page)).toBe(`${count}:2`);
+		await expect.poll(() => cell(page, count, 'Name').textContent()).toContain('Brand New');
+		const unsorted = await queryRecords({
+			context,
+			actor: owner,
+			space: slug,
+			type: 'guests',
+			query: { limit: 1000 }
+		});
+		expect(unsorted.records.at(-1)!.name).toBe('Brand New');
 
 		await page.getByRole('grid').evaluate((grid) => (grid.scrollTop = 0));
 		for (const row of [1, 2]) {

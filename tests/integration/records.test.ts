@@ -262,6 +262,20 @@ describe('query', () => {
 		}
 	});
 
+	it('lists records in the order they were added when no sort is set, in pages too', async () => {
+		// Unsorted lists came back in the order of their random ids, so a record just added
+		// showed up anywhere in the grid, although the sort panel says "the order they were added".
+		expect(await names({ limit: 100 })).toEqual(people.map((person) => person.name));
+		const paged: unknown[] = [];
+		let after: string | undefined;
+		do {
+			const result = await query({ limit: 4, after });
+			paged.push(...result.records.map((record) => record.name));
+			after = result.nextCursor;
+		} while (after);
+		expect(paged).toEqual(people.map((person) => person.name));
+	});
+
 	it('searches text fields and counts matches', async () => {
 		const result = await query(
 			{ search: 'bost', sort: [{ field: 'name', direction: 'asc' }] },

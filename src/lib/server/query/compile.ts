@@ -260,9 +260,20 @@ class FilterCompiler {
 	}
 }
 
+/**
+ * With no sort, records come in the order they were added (their number, `seq`, which the
+ * type's counter hands out in insert order): what the sort panel promises, and where the grid
+ * shows a record it has just added. The id alone (the tiebreak of every sort) is random.
+ */
+const addedOrder: ResolvedSort = {
+	key: { field: 'seq', direction: 'asc' },
+	ref: { type: 'entity', column: 'seq' },
+	nullsFirst: false
+};
+
 function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
-	const keys = sort?.length ? sort : [];
-	return keys.map((key) => ({
+	if (!sort?.length) return [addedOrder];
+	return sort.map((key) => ({
 		key,
 		ref: resolveField(type, key.field),
 		nullsFirst: (key.nulls ?? (key.direction === 'desc' ? 'first' : 'last')) === 'first'
