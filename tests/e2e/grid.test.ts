@@ -336,6 +336,42 @@ describe('clipboard', () => {
 		expect(copied).toBe('Pasted 1\tpasted1@example.org\nPasted 2\tpasted2@example.org');
 		await browserContext.close();
 	});
+
+	it('undoes a paste as one step: the rows it added go and the cells it changed come back', async () => {
+		const { browserContext, page } = await openSheet('owner');
+		const before = await restRows();
+		const last = before.length - 1;
+		await cell(page, 0, 'Name').click();
+		await page.keyboard.press('Control+ArrowDown');
+		await expect.poll(() => activeCell(page)).toBe(`${last}:2`);
+		await page.evaluate((text) => {
+			const data = new DataTransfer();
+			data.setData('text/plain', text);
+			document.activeElement!.dispatchEvent(
+				new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+			);
+		}, 'Overwritten\nAdded one\nAdded two');
+		await expect.poll(async () => (await restRows()).length).toBe(before.length + 2);
+		await expect.poll(async () => (await restRows())[last]!.name).toBe('Overwritten');
+
+		// Undo used to revert the edit and leave the added rows behind.
+		await page.keyboard.press('Control+z');
+		await expect.poll(async () => (await restRows()).length).toBe(before.length);
+		await expect.poll(async () => (await restRows())[last]!.name).toBe(before[last]!.name);
+		await expect
+			.poll(() => page.getByTestId('row-count').textContent())
+			.toContain(`${before.length} records`);
+
+		// Redo adds them again (as new records) and redoes the edit; undo takes both back.
+		await page.keyboard.press('Control+Shift+z');
+		await expect.poll(async () => (await restRows()).length).toBe(before.length + 2);
+		await expect.poll(async () => (await restRows())[last]!.name).toBe('Overwritten');
+		expect((await restRows()).slice(-2).map((row) => row.name)).toEqual(['Added one', 'Added two']);
+		await page.keyboard.press('Control+z');
+		await expect.poll(async () => (await restRows()).length).toBe(before.length);
+		await expect.poll(async () => (await restRows())[last]!.name).toBe(before[last]!.name);
+		await browserContext.close();
+	});
 });
 
 describe('editing', () => {

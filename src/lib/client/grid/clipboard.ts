@@ -73,16 +73,21 @@ export class GridClipboard {
 			members: context.members
 		});
 		for (const { record, field, message } of plan.errors) live?.setError(record, field, message);
-		void live?.write(plan.changes);
 		selection.selectBlock(plan.selection.anchor, plan.selection.active);
 		if (plan.unloaded) onNotice(`${plan.unloaded} rows were still loading and were not changed.`);
 		const { creatable, rejections } = splitCreatable(plan.newRows, columns);
 		for (const rejection of rejections) onNotice(rejection);
-		if (creatable.length === 0) return;
-		const created = await context.onCreateRows(creatable.map(({ values }) => values));
-		for (const [index, row] of (created ?? []).entries()) {
-			for (const { field, message } of creatable[index]?.errors ?? [])
-				live?.setError(row.id, field, message);
-		}
+		// The cells it changed and the rows it added are one step of undo.
+		const apply = async () => {
+			const written = live?.write(plan.changes);
+			if (creatable.length === 0) return written;
+			const created = await context.onCreateRows(creatable.map(({ values }) => values));
+			for (const [index, row] of (created ?? []).entries()) {
+				for (const { field, message } of creatable[index]?.errors ?? [])
+					live?.setError(row.id, field, message);
+			}
+			await written;
+		};
+		await (live ? live.step(apply) : apply());
 	}
 }

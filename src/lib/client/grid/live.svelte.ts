@@ -56,6 +56,10 @@ export interface Me {
 
 type UndoEntry =
 	| { via: 'doc'; records: string[] }
+	/** Rows the user added (a paste past the last row, Add record): undo deletes them. */
+	| { via: 'rows'; rows: { id: string; values: Record<string, CellValue> }[] }
+	/** Several entries made by one gesture (a paste that edits cells and adds rows). */
+	| { via: 'group'; steps: UndoEntry[] }
 	| {
 			via: 'rest';
 			changes: {
@@ -78,6 +82,14 @@ const FLASH_MS = 1_600;
 /** Open docs kept beyond those with undo history; the oldest close first. */
 const MAX_OPEN_DOCS = 300;
 
+/** How undo and redo add and delete the rows of a sheet (the page owns its REST collection). */
+export interface RowKeeper {
+	/** Creates rows, in order; those made, or null when none were (the page shows why). */
+	create(values: Record<string, CellValue>[]): Promise<{ id: string }[] | null>;
+	/** Deletes rows; false when they were not (the page shows why). */
+	remove(ids: string[]): Promise<boolean>;
+}
+
 export interface GridLiveOptions {
 	space: string;
 	typeKey: string;
@@ -86,6 +98,7 @@ export interface GridLiveOptions {
 	/** Long-text fields, kept as Y.Text in the docs. */
 	textKeys: Set<string>;
 	store: RowStore;
+	rows?: RowKeeper;
 }
 
 type RemoteEditListener = (record: string, values: Record<string, CellValue>, by: string) => void;
@@ -113,6 +126,8 @@ export class GridLive {
 	private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 	private readonly undoStack: UndoEntry[] = [];
 	private readonly redoStack: UndoEntry[] = [];
+	/** The entries of the gesture under way (`step`), pushed as one when it ends. */
+	private openStep: UndoEntry[] | null = null;
 	private readonly cleanups: (() => void)[] = [];
 	private readonly remoteEditListeners = new Set<RemoteEditListener>();
 
@@ -538,7 +553,33 @@ export class GridLive {
 
 	// --- undo -------------------------------------------------------------------------------
 
+	/**
+	 * Runs one gesture whose writes and added rows undo as one step (a paste that edits cells
+	 * and adds rows past the end).
+	 */
+	async step(work: () => Promise<void>): Promise<void> {
+		if (this.openStep) return work();
+		const steps: UndoEntry[] = [];
+		this.openStep = steps;
+		try {
+			await work();
+		} finally {
+			this.openStep = null;
+			if (steps.length === 1) this.pushUndo(steps[0]!);
+			else if (steps.length > 1) this.pushUndo({ via: 'group', steps });
+		}
+	}
+
+	/** Rows the user just added: a step of undo that deletes them (redo adds them again). */
+	rowsAdded(rows: { id: string; values: Record<string, CellValue> }[]): void {
+		if (rows.length) this.pushUndo({ via: 'rows', rows });
+	}
+
 	private pushUndo(entry: UndoEntry): void {
+		if (this.openStep) {
+			this.openStep.push(entry);
+			return;
+		}
 		this.undoStack.push(entry);
 		if (this.undoStack.length > 200) this.undoStack.shift();
 		this.redoStack.length = 0;
@@ -568,6 +609,27 @@ export class GridLive {
 	}
 
 	private async replay(entry: UndoEntry, direction: 'undo' | 'redo'): Promise<CellRef | null> {
+		if (entry.via === 'group') {
+			const steps = direction === 'undo' ? [...entry.steps].reverse() : entry.steps;
+			let touched: CellRef | null = null;
+			for (const step of steps) touched = (await this.replay(step, direction)) ?? touched;
+			return touched;
+		}
+		if (entry.via === 'rows') {
+			const keeper = this.options.rows;
+			if (!keeper) return null;
+			if (direction === 'undo') {
+				await keeper.remove(entry.rows.map((row) => row.id));
+				return null;
+			}
+			// Redo adds them again as new records: a later undo deletes those.
+			const made = await keeper.create(entry.rows.map((row) => row.values));
+			entry.rows = (made ?? []).map((row, index) => ({
+				id: row.id,
+				values: entry.rows[index]!.values
+			}));
+			return null;
+		}
 		if (entry.via === 'rest') {
 			const changes = entry.changes.flatMap(({ record, before, after }) =>
 				Object.entries(direction === 'undo' ? before : after).map(([field, value]) => ({
