@@ -382,6 +382,26 @@ function qrVideo(text: string): string {
 	return file;
 }
 
+describe('door staff in the workspace', () => {
+	it('land on the desk, from sign-in and from any page of the space, with no false errors', async () => {
+		// They landed on the overview, and the Attendees grid said "Saved views could not be
+		// loaded: Your role (checkin) has no views".
+		const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await browserContext.newPage();
+		watch(page, 'door staff');
+		await page.goto(`${server.url}/signin`);
+		await page.getByLabel('Email').fill(login('checkin').email);
+		await page.getByLabel('Password').fill(login('checkin').password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(deskUrl());
+		await page.goto(`${server.url}/s/${DEMO_SPACE_SLUG}/t/attendees`);
+		expect(page.url()).toBe(deskUrl());
+		await page.getByTestId('list-status').waitFor({ timeout: 60_000 });
+		expect(await page.getByText('Saved views could not be loaded').count()).toBe(0);
+		await browserContext.close();
+	});
+});
+
 describe('the camera', () => {
 	it('reads a ticket’s QR code and checks the guest in', async () => {
 		const guest = fresh[7]!;

@@ -1,6 +1,7 @@
 // Every page of a space gets the space (with the caller's role) and the record types the
 // caller may see, fields included. Schema changes invalidate it through `depends`.
 import { context } from '$lib/server/context';
+import { redirect } from '@sveltejs/kit';
 import { loadOrError, requireActor } from '$lib/server/http';
 import { readSchema } from '$lib/server/services/read-schema';
 import { LAST_SPACE_COOKIE } from '$lib/cookies';
@@ -8,7 +9,7 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, params, depends, cookies }) => {
 	depends('app:schema');
-	return loadOrError(async () => {
+	const loaded = await loadOrError(async () => {
 		const { space, types } = await readSchema({
 			context: context(),
 			actor: requireActor(locals),
@@ -23,4 +24,10 @@ export const load: LayoutServerLoad = async ({ locals, params, depends, cookies 
 		});
 		return { space, types };
 	});
+	// Door staff work at the desk: the workspace has nothing for them (no views, no overview),
+	// so every page of the space sends them there, as signing in does.
+	if (loaded.space.role === 'checkin') {
+		redirect(303, `/checkin/${encodeURIComponent(loaded.space.slug)}`);
+	}
+	return loaded;
 };
