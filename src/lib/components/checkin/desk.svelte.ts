@@ -81,6 +81,10 @@ export class CheckinDesk {
 	private eventId: string | undefined;
 	private retryTimer: ReturnType<typeof setTimeout> | undefined;
 	private retryMs = 1_000;
+	/** The latest list request: an older one that ends later must not overwrite what it found. */
+	private listRequest = 0;
+	private listRetryTimer: ReturnType<typeof setTimeout> | undefined;
+	private listRetryMs = 1_000;
 	private feedbackTimer: ReturnType<typeof setTimeout> | undefined;
 	private undoTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly cleanups: (() => void)[] = [];
@@ -141,7 +145,7 @@ export class CheckinDesk {
 			this.isOnline = true;
 			this.retryMs = 1_000;
 			// A list from storage (or none) is refreshed; a fresh one catches up over SSE.
-			if (this.listState === 'ready') this.restartFeed();
+			if (this.listState === 'ready' && !this.listError) this.restartFeed();
 			else void this.refreshList();
 			void this.sync();
 		});
@@ -177,6 +181,7 @@ export class CheckinDesk {
 		this.feed?.close();
 		this.feed = null;
 		clearTimeout(this.retryTimer);
+		clearTimeout(this.listRetryTimer);
 		clearTimeout(this.feedbackTimer);
 		clearTimeout(this.undoTimer);
 	}
@@ -202,6 +207,8 @@ export class CheckinDesk {
 
 	/** Loads the list from the server; keeps the saved one (and says so) when that fails. */
 	async refreshList(): Promise<void> {
+		const request = ++this.listRequest;
+		clearTimeout(this.listRetryTimer);
 		if (!this.book) this.listState = 'loading';
 		let text: string;
 		let list: AttendeeList;
@@ -211,13 +218,15 @@ export class CheckinDesk {
 				signal: AbortSignal.timeout(60_000)
 			});
 			text = await response.text();
+			if (request !== this.listRequest || this.isStopped) return;
 			if (!response.ok) {
 				if (response.status === 401) this.needsSignIn = true;
-				this.failList(parseError(text, response.status).message);
+				this.failList(parseError(text, response.status).message, response.status !== 401);
 				return;
 			}
 			list = JSON.parse(text) as AttendeeList;
 		} catch {
+			if (request !== this.listRequest || this.isStopped) return;
 			this.failList(
 				this.isOnline && navigator.onLine
 					? 'The attendee list could not be loaded. Check the connection and try again.'
@@ -231,6 +240,7 @@ export class CheckinDesk {
 		this.useList(list, savedAt);
 		this.listState = 'ready';
 		this.listError = null;
+		this.listRetryMs = 1_000;
 		this.restartFeed();
 		try {
 			await store.saveList({ key: this.key, savedAt, text });
@@ -239,14 +249,21 @@ export class CheckinDesk {
 		}
 	}
 
-	/** A saved list stays in use (offline is normal at a gate); without one, the page says why. */
-	private failList(message: string): void {
-		if (this.book) {
-			this.listError = this.isOnline && navigator.onLine ? message : null;
-			return;
+	/**
+	 * A saved list stays in use (offline is normal at a gate); without one, the page says why.
+	 * While the device is online the list is tried again, backing off, so a failure around a
+	 * reconnect (the network not quite back yet) does not stay on screen after it recovers.
+	 */
+	private failList(message: string, canRetry = true): void {
+		if (this.book) this.listError = this.isOnline && navigator.onLine ? message : null;
+		else {
+			this.listError = message;
+			this.listState = 'error';
 		}
-		this.listError = message;
-		this.listState = 'error';
+		if (!canRetry || !navigator.onLine || this.isStopped) return;
+		clearTimeout(this.listRetryTimer);
+		this.listRetryTimer = setTimeout(() => void this.refreshList(), this.listRetryMs);
+		this.listRetryMs = Math.min(this.listRetryMs * 2, MAX_RETRY_MS);
 	}
 
 	private useList(list: AttendeeList, savedAt: number): void {
@@ -634,6 +651,8 @@ export class CheckinDesk {
 			if (synced) {
 				this.syncNote = `Synced ${synced} offline ${synced === 1 ? 'change' : 'changes'}`;
 				setTimeout(() => (this.syncNote = null), FEEDBACK_MS);
+				// The server answered: a list that failed to load meanwhile can now.
+				if (this.listError) void this.refreshList();
 			}
 		}
 	}
