@@ -165,6 +165,15 @@ describe('the ways in without an HTTP body', () => {
 });
 
 describe('text with a lone surrogate', () => {
+	// Found by fuzz-api.test.ts (FUZZ_SEED=12345): a 500 before the edge check.
+	it('is refused in a new field name', async () => {
+		const response = await api(`/api/spaces/${slug}/types/guests/fields`, {
+			method: 'POST',
+			body: '{"name":"x\\udfffy","kind":"text","options":{},"isRequired":false,"extra":""}'
+		});
+		await expectRefused(response, 'name');
+	});
+
 	it('is refused in a REST insert instead of failing in Postgres', async () => {
 		const response = await api(`/api/spaces/${slug}/rest/guests`, {
 			method: 'POST',
