@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '$lib/server/auth/api-tokens';
 import type { AppContext } from '$lib/server/context';
-import { bootTestApp, createSpace, createUser, stopTestApp } from '../support/app';
+import { randomUUID } from 'node:crypto';
+import { bootTestApp, createSpace, createUser, runtimeClient, stopTestApp } from '../support/app';
 import { startS3Server, type S3Server } from '../support/s3-server';
 import { startAppServer, type AppServer } from '../support/server';
 
@@ -126,5 +127,32 @@ describe.each(stores)('$name upload links', ({ env }) => {
 		expect(tooLarge.status).toBe(413);
 		expect((await put(presigned, 'fifth')).ok).toBe(true);
 		expect(await (await download(presigned.key)).text()).toBe('fifth');
+	});
+});
+
+describe('upload grants in the database', () => {
+	it('are reached by the runtime role only through the claim and release functions', async () => {
+		const client = await runtimeClient(context);
+		try {
+			const grant = randomUUID();
+			const expires = new Date(Date.now() + 60_000);
+			const claim = () =>
+				client.query<{ claimed: boolean }>('select app_claim_upload_grant($1, $2) as claimed', [
+					grant,
+					expires
+				]);
+			expect((await claim()).rows[0]!.claimed).toBe(true);
+			expect((await claim()).rows[0]!.claimed).toBe(false);
+			// Neither a list of grants nor a forged "unused" state by hand.
+			const read = await client.query('select * from upload_grants').catch((error) => error);
+			expect(read.rows ?? []).toEqual([]);
+			const removal = await client
+				.query('delete from upload_grants where id = $1 returning id', [grant])
+				.catch((error) => error);
+			expect(removal.rows ?? []).toEqual([]);
+			expect((await claim()).rows[0]!.claimed).toBe(false);
+		} finally {
+			await client.end();
+		}
 	});
 });
