@@ -10,8 +10,8 @@ import { runMigrations } from './adapters/postgres/migrate';
 import { ensureRuntimeRole, runtimePassword, runtimeUrl } from './adapters/postgres/runtime-role';
 import { createKeyValue, type KeyValue } from './adapters/redis';
 import { createSecrets } from './adapters/secrets';
-import { createStorage } from './adapters/storage';
-import type { FileStorage } from './adapters/storage';
+import { createPostgresUploadGrants, createStorage } from './adapters/storage';
+import type { FileStorage, UploadGrants } from './adapters/storage';
 import { createEventLog, type EventLog } from './events';
 import { createJobQueue, type JobQueue } from './jobs/queue';
 import { createProgressBus, type ProgressBus } from './jobs/progress';
@@ -23,6 +23,8 @@ export interface AppContext {
 	prisma: PrismaClient;
 	kv: KeyValue;
 	storage: FileStorage;
+	/** Upload links used up: each uploads once (Postgres, so across processes). */
+	uploadGrants: UploadGrants;
 	changes: ChangeBus;
 	/** Access changes (members, tokens, schema), after commit: open connections re-check. */
 	access: AccessBus;
@@ -93,6 +95,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		prisma: createPrisma(runtime),
 		kv,
 		storage,
+		uploadGrants: createPostgresUploadGrants(runtime),
 		changes,
 		access: createAccessBus(),
 		events,

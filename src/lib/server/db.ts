@@ -40,7 +40,7 @@ async function transaction<T>(
 		return result;
 	} catch (error) {
 		await client.query('rollback').catch(() => undefined);
-		throw error;
+		throw dataRefusal(error) ?? error;
 	} finally {
 		client.release();
 	}
@@ -93,4 +93,23 @@ export function policyRefusal(
 ): AppError | null {
 	if ((error as { code?: unknown } | null)?.code !== '42501') return null;
 	return new AppError(AppErrorCode.Forbidden, message, { ...options, cause: error });
+}
+
+/**
+ * Postgres data exceptions (SQLSTATE class 22: a NUL in text, a lone surrogate in jsonb, a
+ * number out of range) as InvalidInput, or null for any other error. The edges refuse such
+ * input first, naming the field; this is the safety net for a path that missed it, so the
+ * caller hears 400 and the transaction has rolled back, instead of a 500. It is logged, since
+ * it means an edge check is missing.
+ */
+export function dataRefusal(error: unknown): AppError | null {
+	const code = (error as { code?: unknown } | null)?.code;
+	if (typeof code !== 'string' || !/^22[0-9A-Z]{3}$/.test(code)) return null;
+	const detail = (error as { message?: unknown }).message;
+	console.warn(`A data exception reached the database (${code}): ${String(detail)}`);
+	return new AppError(AppErrorCode.InvalidInput, 'body: holds a value that cannot be stored', {
+		field: 'body',
+		details: { sqlstate: code },
+		cause: error
+	});
 }

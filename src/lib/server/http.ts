@@ -2,13 +2,14 @@
 // responses. Expected errors carry their AppError code; anything else is logged and hidden.
 import { error, json } from '@sveltejs/kit';
 import { AppError, AppErrorCode, httpStatusOf, isAppError } from '$lib/domain/errors';
+import { refuseUnstorableText } from '$lib/domain/text';
 import type { Actor } from './auth/actor';
-import { policyRefusal } from './db';
+import { dataRefusal, policyRefusal } from './db';
 
 export function errorResponse(caught: unknown): Response {
 	// A policy refused what the service let through: the database's wall held, so say so
 	// instead of reporting a crash.
-	const error = policyRefusal(caught, 'You may not do that') ?? caught;
+	const error = policyRefusal(caught, 'You may not do that') ?? dataRefusal(caught) ?? caught;
 	if (isAppError(error)) {
 		const { code, message, field, details } = error;
 		const retryAfter = (details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -65,10 +66,14 @@ export function requireActor(locals: App.Locals): Actor {
 	return locals.actor;
 }
 
+/** The parsed JSON body; refused when it is not JSON or holds text Postgres cannot store. */
 export async function readJson(request: Request): Promise<unknown> {
+	let body: unknown;
 	try {
-		return await request.json();
+		body = await request.json();
 	} catch {
 		throw new AppError(AppErrorCode.InvalidInput, 'body: must be valid JSON', { field: 'body' });
 	}
+	refuseUnstorableText(body);
+	return body;
 }

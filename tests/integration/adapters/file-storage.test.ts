@@ -1,6 +1,8 @@
 // One contract for file storage, run over the local directory store and over S3 (s3rver on
 // loopback, started here). Uploads and downloads go through the presigned URLs as a browser
-// would: fetch for S3, the /api/files handler for the local store.
+// would: the /api/files handler for the app's links (every upload, local downloads), fetch for
+// S3's own download URLs. Upload links are used up in the test database's upload_grants.
+import { createHmac, hkdfSync } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,13 +11,35 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import {
 	createLocalStorage,
 	createS3Storage,
-	handleLocalFileRequest,
+	handleFileRequest,
 	type FileStorage,
-	type LocalFileStorage
+	type LocalFileStorage,
+	type UploadGrants
 } from '$lib/server/adapters/storage';
+import { bootTestApp, stopTestApp } from '../../support/app';
 import { startS3Server } from '../../support/s3-server';
 
 const LIMITS = { maxBytes: 1024, allowedTypes: ['image/png', 'text/plain', 'application/pdf'] };
+const LINKS = { secret: 'test-secret' };
+
+let grants: UploadGrants;
+
+/** Signs a token payload the way the app signs its links (file-links.ts), to forge old ones. */
+const createHmacToken = (payload: string) =>
+	createHmac(
+		'sha256',
+		Buffer.from(hkdfSync('sha256', LINKS.secret, '', 'roster local file token', 32))
+	)
+		.update(payload)
+		.digest('base64url');
+
+beforeAll(async () => {
+	grants = (await bootTestApp()).uploadGrants;
+}, 120_000);
+
+afterAll(async () => {
+	await stopTestApp();
+});
 
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -26,19 +50,28 @@ interface StorageFixture {
 	close(): Promise<void>;
 }
 
-/** What the /api/files/[token] route does with a request, without a running server. */
-function localRoute(storage: FileStorage): Fetch {
+/**
+ * What the /api/files/[token] route does with a request, without a running server; any other
+ * URL (an S3 download) is fetched.
+ */
+function appRoute(storage: FileStorage): Fetch {
 	return async (url, init) => {
 		const request = new Request(new URL(url, 'http://roster.test'), init);
 		const prefix = '/api/files/';
 		const { pathname } = new URL(request.url);
-		expect(pathname.startsWith(prefix)).toBe(true);
-		return handleLocalFileRequest({
+		if (!pathname.startsWith(prefix)) return fetch(url, init);
+		return handleFileRequest({
 			storage,
+			grants,
 			token: decodeURIComponent(pathname.slice(prefix.length)),
 			method: request.method,
 			body: request.body,
-			contentType: request.headers.get('content-type')
+			contentType: request.headers.get('content-type'),
+			// A browser sends the length of a body it holds; a Request made here does not.
+			contentLength:
+				typeof init?.body === 'string' || init?.body instanceof Uint8Array
+					? String(Buffer.byteLength(init.body))
+					: null
 		});
 	};
 }
@@ -47,11 +80,11 @@ async function localFixture(
 	now?: () => number
 ): Promise<StorageFixture & { storage: LocalFileStorage; dir: string }> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-files-'));
-	const storage = createLocalStorage({ dir, secret: 'test-secret', now, ...LIMITS });
+	const storage = createLocalStorage({ dir, ...LINKS, now, ...LIMITS });
 	return {
 		storage,
 		dir,
-		send: localRoute(storage),
+		send: appRoute(storage),
 		close: () => rm(dir, { recursive: true, force: true })
 	};
 }
@@ -68,12 +101,13 @@ const implementations: { name: string; setup(): Promise<StorageFixture> }[] = [
 				accessKey: server.accessKey,
 				secretKey: server.secretKey,
 				region: 'us-east-1',
+				...LINKS,
 				...LIMITS
 			});
 			await storage.ensureBucket();
 			// A second call finds the bucket and leaves it be, as every restart of the app does.
 			await storage.ensureBucket();
-			return { storage, send: (url, init) => fetch(url, init), close: () => server.stop() };
+			return { storage, send: appRoute(storage), close: () => server.stop() };
 		}
 	}
 ];
@@ -157,6 +191,46 @@ describe.each(implementations)('$name file storage', ({ setup }) => {
 		expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
 	});
 
+	it('takes one upload per link: a second PUT is refused with 409 and the file stays', async () => {
+		const { storage, send } = fixture;
+		const key = 'spaces/1/files/once.txt';
+		const upload = await storage.presignUpload({ key, contentType: 'text/plain', size: 5 });
+		const first = await send(upload.url, { method: 'PUT', headers: upload.headers, body: 'first' });
+		expect(first.status).toBe(204);
+		const again = await send(upload.url, { method: 'PUT', headers: upload.headers, body: 'again' });
+		expect(again.status).toBe(409);
+		expect(await again.json()).toMatchObject({ code: AppErrorCode.Conflict });
+		expect((await storage.get(key))?.body.toString()).toBe('first');
+	});
+
+	it('lets two concurrent PUTs with one link store only one body', async () => {
+		const { storage, send } = fixture;
+		const key = 'spaces/1/files/race.txt';
+		const upload = await storage.presignUpload({ key, contentType: 'text/plain', size: 5 });
+		const statuses = await Promise.all(
+			['one..', 'two..', 'three'].map(async (body) => {
+				const response = await send(upload.url, { method: 'PUT', headers: upload.headers, body });
+				return response.status;
+			})
+		);
+		expect(statuses.sort()).toEqual([204, 409, 409]);
+	});
+
+	it('gives a refused upload its link back, so the browser can retry', async () => {
+		const { storage, send } = fixture;
+		const key = 'spaces/1/files/retry.txt';
+		const upload = await storage.presignUpload({ key, contentType: 'text/plain', size: 5 });
+		const tooLarge = await send(upload.url, {
+			method: 'PUT',
+			headers: upload.headers,
+			body: 'more than five bytes'
+		});
+		expect(tooLarge.status).toBe(413);
+		const retry = await send(upload.url, { method: 'PUT', headers: upload.headers, body: 'fifth' });
+		expect(retry.status).toBe(204);
+		expect((await storage.get(key))?.body.toString()).toBe('fifth');
+	});
+
 	it('names the file in the download when asked to', async () => {
 		const { storage, send } = fixture;
 		const key = 'spaces/1/files/cv.pdf';
@@ -200,6 +274,31 @@ describe.each(implementations)('$name file storage', ({ setup }) => {
 			expect(error.code).toBe(AppErrorCode.InvalidInput);
 			expect(error.field).toBe('contentType');
 		}
+	});
+
+	it('refuses a content type that is not one plain type, naming the content type', async () => {
+		for (const contentType of [
+			'text/plain;\r\nX-Injected: 1',
+			'text/plain\r\n',
+			'text/plain; boundary=x',
+			'text/plain, text/html',
+			'text /plain',
+			'text/plain; charset="utf-8\r\nX: 1"',
+			'text/',
+			'text/plain\u0000'
+		]) {
+			const error = await rejection(
+				fixture.storage.presignUpload({ key: 'spaces/1/files/notes', contentType, size: 10 })
+			);
+			expect(error.code, JSON.stringify(contentType)).toBe(AppErrorCode.InvalidInput);
+			expect(error.field).toBe('contentType');
+		}
+		const upload = await fixture.storage.presignUpload({
+			key: 'spaces/1/files/notes',
+			contentType: 'Text/Plain; charset=UTF-8',
+			size: 10
+		});
+		expect(upload.headers['Content-Type']).toBe('text/plain; charset=utf-8');
 	});
 
 	it('refuses unsafe keys in every operation, naming the key', async () => {
@@ -343,6 +442,39 @@ describe('local file links', () => {
 		expect(await fixture.storage.get('spaces/1/files/grown.txt')).toBeUndefined();
 	});
 
+	it('serves a file stored with an unusable content type as application/octet-stream', async () => {
+		const key = 'spaces/1/files/injected.txt';
+		await fixture.storage.put(key, bytes('plain'), 'text/plain;\r\nX-Injected: 1');
+		const response = await fixture.send(await fixture.storage.presignDownload(key));
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('application/octet-stream');
+		expect(response.headers.get('x-injected')).toBeNull();
+		expect(await response.text()).toBe('plain');
+	});
+
+	it('gives the link back when a body without a length turns out too large mid-stream', async () => {
+		const upload = await presignText('spaces/1/files/streamed.txt', 5);
+		const chunks = [bytes('more than '), bytes('five bytes')];
+		const body = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				const chunk = chunks.shift();
+				if (chunk) controller.enqueue(chunk);
+				else controller.close();
+			}
+		});
+		const init = { method: 'PUT', headers: upload.headers, body, duplex: 'half' };
+		await expectRefused(await fixture.send(upload.url, init), 413, AppErrorCode.TooLarge);
+		const retry = await fixture.send(upload.url, {
+			method: 'PUT',
+			headers: upload.headers,
+			body: 'fifth'
+		});
+		expect(retry.status).toBe(204);
+		expect((await fixture.storage.get('spaces/1/files/streamed.txt'))?.body.toString()).toBe(
+			'fifth'
+		);
+	});
+
 	it('answers 404 for a valid link to a file that is not there', async () => {
 		const download = await fixture.storage.presignDownload('spaces/1/files/gone.txt');
 		await expectRefused(await fixture.send(download), 404, AppErrorCode.NotFound);
@@ -355,23 +487,17 @@ describe('local file links', () => {
 		expect(await readdir(path.join(fixture.dir, 'tmp'))).toEqual([]);
 	});
 
-	it('is not served when the app stores files in S3', async () => {
-		const s3 = createS3Storage({
-			endpoint: 'http://127.0.0.1:9',
-			bucket: 'unused',
-			accessKey: 'a',
-			secretKey: 'b',
-			region: 'us-east-1',
-			...LIMITS
+	it('refuses an upload link signed before links were single use (no grant)', async () => {
+		const upload = await presignText('spaces/1/files/old.txt');
+		const [payload] = upload.url.split('/').pop()!.split('.') as [string];
+		const { grant: _grant, ...claims } = JSON.parse(Buffer.from(payload, 'base64url').toString());
+		const old = Buffer.from(JSON.stringify(claims)).toString('base64url');
+		const signed = createHmacToken(old);
+		const response = await fixture.send(`/api/files/${old}.${signed}`, {
+			method: 'PUT',
+			headers: upload.headers,
+			body: 'hello'
 		});
-		const upload = await presignText('spaces/1/files/x.txt');
-		const response = await handleLocalFileRequest({
-			storage: s3,
-			token: upload.url.split('/').pop()!,
-			method: 'GET',
-			body: null,
-			contentType: null
-		});
-		await expectRefused(response, 404, AppErrorCode.NotFound);
+		await expectRefused(response, 403, AppErrorCode.Forbidden);
 	});
 });

@@ -4,6 +4,7 @@
 // the work.
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE } from '$lib/domain/query/ast';
+import { refuseUnstorableText } from '$lib/domain/text';
 import {
 	contentRange,
 	parsePostgrestQuery,
@@ -13,7 +14,7 @@ import {
 } from '$lib/domain/query/postgrest';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
-import { policyRefusal } from '../db';
+import { dataRefusal, policyRefusal } from '../db';
 import { createRecords, queryRecords, writeWhere, type FlatRecord } from '../services/records';
 
 export interface CollectionRequest {
@@ -38,7 +39,7 @@ function respond(body: unknown, status: number, headers: Record<string, string> 
 
 function failure(caught: unknown): Response {
 	// A policy refused what the service let through: the database's wall held.
-	const error = policyRefusal(caught, 'Your role may not do that') ?? caught;
+	const error = policyRefusal(caught, 'Your role may not do that') ?? dataRefusal(caught) ?? caught;
 	const status = postgrestStatus(error);
 	if (status >= 500) console.error(error);
 	const headers: Record<string, string> = {};
@@ -74,16 +75,28 @@ async function readBody(request: Request): Promise<unknown> {
 	const text = await request.text();
 	if (text.length > MAX_BODY_BYTES)
 		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	let body: unknown;
 	try {
-		return JSON.parse(text);
+		body = JSON.parse(text);
 	} catch {
 		throw new AppError(AppErrorCode.InvalidInput, 'The body is not valid JSON', { field: 'body' });
+	}
+	refuseUnstorableText(body);
+	return body;
+}
+
+/** The query string's names and values, checked once before the parser sees them. */
+function refuseUnstorableQuery(url: URL): void {
+	for (const [name, value] of url.searchParams) {
+		refuseUnstorableText(name, 'query');
+		refuseUnstorableText(value, name);
 	}
 }
 
 export async function readCollection(input: CollectionRequest): Promise<Response> {
 	try {
 		const actor = requireActor(input.actor);
+		refuseUnstorableQuery(input.url);
 		const query = parsePostgrestQuery(input.url.searchParams, { reserved });
 		query.search = input.url.searchParams.get('search') ?? undefined;
 		query.after = input.url.searchParams.get('cursor') ?? undefined;
@@ -117,6 +130,7 @@ export async function readCollection(input: CollectionRequest): Promise<Response
 export async function insertIntoCollection(input: CollectionRequest): Promise<Response> {
 	try {
 		const actor = requireActor(input.actor);
+		refuseUnstorableQuery(input.url);
 		const prefer = parsePrefer(input.request.headers.get('prefer'));
 		const body = await readBody(input.request);
 		const isBulk = Array.isArray(body);
@@ -154,6 +168,7 @@ export async function writeCollection(
 ): Promise<Response> {
 	try {
 		const actor = requireActor(input.actor);
+		refuseUnstorableQuery(input.url);
 		const prefer = parsePrefer(input.request.headers.get('prefer'));
 		const query = parsePostgrestQuery(input.url.searchParams, { reserved });
 		// Like PostgREST behind pg-safeupdate: a PATCH or DELETE without a filter is almost always

@@ -1,6 +1,7 @@
 // The interface every file store implements, and the checks they share so that S3 and the
 // local directory refuse exactly the same uploads.
 import { AppError, AppErrorCode } from '$lib/domain/errors';
+import type { FileToken } from './file-links';
 
 export interface PresignedUpload {
 	url: string;
@@ -32,11 +33,26 @@ export interface FileStorage {
 	presignDownload(key: string, options?: { filename?: string }): Promise<string>;
 	put(key: string, body: Buffer, contentType: string): Promise<void>;
 	get(key: string): Promise<StoredFile | undefined>;
-	/** Writes a file from a stream without holding it whole. */
-	putStream(key: string, body: AsyncIterable<Uint8Array>, contentType: string): Promise<void>;
+	/**
+	 * Writes a file from a stream without holding it whole. `size`, when known, lets S3 take it
+	 * in one PUT instead of a multipart upload.
+	 */
+	putStream(
+		key: string,
+		body: AsyncIterable<Uint8Array>,
+		contentType: string,
+		size?: number
+	): Promise<void>;
 	/** Reads a file as a stream; `undefined` when there is none. */
 	open(key: string): Promise<OpenedFile | undefined>;
 	delete(key: string): Promise<void>;
+	/** The limits uploads are checked against unless presignUpload names others. */
+	readonly limits: UploadLimits;
+	/**
+	 * The claims of one of this store's app links (/api/files/<token>) when its signature holds
+	 * and it has not expired; else AppError Forbidden. Every upload goes through such a link.
+	 */
+	verifyToken(token: string): FileToken;
 }
 
 export interface UploadLimits {
@@ -74,11 +90,50 @@ export function mediaTypeOf(contentType: string): string {
 	return (contentType.split(';')[0] ?? '').trim().toLowerCase();
 }
 
+// RFC 9110 tokens: `type/subtype`, and at most a charset parameter (the one a text upload
+// needs). Anything else, CR/LF above all, could break out of the header it is sent in.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const PLAIN_CONTENT_TYPE = new RegExp(
+	`^(${TOKEN}/${TOKEN})(?:[ \t]*;[ \t]*charset=(${TOKEN}))?$`,
+	'i'
+);
+
+/**
+ * The content type in its one normal form (`text/plain; charset=utf-8`, lower case), or null
+ * when it is not a plain `type/subtype` with at most a charset.
+ */
+export function plainContentType(contentType: string): string | null {
+	// Only spaces and tabs are trimmed: a CR or LF anywhere refuses the type.
+	const match = PLAIN_CONTENT_TYPE.exec(contentType.replace(/^[ \t]+|[ \t]+$/g, ''));
+	if (!match) return null;
+	const [, mediaType, charset] = match;
+	return charset
+		? `${mediaType!.toLowerCase()}; charset=${charset.toLowerCase()}`
+		: mediaType!.toLowerCase();
+}
+
+/** What a stored file is served as: its own type when it is plain, else opaque bytes. */
+export function servableContentType(contentType: string | undefined): string {
+	return plainContentType(contentType ?? '') ?? 'application/octet-stream';
+}
+
+/**
+ * Refuses an upload the limits do not allow; returns its content type in normal form, the one
+ * the upload link is then made for.
+ */
 export function checkUpload(
 	input: { key: string; contentType: string; size: number },
 	limits: UploadLimits
-): void {
+): string {
 	checkKey(input.key);
+	const contentType = plainContentType(input.contentType);
+	if (contentType === null) {
+		throw new AppError(
+			AppErrorCode.InvalidInput,
+			'contentType: must be one media type such as image/png, with at most a charset',
+			{ field: 'contentType' }
+		);
+	}
 	if (!Number.isInteger(input.size) || input.size < 0) {
 		throw new AppError(AppErrorCode.InvalidInput, 'File size must be a whole number of bytes', {
 			field: 'size'
@@ -92,16 +147,13 @@ export function checkUpload(
 		);
 	}
 	const allowed = limits.allowedTypes.map(mediaTypeOf);
-	if (!allowed.includes(mediaTypeOf(input.contentType))) {
-		throw new AppError(
-			AppErrorCode.InvalidInput,
-			`Files of type ${input.contentType} are not allowed`,
-			{
-				field: 'contentType',
-				details: { allowedTypes: limits.allowedTypes }
-			}
-		);
+	if (!allowed.includes(mediaTypeOf(contentType))) {
+		throw new AppError(AppErrorCode.InvalidInput, `Files of type ${contentType} are not allowed`, {
+			field: 'contentType',
+			details: { allowedTypes: limits.allowedTypes }
+		});
 	}
+	return contentType;
 }
 
 /**

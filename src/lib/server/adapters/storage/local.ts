@@ -1,74 +1,28 @@
 // Files in a directory (DATA_DIR/files by default) for machines without S3. Presigned URLs
 // point at the app's own /api/files/<token> route, so the browser flow matches S3: PUT to the
 // presigned URL, later GET another.
-import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
-import {
-	checkKey,
-	checkUpload,
-	PRESIGN_EXPIRY_SECONDS,
-	type FileStorage,
-	type UploadLimits
-} from './file-storage';
+import { createFileLinks, type FileLinkOptions } from './file-links';
+import { checkKey, checkUpload, type FileStorage, type UploadLimits } from './file-storage';
 
 export type { OpenedFile } from './file-storage';
 
-export interface LocalStorageOptions extends UploadLimits {
+export interface LocalStorageOptions extends UploadLimits, FileLinkOptions {
 	dir: string;
-	/** Signs the URL tokens; AUTH_SECRET in the app. */
-	secret: string;
-	/** Origin put in front of `/api/files/...`; without it the URLs are relative. */
-	publicBaseUrl?: string;
-	/** Milliseconds since the epoch; replaced in tests to expire tokens without waiting. */
-	now?: () => number;
 }
-
-const fileToken = z.object({
-	key: z.string(),
-	method: z.enum(['PUT', 'GET']),
-	/** Unix seconds. */
-	expiresAt: z.number().int(),
-	contentType: z.string().optional(),
-	maxBytes: z.number().int().nonnegative().optional(),
-	filename: z.string().optional()
-});
-
-export type FileToken = z.infer<typeof fileToken>;
 
 export interface LocalFileStorage extends FileStorage {
 	readonly kind: 'local';
-	readonly limits: UploadLimits;
-	/** The token's claims when its signature holds and it has not expired; else AppError Forbidden. */
-	verifyToken(token: string): FileToken;
 }
-
-const forbidden = (message: string) => new AppError(AppErrorCode.Forbidden, message);
 
 export function createLocalStorage(options: LocalStorageOptions): LocalFileStorage {
 	const root = path.resolve(options.dir);
-	const now = options.now ?? Date.now;
-	// A key derived for this one purpose: a leaked file URL then says nothing about the session
-	// signatures made with the same AUTH_SECRET, and vice versa.
-	const signingKey = Buffer.from(
-		hkdfSync('sha256', options.secret, '', 'roster local file token', 32)
-	);
-
-	const sign = (payload: string) =>
-		createHmac('sha256', signingKey).update(payload).digest('base64url');
-
-	function issueToken(claims: Omit<FileToken, 'expiresAt'>): string {
-		const expiresAt = Math.floor(now() / 1000) + PRESIGN_EXPIRY_SECONDS;
-		const payload = Buffer.from(JSON.stringify({ ...claims, expiresAt })).toString('base64url');
-		return `${payload}.${sign(payload)}`;
-	}
-
-	const baseUrl = (options.publicBaseUrl ?? '').replace(/\/+$/, '');
-	const urlOf = (token: string) => `${baseUrl}/api/files/${token}`;
+	const links = createFileLinks(options);
 
 	// Objects and their content types live in two parallel trees so that no key can name the
 	// metadata of another; temporary files sit beside them on the same filesystem so the final
@@ -115,38 +69,22 @@ export function createLocalStorage(options: LocalStorageOptions): LocalFileStora
 		limits: { maxBytes: options.maxBytes, allowedTypes: options.allowedTypes },
 
 		async presignUpload(input) {
-			checkUpload(input, input.limits ?? options);
-			const token = issueToken({
+			const contentType = checkUpload(input, input.limits ?? options);
+			const url = links.issue({
 				key: input.key,
 				method: 'PUT',
-				contentType: input.contentType,
+				contentType,
 				maxBytes: input.size
 			});
-			return { url: urlOf(token), method: 'PUT', headers: { 'Content-Type': input.contentType } };
+			return { url, method: 'PUT', headers: { 'Content-Type': contentType } };
 		},
 
 		async presignDownload(key, downloadOptions = {}) {
 			checkKey(key);
-			return urlOf(issueToken({ key, method: 'GET', filename: downloadOptions.filename }));
+			return links.issue({ key, method: 'GET', filename: downloadOptions.filename });
 		},
 
-		verifyToken(token) {
-			const [payload, signature, ...rest] = token.split('.');
-			if (!payload || !signature || rest.length > 0) throw forbidden('The file link is malformed');
-			const expected = Buffer.from(sign(payload));
-			const given = Buffer.from(signature);
-			if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-				throw forbidden('The file link is not valid');
-			}
-			let claims: FileToken;
-			try {
-				claims = fileToken.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-			} catch {
-				throw forbidden('The file link is not valid');
-			}
-			if (claims.expiresAt * 1000 <= now()) throw forbidden('The file link has expired');
-			return claims;
-		},
+		verifyToken: links.verify,
 
 		async put(key, body, contentType) {
 			const paths = pathsOf(key);

@@ -1,6 +1,7 @@
 // Files in an S3-compatible bucket (MinIO, AWS, s3rver in tests) through the minio client.
 import { Client, S3Error } from 'minio';
 import { Readable } from 'node:stream';
+import { createFileLinks, type FileLinkOptions } from './file-links';
 import {
 	checkKey,
 	checkUpload,
@@ -10,7 +11,7 @@ import {
 	type UploadLimits
 } from './file-storage';
 
-export interface S3StorageOptions extends UploadLimits {
+export interface S3StorageOptions extends UploadLimits, FileLinkOptions {
 	endpoint: string;
 	bucket: string;
 	accessKey: string;
@@ -47,18 +48,28 @@ export function createS3Storage(options: S3StorageOptions): S3FileStorage {
 		pathStyle: true
 	});
 	const { bucket } = options;
+	const links = createFileLinks(options);
 
 	return {
 		kind: 's3',
+		limits: { maxBytes: options.maxBytes, allowedTypes: options.allowedTypes },
+		verifyToken: links.verify,
 		async ensureBucket() {
 			if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, options.region);
 		},
 		async presignUpload(input) {
-			checkUpload(input, input.limits ?? options);
-			// S3 presigned PUTs sign only the host, so the size and type checked here are what the
-			// browser declared; the object's stored Content-Type is whatever it sends.
-			const url = await client.presignedPutObject(bucket, input.key, PRESIGN_EXPIRY_SECONDS);
-			return { url, method: 'PUT', headers: { 'Content-Type': input.contentType } };
+			const contentType = checkUpload(input, input.limits ?? options);
+			// Uploads go through the app (/api/files/<token>), which streams them on to the bucket.
+			// An S3 presigned PUT signs only the host: the browser could send any type or size,
+			// and reuse the URL to overwrite the file for its whole life. The app's link is single
+			// use (upload-grants.ts) and holds the body to the declared size and type.
+			const url = links.issue({
+				key: input.key,
+				method: 'PUT',
+				contentType,
+				maxBytes: input.size
+			});
+			return { url, method: 'PUT', headers: { 'Content-Type': contentType } };
 		},
 		async presignDownload(key, downloadOptions = {}) {
 			checkKey(key);
@@ -84,9 +95,9 @@ export function createS3Storage(options: S3StorageOptions): S3FileStorage {
 				throw error;
 			}
 		},
-		async putStream(key, body, contentType) {
+		async putStream(key, body, contentType, size) {
 			checkKey(key);
-			await client.putObject(bucket, key, Readable.from(body), undefined, {
+			await client.putObject(bucket, key, Readable.from(body), size, {
 				'Content-Type': contentType
 			});
 		},

@@ -1,21 +1,24 @@
-// The local file store's presigned URLs; with S3 configured the browser talks to the bucket
-// and this route answers 404.
+// The app's signed file links: uploads for every store (streamed on to the directory or the
+// bucket), downloads for the local store (S3 downloads go to the bucket directly).
 import type { RequestHandler } from './$types';
 import { context } from '$lib/server/context';
-import { handleLocalFileRequest } from '$lib/server/adapters/storage';
+import { handleFileRequest } from '$lib/server/adapters/storage';
 
 export const PUT: RequestHandler = ({ params, request }) =>
-	handleLocalFileRequest({
+	handleFileRequest({
 		storage: context().storage,
+		grants: context().uploadGrants,
 		token: params.token,
 		method: 'PUT',
 		body: request.body,
-		contentType: request.headers.get('content-type')
+		contentType: request.headers.get('content-type'),
+		contentLength: request.headers.get('content-length')
 	});
 
 export const GET: RequestHandler = ({ params }) =>
-	handleLocalFileRequest({
+	handleFileRequest({
 		storage: context().storage,
+		grants: context().uploadGrants,
 		token: params.token,
 		method: 'GET',
 		body: null,
