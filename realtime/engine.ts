@@ -9,6 +9,7 @@
 // edits that arrive while one commit runs are written together by the next, in one transaction.
 // The sender's ack and the broadcast to everyone else go out after that commit.
 import * as Y from 'yjs';
+import { checkinStamp, checkinTrio } from '$lib/domain/checkin';
 import type { RecordChange } from '$lib/domain/record-change';
 import type { EntityType } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
@@ -393,6 +394,19 @@ export class Engine {
 				if (!(error instanceof AppError)) throw error;
 				rejected.push(asRealtimeError(error, id, key));
 			}
+		}
+		// A ticked or cleared check-in box stamps "at" and "by", as on every other write path;
+		// the stamp goes into the doc with the server's corrections.
+		const trio = checkinTrio(live.type.attributes);
+		const stamp = checkinStamp(trio, {
+			values: accepted,
+			wasCheckedIn: trio ? before[trio.checkedIn.key] === true : false,
+			actorId: holder.actor.userId,
+			now: new Date()
+		});
+		for (const [key, raw] of Object.entries(stamp)) {
+			const [normal] = normalizeValues(access, { [key]: raw }, undefined);
+			accepted[key] = normal ? normal.value : null;
 		}
 		const correction = correctFields(
 			doc,

@@ -185,6 +185,60 @@ describe('one write path', () => {
 	});
 });
 
+describe('a check-in, whichever path makes it', () => {
+	it('stamps the time and who ticked the box, in the rows and in every open doc', async () => {
+		// Ticking "Checked in" in the grid left "Checked in at" and "by" empty.
+		const scope = { context, actor: fixture.owner.actor, space: fixture.space.slug, type: SHEET };
+		for (const input of [
+			{ name: 'Arrived', key: 'arrived', kind: 'checkbox', checkinAccess: 'write' },
+			{ name: 'Arrived at', key: 'arrived_at', kind: 'datetime', checkinAccess: 'write' },
+			{ name: 'Let in by', key: 'let_in_by', kind: 'user', checkinAccess: 'write' }
+		]) {
+			await addAttribute({ ...scope, input });
+		}
+		const alice = await client('editor');
+		const bob = await client('owner');
+		const id = fixture.recordIds[8]!;
+		const [doc, bobDoc] = [await alice.openDoc(id), await bob.openDoc(id)];
+		const startedAt = Date.now();
+
+		fieldsOf(doc).set('arrived', true);
+		await alice.whenSettled();
+		const record = await stored(id);
+		expect(record).toMatchObject({ arrived: true, let_in_by: fixture.editor.id });
+		expect(Date.parse(String(record.arrived_at))).toBeGreaterThanOrEqual(startedAt - 1_000);
+		await until(
+			() => fieldsOf(bobDoc).get('let_in_by') === fixture.editor.id,
+			5_000,
+			'the stamp in another client'
+		);
+		await until(
+			() => fieldsOf(doc).get('let_in_by') === fixture.editor.id,
+			5_000,
+			"the stamp in the sender's doc"
+		);
+		expect(Date.parse(String(fieldsOf(bobDoc).get('arrived_at')))).toBe(
+			Date.parse(String(record.arrived_at))
+		);
+
+		// Clearing the box clears the stamp; the REST path stamps the same way.
+		fieldsOf(doc).set('arrived', false);
+		await alice.whenSettled();
+		expect(await stored(id)).toMatchObject({ arrived: false, arrived_at: null, let_in_by: null });
+		await updateRecords({ ...scope, updates: [{ id, values: { arrived: true } }] });
+		expect(await stored(id)).toMatchObject({ arrived: true, let_in_by: fixture.owner.id });
+		await until(
+			() => fieldsOf(bobDoc).get('let_in_by') === fixture.owner.id,
+			5_000,
+			'the REST stamp in an open doc'
+		);
+		// Ticking it again keeps the first stamp.
+		const first = (await stored(id)).arrived_at;
+		await updateRecords({ ...scope, updates: [{ id, values: { arrived: true, name: 'Again' } }] });
+		expect((await stored(id)).arrived_at).toBe(first);
+	});
+});
+
 describe('batches', () => {
 	it('delivers a batch of more than 10 Yjs updates in one event without tripping the client parser', async () => {
 		const alice = await client();

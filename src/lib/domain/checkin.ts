@@ -1,7 +1,7 @@
 // What the check-in desk receives from the server: its setup, the attendee list it keeps for
 // offline search, the counts, and the answer to a scan or an undo. The server fills them
 // (services/checkin.ts); the desk on the phone reads them.
-import type { SpaceSummary } from './schema';
+import type { Attribute, SpaceSummary } from './schema';
 
 export interface CheckinSetup {
 	space: SpaceSummary;
@@ -93,3 +93,50 @@ export type ScanOutcome =
 export type UndoOutcome =
 	| { status: 'undone'; attendee: AttendeeSummary; isReplay: boolean }
 	| { status: 'not_checked_in'; attendee: AttendeeSummary; isReplay: false };
+
+/**
+ * The fields that make a check-in on a record type: the first checkbox the check-in role may
+ * write, and beside it the first date-time and the first user field it may write ("checked in
+ * at", "by"). Null when the type has no such checkbox. The desk finds its fields this way too.
+ */
+export interface CheckinTrio<A extends Pick<Attribute, 'key' | 'kind' | 'checkinAccess'>> {
+	checkedIn: A;
+	at?: A;
+	by?: A;
+}
+
+export function checkinTrio<A extends Pick<Attribute, 'key' | 'kind' | 'checkinAccess'>>(
+	attributes: readonly A[]
+): CheckinTrio<A> | null {
+	const writable = attributes.filter((attribute) => attribute.checkinAccess === 'write');
+	const checkedIn = writable.find((attribute) => attribute.kind === 'checkbox');
+	if (!checkedIn) return null;
+	return {
+		checkedIn,
+		at: writable.find((attribute) => attribute.kind === 'datetime'),
+		by: writable.find((attribute) => attribute.kind === 'user')
+	};
+}
+
+/**
+ * What a check-in means, whichever path makes it (grid, REST, import, the desk): ticking the
+ * check-in box stamps "at" with the time and "by" with who ticked it; clearing it clears both.
+ * Values the same write gives for "at" or "by" win, and re-ticking a box already ticked keeps
+ * the first stamp. Returns only the values to add to the write.
+ */
+export function checkinStamp(
+	trio: CheckinTrio<Pick<Attribute, 'key' | 'kind' | 'checkinAccess'>> | null,
+	change: { values: Record<string, unknown>; wasCheckedIn: boolean; actorId: string; now: Date }
+): Record<string, string | null> {
+	if (!trio || !(trio.checkedIn.key in change.values)) return {};
+	const isCheckedIn = change.values[trio.checkedIn.key] === true;
+	if (isCheckedIn === change.wasCheckedIn) return {};
+	const stamp: Record<string, string | null> = {};
+	if (trio.at && !(trio.at.key in change.values)) {
+		stamp[trio.at.key] = isCheckedIn ? change.now.toISOString() : null;
+	}
+	if (trio.by && !(trio.by.key in change.values)) {
+		stamp[trio.by.key] = isCheckedIn ? change.actorId : null;
+	}
+	return stamp;
+}

@@ -2,15 +2,16 @@
 // for offline search, checking a guest in (once per scan nonce, once per guest), undo, and the
 // checked-in counts per gate. Writes go through the one write path, so they are audited and live.
 import { z } from 'zod';
-import type {
-	AttendeeList,
-	AttendeeRow,
-	AttendeeSummary,
-	CheckinCounts,
-	CheckinPerson,
-	CheckinSetup,
-	ScanOutcome,
-	UndoOutcome
+import {
+	checkinTrio,
+	type AttendeeList,
+	type AttendeeRow,
+	type AttendeeSummary,
+	type CheckinCounts,
+	type CheckinPerson,
+	type CheckinSetup,
+	type ScanOutcome,
+	type UndoOutcome
 } from '$lib/domain/checkin';
 import { isUuid } from '$lib/domain/ids';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
@@ -58,10 +59,7 @@ const says = (pattern: RegExp, attribute: Attribute) =>
 	pattern.test(attribute.key) || pattern.test(attribute.name);
 
 export function findCheckinFields(types: EntityType[]): CheckinFields {
-	const isWritable = (attribute: Attribute) => attribute.checkinAccess === 'write';
-	const type = types.find((candidate) =>
-		candidate.attributes.some((attribute) => attribute.kind === 'checkbox' && isWritable(attribute))
-	);
+	const type = types.find((candidate) => checkinTrio(candidate.attributes) !== null);
 	if (!type) {
 		throw new AppError(
 			AppErrorCode.NotFound,
@@ -69,7 +67,7 @@ export function findCheckinFields(types: EntityType[]): CheckinFields {
 			{ field: 'type' }
 		);
 	}
-	const writable = type.attributes.filter(isWritable);
+	const trio = checkinTrio(type.attributes)!;
 	const readable = type.attributes.filter((attribute) => attribute.checkinAccess !== 'none');
 	const texts = readable.filter((attribute) => attribute.kind === 'text');
 	const code =
@@ -83,9 +81,7 @@ export function findCheckinFields(types: EntityType[]): CheckinFields {
 	const gate = selects.find((attribute) => says(GATE, attribute));
 	return {
 		type,
-		checkedIn: writable.find((attribute) => attribute.kind === 'checkbox')!,
-		at: writable.find((attribute) => attribute.kind === 'datetime'),
-		by: writable.find((attribute) => attribute.kind === 'user'),
+		...trio,
 		code,
 		name,
 		email: readable.find((attribute) => attribute.kind === 'email'),

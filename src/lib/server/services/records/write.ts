@@ -2,6 +2,7 @@
 // check-ins all end here: validate by attribute kind, check the role, persist values, bump
 // the record, write the audit rows, and hand back the changes to broadcast after commit.
 import { randomUUID } from 'node:crypto';
+import { checkinStamp, checkinTrio } from '$lib/domain/checkin';
 import { isUuid } from '$lib/domain/ids';
 import type { RecordChange } from '$lib/domain/record-change';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
@@ -375,6 +376,45 @@ function valuesOf(record: FlatRecord): Record<string, CellValue> {
 	return values;
 }
 
+/**
+ * Adds the check-in stamps ("at", "by") to the rows that tick or clear the type's check-in box
+ * (domain/checkin.ts says what a check-in means); an update needs to know whether its record
+ * was checked in already, so a re-tick keeps the first stamp.
+ */
+async function addCheckinStamps(
+	request: WriteRequest,
+	createValues: NormalizedValue[][],
+	updateValues: { id: string; values: NormalizedValue[] }[]
+): Promise<void> {
+	const trio = checkinTrio(request.type.attributes);
+	if (!trio) return;
+	const ticks = (values: NormalizedValue[]) =>
+		values.some(({ attribute }) => attribute.key === trio.checkedIn.key);
+	const ticked = updateValues.filter((update) => ticks(update.values));
+	const wasCheckedIn = new Set<string>();
+	if (ticked.length) {
+		const { rows } = await request.tx.query<{ entity_id: string }>(
+			`select entity_id from eav_values
+			  where attribute_id = $1 and entity_id = any ($2::uuid[]) and value_bool`,
+			[trio.checkedIn.id, ticked.map((update) => update.id)]
+		);
+		for (const row of rows) wasCheckedIn.add(row.entity_id);
+	}
+	const now = new Date();
+	const stamp = (values: NormalizedValue[], wasChecked: boolean) => {
+		const given = Object.fromEntries(values.map(({ attribute, value }) => [attribute.key, value]));
+		const added = checkinStamp(trio, {
+			values: given,
+			wasCheckedIn: wasChecked,
+			actorId: request.actor.userId,
+			now
+		});
+		if (Object.keys(added).length) values.push(...normalizeValues(request, added, undefined));
+	};
+	for (const values of createValues) if (ticks(values)) stamp(values, false);
+	for (const update of ticked) stamp(update.values, wasCheckedIn.has(update.id));
+}
+
 export async function writeRecords(request: WriteRequest): Promise<WriteResult> {
 	const { tx, actor, space, type } = request;
 	const creates = request.creates ?? [];
@@ -448,6 +488,8 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 			throw new AppError(AppErrorCode.NotFound, `Record ${missing} not found`, { field: 'id' });
 		}
 	}
+
+	await addCheckinStamps(request, createValues, updateValues);
 
 	const createIds = createValues.map(() => randomUUID());
 	if (createIds.length) {
