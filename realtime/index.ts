@@ -9,6 +9,7 @@ import type { AccessChange } from '$lib/server/changes';
 import type { AppContext } from '$lib/server/context';
 import { compactRecordDoc, openRecordDoc } from '$lib/server/services/records/collab';
 import { commitCheckedEdit, commitLiveEdits } from '$lib/server/services/records/live';
+import { requireScope } from '$lib/server/services/scope';
 import { authenticate } from './auth';
 import { Engine, type Extension } from './engine';
 import { attachRedis, type RedisExtension } from './extensions/redis';
@@ -27,9 +28,13 @@ function postgresPersistence(context: AppContext): Extension {
 	return {
 		onAuthenticate: (credentials) => authenticate(context, credentials),
 		onLoadDocument: (actor, id) => openRecordDoc({ context, actor, id }),
-		// A per-user budget shared by every socket, and by every process when the limiter is on
-		// Redis (its own: a long text sends an update per keystroke).
-		beforeEdit: (actor) => context.kv.liveEditLimiter.consume(actor.userId),
+		// A live edit is a record write: a token needs the `write` scope. Then a per-user budget
+		// shared by every socket, and by every process when the limiter is on Redis (its own: a
+		// long text sends an update per keystroke).
+		beforeEdit: async (actor) => {
+			requireScope(actor, 'write');
+			await context.kv.liveEditLimiter.consume(actor.userId);
+		},
 		onStoreEdits: (edits) => commitLiveEdits(context, edits),
 		onStoreCheckedEdit: (edit, refuse) => commitCheckedEdit(context, edit, refuse),
 		onCompact: (actor, spaceId, id) => compactRecordDoc({ context, actor, spaceId, id }),

@@ -268,6 +268,69 @@ describe('API tokens', () => {
 		expect(problems).toEqual([]);
 		await page.close();
 	});
+
+	it('makes a token with the scopes ticked, within what its role allows', async () => {
+		const { page, problems } = await signedIn('owner');
+		await page.goto(`${server.url}/s/${mainSlug}/tokens`);
+		await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+		const scopes = page.getByRole('group', { name: 'Scopes' });
+		const box = (name: string) => scopes.getByRole('checkbox', { name: new RegExp(`^${name}`) });
+
+		// A viewer token (the default) only reads; read cannot be unticked.
+		expect(await box('Read').isChecked()).toBe(true);
+		expect(await box('Read').isDisabled()).toBe(true);
+		expect(await box('Write records').isDisabled()).toBe(true);
+
+		await choose(page, page, 'Role', 'Owner');
+		// Managing members is never given unasked.
+		expect(await box('Write records').isChecked()).toBe(true);
+		expect(await box('Change structure').isChecked()).toBe(true);
+		expect(await box('Manage members').isChecked()).toBe(false);
+		await choose(page, page, 'Role', 'Editor');
+		expect(await box('Manage members').isDisabled()).toBe(true);
+		await box('Change structure').uncheck();
+
+		await page.getByLabel('Token name').fill('Record sync');
+		await page.getByRole('button', { name: 'Create token' }).click();
+		const secret = (await page.getByRole('status').locator('code').textContent())!.trim();
+		const row = page.getByRole('row', { name: 'Record sync' });
+		await row.waitFor();
+		const shown = await row.getByRole('list', { name: 'Scopes of Record sync' }).textContent();
+		expect(shown).toContain('Write records');
+		expect(shown).not.toContain('Change structure');
+
+		const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+		const api = `${server.url}/api/spaces/${mainSlug}`;
+		const written = await fetch(`${api}/rest/guests`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ name: 'Scoped guest' })
+		});
+		expect(written.status).toBe(201);
+		const field = await fetch(`${api}/types/guests/fields`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ name: 'Sneaky', kind: 'text' })
+		});
+		expect(field.status).toBe(403);
+		expect((await field.json()).message).toContain('"schema" scope');
+
+		for (const colorScheme of ['light', 'dark'] as const) {
+			for (const width of [1440, 375]) {
+				await page.emulateMedia({ colorScheme });
+				await page.setViewportSize({ width, height: 900 });
+				await page.screenshot({
+					path: `test-results/tokens-scopes-${width}-${colorScheme}.png`,
+					fullPage: true
+				});
+				// The shell scrolls inside: bring the list of tokens into view for a second look.
+				await page.getByRole('heading', { name: 'Your tokens' }).scrollIntoViewIfNeeded();
+				await page.screenshot({ path: `test-results/tokens-list-${width}-${colorScheme}.png` });
+			}
+		}
+		expect(problems).toEqual([]);
+		await page.close();
+	});
 });
 
 describe('on a phone', () => {

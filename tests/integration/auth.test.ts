@@ -275,7 +275,12 @@ describe('spaces and members', () => {
 		const tokenActor: Actor = {
 			userId: other.id,
 			via: 'api',
-			token: { id: randomUUID(), spaceId: otherSpace.id, role: 'owner' }
+			token: {
+				id: randomUUID(),
+				spaceId: otherSpace.id,
+				role: 'owner',
+				scopes: ['read', 'members']
+			}
 		};
 		const refused = await failure(
 			acceptInvitation({ context, actor: tokenActor, secret: invitePath.split('/').pop()! })
@@ -368,7 +373,7 @@ describe('API tokens', () => {
 		expect(actor).toEqual({
 			userId: owner.id,
 			via: 'api',
-			token: { id: created.id, spaceId: space.id, role: 'viewer' }
+			token: { id: created.id, spaceId: space.id, role: 'viewer', scopes: ['read'] }
 		});
 		expect(await listSpaces({ context, actor })).toEqual([
 			expect.objectContaining({ id: space.id, role: 'viewer' })

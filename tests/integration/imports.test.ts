@@ -216,6 +216,40 @@ describe('import of a CSV file', () => {
 		expect(lines[3]).toBe('5,,The row has 1 cells; the header has 2,Dee');
 	});
 
+	it('refuses a row whose user field names someone outside the space, and writes the others', async () => {
+		const type = await newSheet();
+		await addAttribute({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			type,
+			input: { name: 'Host', kind: 'user' }
+		});
+		const outsider = await createUser(context, 'Outsider');
+		const csv =
+			'Name,Email,Host\n' +
+			`Ada,ada@example.com,${viewer.id}\n` +
+			`Bob,bob@example.com,${outsider.id}\n` +
+			`Cy,cy@example.com,${owner.id}\n`;
+		const id = await upload(type, 'guests.csv', text(csv));
+		await previewImport({ context, actor: owner.actor, space: space.slug, id, input: {} });
+		await start(id, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' },
+				{ column: 2, field: 'host' }
+			]
+		});
+		expect(await settled(id)).toMatchObject({ state: 'done', added: 2, refused: 1 });
+		expect((await rowsOf(type)).map((row) => [row.name, row.host])).toEqual([
+			['Ada', viewer.id],
+			['Cy', owner.id]
+		]);
+		const report = await refusedRowsCsv({ context, actor: owner.actor, space: space.slug, id });
+		const lines = (await new Response(report.body).text()).trim().split('\r\n');
+		expect(lines[1]).toMatch(/^3,host,Host: \S+ is not a member of this space,Bob,/);
+	});
+
 	it('reads Windows-1252 and UTF-16 files', async () => {
 		const type = await newSheet();
 		const latin = Buffer.from('Name,Email\nCaf\xe9 M\xfcller,cafe@example.com\n', 'latin1');

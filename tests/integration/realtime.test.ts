@@ -8,6 +8,7 @@ import type { RealtimeClient } from '$lib/client/realtime';
 import type { SheetChange } from '$lib/domain/realtime/protocol';
 import { fieldsOf, readField, readFields } from '$lib/domain/realtime/ydoc';
 import type { AppContext } from '$lib/server/context';
+import { createApiToken } from '$lib/server/auth/api-tokens';
 import { withActor } from '$lib/server/db';
 import { addAttribute, changeAttributeKind } from '$lib/server/services/attributes';
 import { createRecords, getRecord, updateRecords } from '$lib/server/services/records';
@@ -334,6 +335,29 @@ describe('bad input', () => {
 		await viewer.whenSettled();
 		expect(problems).toContain('forbidden');
 		expect((await stored(id)).name).toBe('Guest 7');
+	});
+
+	it('refuses a live edit from a token without the write scope, whatever its role', async () => {
+		for (const scopes of [['read', 'schema'], ['read']]) {
+			const { secret } = await createApiToken({
+				context,
+				actor: fixture.editor.actor,
+				space: fixture.space.slug,
+				input: { name: `editor ${scopes.join('+')}`, role: 'editor', scopes }
+			});
+			const scoped = await connectClient(server.url, secret);
+			clients.push(scoped);
+			await scoped.joinSheet(fixture.space.slug, SHEET);
+			const id = fixture.recordIds[6]!;
+			const before = (await stored(id)).name;
+			const doc = await scoped.openDoc(id);
+			const problems: string[] = [];
+			scoped.onProblem((problem) => problems.push(problem.code));
+			fieldsOf(doc).set('name', 'Script was here');
+			await scoped.whenSettled();
+			expect(problems, scopes.join('+')).toContain('forbidden');
+			expect((await stored(id)).name).toBe(before);
+		}
 	});
 
 	it('rejects an invalid value naming the field, and corrects every doc', async () => {

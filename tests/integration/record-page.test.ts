@@ -449,7 +449,14 @@ describe('over HTTP', () => {
 		});
 		expect(empty.status).toBe(400);
 		expect(await empty.json()).toMatchObject({ field: 'body' });
-		const posted = await call('viewer', `${id}/comments`, {
+		// Commenting is a write: a viewer's token (read only) may not; the viewer signed in may.
+		const readOnly = await call('viewer', `${id}/comments`, {
+			method: 'POST',
+			body: JSON.stringify({ body: 'From a script' })
+		});
+		expect(readOnly.status).toBe(403);
+		expect((await readOnly.json()).message).toContain('"write" scope');
+		const posted = await call('owner', `${id}/comments`, {
 			method: 'POST',
 			body: JSON.stringify({ body: 'Looks right to me, @Live Owner' })
 		});

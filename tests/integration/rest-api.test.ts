@@ -326,3 +326,57 @@ describe('OpenAPI', () => {
 		});
 	});
 });
+
+describe('user fields', () => {
+	it('take members of the space only, through REST and the records API', async () => {
+		const outsider = await createUser(context, 'Not A Member');
+		await createEntityType({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			input: { name: 'Shifts' }
+		});
+		for (const input of [
+			{ name: 'Title', kind: 'text' },
+			{ name: 'Lead', kind: 'user' }
+		]) {
+			await addAttribute({ context, actor: owner.actor, space: space.slug, type: 'shifts', input });
+		}
+		const refused = await api('POST', '/rest/shifts', { title: 'Night', lead: outsider.id });
+		// PostgREST's shape: its code for a value the column refuses, the field in the message.
+		expect(refused.status).toBe(400);
+		expect(refused.body).toMatchObject({ code: '22P02' });
+		expect(refused.body.message).toMatch(/^Lead: .* is not a member of this space/);
+
+		// One bad value refuses the whole batch: nothing half-applied.
+		const batch = await api('POST', '/rest/shifts', [
+			{ title: 'Morning', lead: owner.id },
+			{ title: 'Evening', lead: outsider.id }
+		]);
+		expect(batch.status).toBe(400);
+		expect((await api('GET', '/rest/shifts?select=title')).body).toEqual([]);
+
+		const made = await api(
+			'POST',
+			'/rest/shifts',
+			{ title: 'Day', lead: owner.id },
+			{ prefer: 'return=representation' }
+		);
+		expect(made.status).toBe(201);
+		const id = made.body[0].id as string;
+		const patched = await api('PATCH', `/rest/shifts?id=eq.${id}`, { lead: outsider.id });
+		expect(patched.status).toBe(400);
+		expect(patched.body.message).toMatch(/^Lead: /);
+
+		const response = await fetch(`${server.url}/api/data/entity/${id}`, {
+			method: 'PATCH',
+			headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ lead: outsider.id })
+		});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ code: 'INVALID_VALUE', field: 'lead' });
+		expect((await api('GET', `/rest/shifts?id=eq.${id}&select=lead`)).body).toEqual([
+			{ lead: owner.id }
+		]);
+	});
+});

@@ -371,6 +371,56 @@ describe('rows stay tied to their space', () => {
 	});
 });
 
+describe('joining a space', () => {
+	it('needs the user: an owner cannot insert a membership for someone, nor see their email', async () => {
+		const outsider = await createUser(context, 'Olga Outsider');
+		await expect(
+			rawAs(
+				alice.id,
+				`insert into memberships (space_id, user_id, role) values ($1, $2, 'viewer')`,
+				[spaceA.id, outsider.id]
+			)
+		).rejects.toThrow(/row-level security|permission denied/);
+		const seen = await rawAs(alice.id, 'select email from users where id = $1', [outsider.id]);
+		expect(seen).toEqual([]);
+	});
+
+	it('keeps a membership on its user and space: an owner may change only its role', async () => {
+		const outsider = await createUser(context, 'Moved Member');
+		await expect(
+			rawAs(alice.id, 'update memberships set user_id = $3 where space_id = $1 and user_id = $2', [
+				spaceA.id,
+				viewer.id,
+				outsider.id
+			])
+		).rejects.toThrow(/permission denied/);
+		const seen = await rawAs(alice.id, 'select email from users where id = $1', [outsider.id]);
+		expect(seen).toEqual([]);
+		const [changed] = await rawAs<{ role: string }>(
+			alice.id,
+			`update memberships set role = 'editor' where space_id = $1 and user_id = $2 returning role`,
+			[spaceA.id, viewer.id]
+		);
+		expect(changed).toEqual({ role: 'editor' });
+		await rawAs(
+			alice.id,
+			`update memberships set role = 'viewer' where space_id = $1 and user_id = $2`,
+			[spaceA.id, viewer.id]
+		);
+	});
+
+	it('shows an invited user who has not accepted nothing more than the email the owner typed', async () => {
+		const invitee = await createUser(context, 'Ines Invitee');
+		await rawAs(alice.id, `select app_invite($1, $2, 'viewer', $3)`, [
+			spaceA.id,
+			invitee.email,
+			`hash-${Date.now()}`
+		]);
+		const seen = await rawAs(alice.id, 'select id, name from users where id = $1', [invitee.id]);
+		expect(seen).toEqual([]);
+	});
+});
+
 describe('API token sessions', () => {
 	async function asToken<T extends pg.QueryResultRow>(
 		userId: string,

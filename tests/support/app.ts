@@ -69,7 +69,11 @@ export async function createSpace(context: AppContext, owner: TestUser, name = '
 	return { id, slug };
 }
 
-/** Adds a member the way an owner can under the policies (the invitation flow is tested apart). */
+/**
+ * Adds a member the way the app does: the owner invites, the member accepts the link (a
+ * membership needs its user's acceptance); someone already in the space gets `role` from the
+ * owner instead.
+ */
 export async function addMember(
 	context: AppContext,
 	owner: TestUser,
@@ -77,12 +81,23 @@ export async function addMember(
 	member: TestUser,
 	role: Role
 ) {
+	const hash = `test-invitation-${randomUUID()}`;
 	await withActor(context.db.runtime, owner.actor, (tx) =>
-		tx.query(
-			`insert into memberships (space_id, user_id, role) values ($1, $2, $3)
-			 on conflict (space_id, user_id) do update set role = excluded.role`,
-			[spaceId, member.id, role]
-		)
+		tx.query('select app_invite($1, $2, $3, $4)', [spaceId, member.email, role, hash])
+	);
+	const [joined] = await withActor(context.db.runtime, member.actor, async (tx) => {
+		const { rows } = await tx.query<{ role: Role }>('select role from app_accept_invitation($1)', [
+			hash
+		]);
+		return rows;
+	});
+	if (joined?.role === role) return;
+	await withActor(context.db.runtime, owner.actor, (tx) =>
+		tx.query('update memberships set role = $3 where space_id = $1 and user_id = $2', [
+			spaceId,
+			member.id,
+			role
+		])
 	);
 }
 

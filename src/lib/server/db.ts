@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { AppError, AppErrorCode, type AppErrorOptions } from '$lib/domain/errors';
 import { isUuid } from '$lib/domain/ids';
+import { isTokenScope } from '$lib/domain/token-scopes';
 import type { Actor } from './auth/actor';
 
 export type Tx = pg.PoolClient;
@@ -58,13 +59,23 @@ const ROLE = /^(owner|editor|viewer|checkin)$/;
  */
 export function actAsStatement(actor: Actor): string {
 	const { userId, token } = actor;
-	if (!isUuid(userId) || (token && (!isUuid(token.spaceId) || !ROLE.test(token.role)))) {
+	if (
+		!isUuid(userId) ||
+		(token &&
+			(!isUuid(token.spaceId) ||
+				!ROLE.test(token.role) ||
+				!Array.isArray(token.scopes) ||
+				!token.scopes.every(isTokenScope)))
+	) {
 		throw new Error('withActor: the actor is malformed');
 	}
 	const literal = pg.escapeLiteral;
+	// A Postgres array literal; the policies read it with app_token_allows (0008_token_scopes).
+	const scopes = token ? `{${token.scopes.join(',')}}` : '';
 	return `select set_config('app.current_user_id', ${literal(userId)}, true),
 	               set_config('app.token_space', ${literal(token?.spaceId ?? '')}, true),
-	               set_config('app.token_role', ${literal(token?.role ?? '')}, true)`;
+	               set_config('app.token_role', ${literal(token?.role ?? '')}, true),
+	               set_config('app.token_scopes', ${literal(scopes)}, true)`;
 }
 
 /** Runs `work` in one transaction as `actor`; BEGIN and the identity go in one round trip. */

@@ -1,4 +1,5 @@
-// API tokens: a secret that acts as its creator in one space with at most the creator's role.
+// API tokens: a secret that acts as its creator in one space with at most the creator's role,
+// and only for what its scopes say (domain/token-scopes.ts), chosen at creation.
 // Only the SHA-256 of the secret is stored; the secret itself is returned once, at creation.
 // The database narrows a token again on every request (`app_memberships` takes the lower of the
 // token's role and the member's current role), so demoting or removing a member also narrows
@@ -7,8 +8,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { isAtMost, roles, type Role } from '$lib/domain/roles';
+import {
+	defaultScopes,
+	isTokenScope,
+	scopesOfRole,
+	tokenScopes,
+	type TokenScope
+} from '$lib/domain/token-scopes';
 import type { AppContext } from '../context';
-import { inSpace } from '../services/scope';
+import { inSpace, requireSignedIn } from '../services/scope';
 import { parseInput } from '../services/validate';
 import type { Actor } from './actor';
 
@@ -18,6 +26,7 @@ export interface ApiToken {
 	id: string;
 	name: string;
 	role: Role;
+	scopes: TokenScope[];
 	createdAt: Date;
 	lastUsedAt: Date | null;
 	expiresAt: Date | null;
@@ -30,6 +39,12 @@ const createInput = z.object({
 		.min(1, 'is required')
 		.max(100, 'must be at most 100 characters'),
 	role: z.enum(roles, { error: `must be one of ${roles.join(', ')}` }),
+	scopes: z
+		.array(z.string(), { error: `must be a list of ${tokenScopes.join(', ')}` })
+		.refine((scopes) => scopes.every(isTokenScope), `must each be one of ${tokenScopes.join(', ')}`)
+		.refine((scopes) => scopes.includes('read'), 'must include read: every token reads')
+		.transform((scopes) => scopes as TokenScope[])
+		.optional(),
 	expiresInDays: z.number().int().min(1).max(3650).optional()
 });
 
@@ -37,17 +52,30 @@ const tokenId = z.uuid('must be a token id');
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-const columns = `id, name, role, created_at as "createdAt", last_used_at as "lastUsedAt",
+const columns = `id, name, role, scopes, created_at as "createdAt", last_used_at as "lastUsedAt",
 	expires_at as "expiresAt"`;
 
-function refuseTokenActor(actor: Actor): void {
-	// A token minting tokens could outlive its own expiry or revocation.
-	if (actor.token) {
-		throw new AppError(AppErrorCode.Forbidden, 'API tokens cannot manage API tokens; sign in');
+// A token minting tokens could outlive its own expiry or revocation: no scope allows it.
+const refuseTokenActor = (actor: Actor) => requireSignedIn(actor, 'manage API tokens');
+
+/**
+ * The scopes asked for, in their canonical order, or the role's defaults. A scope the token's
+ * role does not allow is refused, naming the field.
+ */
+function scopesFor(role: Role, asked: TokenScope[] | undefined): TokenScope[] {
+	if (!asked) return defaultScopes(role);
+	const beyond = asked.find((scope) => !scopesOfRole[role].includes(scope));
+	if (beyond) {
+		throw new AppError(
+			AppErrorCode.Forbidden,
+			`A ${role} token cannot have the "${beyond}" scope`,
+			{ field: 'scopes' }
+		);
 	}
+	return tokenScopes.filter((scope) => asked.includes(scope));
 }
 
-export function createApiToken(options: {
+export async function createApiToken(options: {
 	context: AppContext;
 	actor: Actor;
 	space: string;
@@ -64,12 +92,21 @@ export function createApiToken(options: {
 				{ field: 'role' }
 			);
 		}
+		const scopes = scopesFor(input.role, input.scopes);
 		const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
 		const { rows } = await tx.query<ApiToken>(
-			`insert into api_tokens (space_id, user_id, name, token_hash, role, expires_at)
-			 values ($1, $2, $3, $4, $5, now() + make_interval(days => $6::int))
+			`insert into api_tokens (space_id, user_id, name, token_hash, role, scopes, expires_at)
+			 values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7::int))
 			 returning ${columns}`,
-			[space.id, actor.userId, input.name, hashSecret(secret), input.role, input.expiresInDays]
+			[
+				space.id,
+				actor.userId,
+				input.name,
+				hashSecret(secret),
+				input.role,
+				scopes,
+				input.expiresInDays
+			]
 		);
 		return { ...rows[0]!, secret };
 	});
@@ -129,12 +166,13 @@ export async function resolveBearer(options: {
 		user_id: string;
 		space_id: string;
 		role: Role;
-	}>('select id, user_id, space_id, role from app_resolve_token($1)', [hashSecret(secret)]);
+		scopes: TokenScope[];
+	}>('select id, user_id, space_id, role, scopes from app_resolve_token($1)', [hashSecret(secret)]);
 	const token = rows[0];
 	if (!token) throw unauthorized();
 	return {
 		userId: token.user_id,
 		via: 'api',
-		token: { id: token.id, spaceId: token.space_id, role: token.role }
+		token: { id: token.id, spaceId: token.space_id, role: token.role, scopes: token.scopes }
 	};
 }

@@ -1,6 +1,7 @@
 // The demo space "Demo Festival 2026", seeded on first start: customers, attendees, vendors
 // and tasks, an owner and a check-in staff member. Everything is written through the same
 // services a user's edits go through, as the demo owner.
+import { randomUUID } from 'node:crypto';
 import { Faker, en } from '@faker-js/faker';
 import type { Actor } from '../auth/actor';
 import { hashPassword } from '../auth/passwords';
@@ -104,15 +105,20 @@ export async function seedDemo(
 			DEMO_SPACE_SLUG,
 			'Demo Festival 2026'
 		]);
-		for (const role of ['editor', 'viewer', 'checkin'] as const) {
-			await tx.query('insert into memberships (space_id, user_id, role) values ($1, $2, $3)', [
-				rows[0]!.id,
-				users[role],
-				role
-			]);
-		}
 		return rows[0]!.id;
 	});
+	// The others join the way anyone does: the owner invites, each accepts the link as
+	// themselves. No one may insert a membership for someone else (0008_token_scopes).
+	for (const login of demoLogins) {
+		if (login.role === 'owner') continue;
+		const link = `demo-seed-${randomUUID()}`;
+		await withActor(context.db.runtime, actor, (tx) =>
+			tx.query('select app_invite($1, $2, $3, $4)', [spaceId, login.email, login.role, link])
+		);
+		await withActor(context.db.runtime, { userId: users[login.role]!, via: 'system' }, (tx) =>
+			tx.query('select app_accept_invitation($1)', [link])
+		);
+	}
 	const space = DEMO_SPACE_SLUG;
 
 	const defineType = async (name: string, key: string, fields: FieldInput[]) => {

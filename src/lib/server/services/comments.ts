@@ -9,7 +9,7 @@ import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
 import { canReadAll } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
-import { inSpace, type SpaceScope } from './scope';
+import { inSpace, requireScope, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
 interface InRecord {
@@ -116,6 +116,7 @@ export function listComments(options: InRecord): Promise<RecordComment[]> {
 export async function addComment(options: InRecord & { input: unknown }): Promise<RecordComment> {
 	const { context, actor } = options;
 	const { body } = parseInput(addInput, options.input);
+	requireScope(actor, 'write');
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async (scope) => {
 		requireReader(scope);
@@ -136,6 +137,7 @@ export async function addComment(options: InRecord & { input: unknown }): Promis
 /** Deletes a comment: the author's own, or any when the caller owns the space. */
 export function deleteComment(options: InRecord & { comment: string }): Promise<void> {
 	const { context, actor, comment } = options;
+	requireScope(actor, 'write');
 	return inSpace(context, actor, options.space, async (scope) => {
 		requireReader(scope);
 		const notFound = new AppError(AppErrorCode.NotFound, `Comment ${comment} not found`, {

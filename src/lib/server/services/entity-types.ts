@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { auditSchema } from './schema-audit';
 import { findEntityType, bumpSchemaVersion } from './schema';
-import { inSpace, type SpaceScope } from './scope';
+import { inSpace, requireScope, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
 export const keySchema = z
@@ -22,7 +22,9 @@ export const nameSchema = z
 	.min(1, 'must not be empty')
 	.max(200, 'must be at most 200 characters');
 
+/** Every change of types and fields asks here: the caller's role, and a token's `schema` scope. */
 export function requireSchemaRole(scope: SpaceScope): void {
+	requireScope(scope.actor, 'schema');
 	if (!canManageSchema(scope.space.role)) {
 		throw new AppError(
 			AppErrorCode.Forbidden,

@@ -8,7 +8,7 @@ import { canReadAll, canWriteRecords } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import type { PresignedUpload } from '../adapters/storage';
-import { inSpace } from './scope';
+import { inSpace, requireScope } from './scope';
 import { parseInput } from './validate';
 
 const uploadInput = z.object({
@@ -43,6 +43,7 @@ export function createUpload(options: {
 	input: unknown;
 }): Promise<NewUpload> {
 	const input = parseInput(uploadInput, options.input);
+	requireScope(options.actor, 'write');
 	return inSpace(options.context, options.actor, options.space, async ({ space }) => {
 		if (!canWriteRecords(space.role)) {
 			throw new AppError(AppErrorCode.Forbidden, `Your role (${space.role}) may not upload files`);

@@ -1,5 +1,6 @@
-// Members of a space: list, invite, change role, remove. Owners manage members; the check here
-// gives a clear message first, and the policies and `app_invite` refuse anyone else anyway.
+// Members of a space: list, invite, change role, remove. Owners manage members, and an API token
+// only with the `members` scope; the check here gives a clear message first, and the policies
+// and `app_invite` refuse anyone else anyway (0008_token_scopes).
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Invitation, Member, SpaceAccess } from '$lib/domain/schema';
@@ -9,7 +10,7 @@ import type { Actor } from '../auth/actor';
 import { emailSchema } from '../auth/users';
 import type { AppContext } from '../context';
 import { withActor, type Tx } from '../db';
-import { inSpace } from './scope';
+import { hasScope, inSpace, requireScope } from './scope';
 import { withPrismaActor } from '../prisma';
 import { resolveSpace } from './schema';
 import { parseInput } from './validate';
@@ -20,7 +21,8 @@ const roleInput = z.object({ role: roleSchema });
 const userIdSchema = z.uuid('must be a user id');
 const revokeInput = z.object({ invitationId: z.uuid('must be an invitation id') });
 
-function requireOwner(space: SpaceAccess): void {
+function requireOwner(actor: Actor, space: SpaceAccess): void {
+	requireScope(actor, 'members');
 	if (!canManageMembers(space.role)) {
 		throw new AppError(
 			AppErrorCode.Forbidden,
@@ -76,7 +78,9 @@ export function listMembers(options: {
 				(a, b) =>
 					a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.email.localeCompare(b.email)
 			);
-		if (!canManageMembers(space.role)) return { members, invitations: [] };
+		if (!canManageMembers(space.role) || !hasScope(options.actor, 'members')) {
+			return { members, invitations: [] };
+		}
 		const invitations = await tx.invitation.findMany({
 			where: { spaceId: space.id, acceptedAt: null },
 			select: { id: true, email: true, role: true, createdAt: true },
@@ -115,7 +119,7 @@ export async function inviteMember(options: {
 	const input = parseInput(inviteInput, options.input);
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
-		requireOwner(space);
+		requireOwner(actor, space);
 		const existing = await tx.query(
 			`select 1 from memberships m join users u on u.id = m.user_id
 			  where m.space_id = $1 and lower(u.email) = $2`,
@@ -148,7 +152,7 @@ export async function revokeInvitation(options: {
 	const { invitationId } = parseInput(revokeInput, { invitationId: options.invitationId });
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
-		requireOwner(space);
+		requireOwner(actor, space);
 		const { rows } = await tx.query<{ email: string }>(
 			`delete from invitations where id = $1 and space_id = $2 and accepted_at is null
 			 returning email`,
@@ -204,7 +208,7 @@ export async function changeMemberRole(options: {
 	const { role } = parseInput(roleInput, options.input);
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
-		requireOwner(space);
+		requireOwner(actor, space);
 		const { isLastOwner } = await lockMemberships(tx, space.id, userId);
 		if (isLastOwner && role !== 'owner') {
 			throw new AppError(
@@ -235,7 +239,7 @@ export async function removeMember(options: {
 	const userId = parseInput(userIdSchema, options.userId);
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
-		requireOwner(space);
+		requireOwner(actor, space);
 		const { isLastOwner } = await lockMemberships(tx, space.id, userId);
 		if (isLastOwner) {
 			throw new AppError(

@@ -11,7 +11,7 @@ import type { SavedView, ViewConfig } from '$lib/domain/views';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { findEntityType } from './schema';
-import { inSpace, type SpaceScope } from './scope';
+import { inSpace, requireScope, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
 interface OnType {
@@ -113,11 +113,15 @@ function notFound(view: string): AppError {
 	return new AppError(AppErrorCode.NotFound, `View "${view}" not found`, { field: 'view' });
 }
 
-/** A write: rate-limited like every other write of the user. */
+/**
+ * A write: rate-limited like every other write of the user. A saved view is structure, not
+ * record data: a token needs the `schema` scope.
+ */
 async function writeView<T>(
 	options: OnType,
 	work: (scope: SpaceScope, type: EntityType) => Promise<T>
 ): Promise<T> {
+	requireScope(options.actor, 'schema');
 	await options.context.kv.writeLimiter.consume(options.actor.userId);
 	return inSpace(options.context, options.actor, options.space, (scope) => {
 		requireWriter(scope);

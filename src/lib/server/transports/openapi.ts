@@ -205,7 +205,14 @@ export function buildOpenApi(options: {
 		components: {
 			schemas,
 			securitySchemes: {
-				bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (rst_...)' },
+				bearer: {
+					type: 'http',
+					scheme: 'bearer',
+					description:
+						'Personal API token (rst_...). Its scopes, chosen when it is made, decide what it may ' +
+						'do: read, write (records), schema (types, fields, views), members. A call outside ' +
+						'them answers 403 FORBIDDEN naming the missing scope.'
+				},
 				session: { type: 'apiKey', in: 'cookie', name: 'authjs.session-token' }
 			}
 		}

@@ -20,7 +20,7 @@ export async function cancelImport(options: {
 		options.actor,
 		options.space,
 		async ({ tx, space }) => {
-			requireImportRole(space.role);
+			requireImportRole(options.actor, space.role);
 			const row = await loadImport(tx, space.id, options.id, { forUpdate: true });
 			if (row.state !== 'queued' && row.state !== 'running' && row.state !== 'uploaded') {
 				throw new AppError(

@@ -9,7 +9,7 @@ import type { PresignedUpload } from '../../adapters/storage';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import { findEntityType } from '../schema';
-import { inSpace } from '../scope';
+import { inSpace, requireScope } from '../scope';
 import { parseInput } from '../validate';
 import { importColumns, toStatus, type ImportRow } from './status';
 
@@ -25,8 +25,12 @@ const createInput = z.object({
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const contentTypeOf = (name: string) => (/\.xlsx$/i.test(name) ? XLSX_TYPE : 'text/csv');
 
-/** Importing writes records: the roles that may write them (domain/roles.ts) may import. */
-export function requireImportRole(role: Role): void {
+/**
+ * Importing writes records: the roles that may write them (domain/roles.ts) may import, and a
+ * token needs the `write` scope, for every step of an import.
+ */
+export function requireImportRole(actor: Actor, role: Role): void {
+	requireScope(actor, 'write');
 	if (!canWriteRecords(role)) {
 		throw new AppError(AppErrorCode.Forbidden, `Your role (${role}) may not import records`);
 	}
@@ -42,7 +46,7 @@ export function createImport(options: {
 	const input = parseInput(createInput, options.input);
 	const { context } = options;
 	return inSpace(context, options.actor, options.space, async ({ tx, space, types }) => {
-		requireImportRole(space.role);
+		requireImportRole(options.actor, space.role);
 		const type = findEntityType(types, options.type);
 		if (input.size === 0) {
 			throw new AppError(AppErrorCode.InvalidInput, 'The file is empty', { field: 'size' });

@@ -38,7 +38,7 @@ export function previewImport(options: {
 	};
 	const { context } = options;
 	return inSpace(context, options.actor, options.space, async ({ tx, space }) => {
-		requireImportRole(space.role);
+		requireImportRole(options.actor, space.role);
 		const row = await loadImport(tx, space.id, options.id, { forUpdate: true });
 		if (row.state !== 'uploaded') {
 			throw new AppError(AppErrorCode.Conflict, 'This import has already started', { field: 'id' });

@@ -51,7 +51,7 @@ export async function startImport(options: {
 	const { context, actor } = options;
 	// Check everything first, so that no field is created for an import that cannot start.
 	const checked = await inSpace(context, actor, options.space, async ({ tx, space, types }) => {
-		requireImportRole(space.role);
+		requireImportRole(actor, space.role);
 		const row = await loadImport(tx, space.id, options.id);
 		if (row.state !== 'uploaded') {
 			throw new AppError(AppErrorCode.Conflict, 'This import has already started', { field: 'id' });

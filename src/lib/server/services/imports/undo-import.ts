@@ -85,7 +85,7 @@ export async function undoImport(options: {
 }): Promise<ImportStatus> {
 	const { context, actor } = options;
 	const { status, job } = await inSpace(context, actor, options.space, async ({ tx, space }) => {
-		requireImportRole(space.role);
+		requireImportRole(actor, space.role);
 		const row = await loadImport(tx, space.id, options.id, { forUpdate: true });
 		if (row.state !== 'done') {
 			throw new AppError(

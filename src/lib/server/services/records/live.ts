@@ -5,7 +5,7 @@
 // policies as that person. The Yjs updates are appended to record_updates rather than merged into
 // the stored doc, which is compacted later (docs.ts).
 //
-// Fields that only the database can check (unique values, links to other records) take
+// Fields that only the database can check (unique values, links to other records, users) take
 // writeRecords, one edit per transaction, as every other write path does.
 import * as Y from 'yjs';
 import type { RecordChange } from '$lib/domain/record-change';
@@ -39,9 +39,9 @@ export interface LiveEdit {
 	values: LiveValue[];
 }
 
-/** Fields whose check needs the database: a unique value, a link's target. */
+/** Fields whose check needs the database: a unique value, a link's target, a user's membership. */
 export const needsDatabase = (attribute: Attribute) =>
-	attribute.isUnique || attribute.kind === 'relation';
+	attribute.isUnique || attribute.kind === 'relation' || attribute.kind === 'user';
 
 /** The change an edit makes, as every listener gets it after commit. */
 export function changeOf(edit: LiveEdit, at = new Date().toISOString()): RecordChange {

@@ -1,5 +1,6 @@
 // The one write path for record values. Grid edits, kanban moves, REST calls, imports and
-// check-ins all end here: validate by attribute kind, check the role, persist values, bump
+// check-ins all end here: validate by attribute kind, check the role, check what only the
+// database knows (members, unique values, link targets), persist values, bump
 // the record, write the audit rows, and hand back the changes to broadcast after commit.
 import { randomUUID } from 'node:crypto';
 import { checkinStamp, checkinTrio } from '$lib/domain/checkin';
@@ -249,6 +250,27 @@ async function checkUnique(tx: Tx, spaceId: string, writes: ValueWrite[]): Promi
 				}
 			);
 		}
+	}
+}
+
+/**
+ * A user field names a member of the space: the kind knows only the id's shape, so the write
+ * path asks the database, once for every user value of the batch. A member who left fails too.
+ */
+async function checkMembers(tx: Tx, spaceId: string, writes: ValueWrite[]): Promise<void> {
+	const named = writes.filter(
+		(write): write is ValueWrite & { value: string } =>
+			write.attribute.kind === 'user' && typeof write.value === 'string'
+	);
+	if (!named.length) return;
+	const { rows } = await tx.query<{ user_id: string }>(
+		'select user_id from memberships where space_id = $1 and user_id = any ($2::uuid[])',
+		[spaceId, [...new Set(named.map((write) => write.value))]]
+	);
+	const members = new Set(rows.map((row) => row.user_id));
+	const outsider = named.find((write) => !members.has(write.value));
+	if (outsider) {
+		throw invalid(outsider.attribute, `${outsider.value} is not a member of this space`);
 	}
 }
 
@@ -518,6 +540,7 @@ export async function writeRecords(request: WriteRequest): Promise<WriteResult> 
 	];
 	const before = await readBefore(tx, space.id, updateIds, touchedAttributes);
 
+	await checkMembers(tx, space.id, writes);
 	await checkUnique(tx, space.id, writes);
 	await persistValues(tx, space.id, writes, new Set(createIds));
 	await syncRelations(request, writes, before);

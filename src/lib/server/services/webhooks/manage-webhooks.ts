@@ -7,7 +7,7 @@ import { isUuid } from '$lib/domain/ids';
 import { webhookEvents, type WebhookDeliveryInfo, type WebhookInfo } from '$lib/domain/webhooks';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
-import { inSpace } from '../scope';
+import { inSpace, requireSignedIn } from '../scope';
 import { parseInput } from '../validate';
 import { webhookDispatch } from './dispatch';
 import { sealSecret } from './seal';
@@ -21,7 +21,12 @@ const createInput = z.object({
 
 const updateInput = z.object({ isActive: z.boolean() });
 
-function requireOwner(role: string): void {
+/**
+ * A webhook keeps sending the space's data out after the token that made it is revoked, so no
+ * scope grants it: a signed-in owner manages webhooks and reads their log.
+ */
+function requireOwner(actor: Actor, role: string): void {
+	requireSignedIn(actor, 'manage webhooks');
 	if (role !== 'owner') {
 		throw new AppError(AppErrorCode.Forbidden, 'Only owners manage webhooks');
 	}
@@ -44,7 +49,7 @@ export async function createWebhook(options: {
 	let spaceId = '';
 	const created = await inSpace(context, actor, options.space, async ({ tx, space }) => {
 		spaceId = space.id;
-		requireOwner(space.role);
+		requireOwner(actor, space.role);
 		const secret = `whsec_${randomBytes(24).toString('base64url')}`;
 		const { rows } = await tx.query<WebhookInfo>(
 			`insert into webhooks (space_id, url, events, secret_sealed, created_by) values ($1, $2, $3, $4, $5)
@@ -69,7 +74,7 @@ export function listWebhooks(options: {
 	space: string;
 }): Promise<WebhookInfo[]> {
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
-		requireOwner(space.role);
+		requireOwner(options.actor, space.role);
 		const { rows } = await tx.query<WebhookInfo>(
 			`select ${webhookColumns} from webhooks where space_id = $1 order by created_at`,
 			[space.id]
@@ -88,7 +93,7 @@ export function updateWebhook(options: {
 }): Promise<WebhookInfo> {
 	const input = parseInput(updateInput, options.input);
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
-		requireOwner(space.role);
+		requireOwner(options.actor, space.role);
 		if (!isUuid(options.id)) throw notFound(options.id);
 		const { rows } = await tx.query<WebhookInfo>(
 			`update webhooks set is_active = $3,
@@ -109,7 +114,7 @@ export function deleteWebhook(options: {
 	id: string;
 }): Promise<void> {
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
-		requireOwner(space.role);
+		requireOwner(options.actor, space.role);
 		if (!isUuid(options.id)) throw notFound(options.id);
 		const { rowCount } = await tx.query('delete from webhooks where space_id = $1 and id = $2', [
 			space.id,
@@ -129,7 +134,7 @@ export function listDeliveries(options: {
 	id: string;
 }): Promise<WebhookDeliveryInfo[]> {
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space }) => {
-		requireOwner(space.role);
+		requireOwner(options.actor, space.role);
 		if (!isUuid(options.id)) throw notFound(options.id);
 		const { rows } = await tx.query<WebhookDeliveryInfo>(
 			`select ${deliveryColumns} from webhook_deliveries where space_id = $1 and webhook_id = $2
@@ -149,7 +154,7 @@ export async function replayDelivery(options: {
 }): Promise<WebhookDeliveryInfo> {
 	const { context } = options;
 	const delivery = await inSpace(context, options.actor, options.space, async ({ tx, space }) => {
-		requireOwner(space.role);
+		requireOwner(options.actor, space.role);
 		if (!isUuid(options.id))
 			throw new AppError(AppErrorCode.NotFound, `Delivery ${options.id} not found`, {
 				field: 'id'

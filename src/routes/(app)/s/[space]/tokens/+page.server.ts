@@ -23,20 +23,21 @@ const text = (form: FormData, name: string) => {
 	return typeof value === 'string' ? value.trim() : '';
 };
 
-const labels = { name: 'Name', role: 'Role', expiresInDays: 'Expiry' };
+const labels = { name: 'Name', role: 'Role', scopes: 'Scopes', expiresInDays: 'Expiry' };
 
 export const actions: Actions = {
 	create: async ({ locals, params, request }) => {
 		const form = await request.formData();
 		const name = text(form, 'name');
 		const role = text(form, 'role');
+		const scopes = form.getAll('scopes').filter((scope) => typeof scope === 'string');
 		const expires = text(form, 'expiresInDays');
 		try {
 			const token = await createApiToken({
 				context: context(),
 				actor: requireActor(locals),
 				space: params.space,
-				input: { name, role, ...(expires && { expiresInDays: Number(expires) }) }
+				input: { name, role, scopes, ...(expires && { expiresInDays: Number(expires) }) }
 			});
 			return { action: 'create' as const, created: { name: token.name, secret: token.secret } };
 		} catch (failure) {
