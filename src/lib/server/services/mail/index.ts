@@ -1,0 +1,2 @@
+export { appLink, deliverMail, sendMail, type MailJob } from './send-mail';
+export * from './templates';
