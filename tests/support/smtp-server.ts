@@ -36,6 +36,8 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
 		disabledCommands: ['STARTTLS'],
 		authOptional: true,
 		logger: false,
+		// Clients keep pooled connections open; stopping must not wait half a minute for them.
+		closeTimeout: 500,
 		onAuth(_auth, _session, callback) {
 			callback(null, { user: 'test' });
 		},

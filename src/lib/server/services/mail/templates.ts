@@ -103,13 +103,17 @@ export function invitationMail(options: {
 	expiresAt: Date;
 }): MailMessage {
 	const expires = options.expiresAt.toUTCString().replace(/ \d\d:\d\d:\d\d GMT$/, '');
-	return compose(options.to, `${options.inviterName} invited you to ${options.spaceName} on Roster`, {
-		greeting: 'Hello,',
-		paragraphs: [
-			`${options.inviterName} invited you to join the space “${options.spaceName}” on Roster as ${options.role}.`,
-			'Open the link and sign in, or create an account first with this email address.'
-		],
-		action: { label: `Join ${options.spaceName}`, url: options.url },
-		footnote: `The invitation works until ${expires}. If you did not expect it, ignore this mail.`
-	});
+	return compose(
+		options.to,
+		`${options.inviterName} invited you to ${options.spaceName} on Roster`,
+		{
+			greeting: 'Hello,',
+			paragraphs: [
+				`${options.inviterName} invited you to join the space “${options.spaceName}” on Roster as ${options.role}.`,
+				'Open the link and sign in, or create an account first with this email address.'
+			],
+			action: { label: `Join ${options.spaceName}`, url: options.url },
+			footnote: `The invitation works until ${expires}. If you did not expect it, ignore this mail.`
+		}
+	);
 }
