@@ -20,8 +20,11 @@ export interface SmtpTestServer {
 	port: number;
 	/** Every mail received so far. */
 	mails: ReceivedMail[];
-	/** The next mail to `to` not yet taken by an earlier call; rejects after `timeout` ms. */
-	nextMail(to: string, options?: { timeout?: number }): Promise<ReceivedMail>;
+	/**
+	 * The next mail to `to` (with `subject`, when given) not yet taken by an earlier call;
+	 * rejects after `timeout` ms.
+	 */
+	nextMail(to: string, options?: { timeout?: number; subject?: string }): Promise<ReceivedMail>;
 	/** Stops the server. */
 	stop(): Promise<void>;
 }
@@ -65,8 +68,13 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
 		server.listen(port, '127.0.0.1', () => resolve());
 	});
 
-	function take(to: string): ReceivedMail | undefined {
-		const mail = mails.find((each) => !taken.has(each) && each.to.includes(to.toLowerCase()));
+	function take(to: string, subject: string | undefined): ReceivedMail | undefined {
+		const mail = mails.find(
+			(each) =>
+				!taken.has(each) &&
+				each.to.includes(to.toLowerCase()) &&
+				(subject === undefined || each.subject === subject)
+		);
 		if (mail) taken.add(mail);
 		return mail;
 	}
@@ -75,14 +83,14 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
 		url: `smtp://127.0.0.1:${port}`,
 		port,
 		mails,
-		nextMail(to, { timeout = 20_000 } = {}) {
+		nextMail(to, { timeout = 20_000, subject } = {}) {
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(
 					() => reject(new Error(`No mail to ${to} within ${timeout} ms`)),
 					timeout
 				);
 				const check = () => {
-					const mail = take(to);
+					const mail = take(to, subject);
 					if (mail) {
 						clearTimeout(timer);
 						resolve(mail);
