@@ -54,7 +54,7 @@ export function verifyEmailMail(options: {
 	return compose(options.to, 'Confirm your email address for Roster', {
 		greeting: `Hello ${options.name},`,
 		paragraphs: [
-			'Please confirm that this is your email address, so that people can invite you by it and you can reset your password.'
+			'Please confirm that this address is yours. Roster then knows that its mail (invitations, password resets) reaches you.'
 		],
 		action: { label: 'Confirm my email address', url: options.url },
 		footnote: `The link works once, for ${hours(options.ttlSeconds)} hours. If you did not create a Roster account, ignore this mail.`
