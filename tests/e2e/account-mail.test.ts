@@ -28,14 +28,14 @@ beforeAll(async () => {
 	smtp = await startSmtpServer();
 	const port = await freePort();
 	// The app and this file share a mail queue of their own, sent to this file's SMTP server.
-	const mail = { SMTP_URL: smtp.url, MAIL_QUEUE: `mail-e2e-${randomUUID().slice(0, 8)}` };
+	const mail = {
+		SMTP_URL: smtp.url,
+		MAIL_QUEUE: `mail-e2e-${randomUUID().slice(0, 8)}`,
+		ORIGIN: `http://127.0.0.1:${port}`
+	};
 	context = await bootTestApp(mail);
 	await signUp({ context, input: person });
-	server = await startAppServer({
-		...mail,
-		PORT: String(port),
-		ORIGIN: `http://127.0.0.1:${port}`
-	});
+	server = await startAppServer({ ...mail, PORT: String(port) });
 	browser = await launchBrowser();
 });
 

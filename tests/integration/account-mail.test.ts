@@ -314,6 +314,24 @@ describe('invitations', () => {
 	});
 });
 
+describe('invitation mail', () => {
+	it('is limited per address, so re-inviting cannot flood an inbox', async () => {
+		const owner = await createUser(context, 'Eager Owner');
+		const space = await createSpace(context, owner);
+		const email = uniqueEmail('flooded');
+		const invite = () =>
+			inviteMember({
+				context,
+				actor: owner.actor,
+				space: space.slug,
+				input: { email, role: 'viewer' }
+			});
+		for (let attempt = 0; attempt < MAILS_PER_HOUR; attempt++) await invite();
+		const limited = await failure(invite());
+		expect(limited).toMatchObject({ code: AppErrorCode.RateLimited, status: 429 });
+	});
+});
+
 describe('a mail server that is down', () => {
 	it('keeps the mail in the queue and delivers it once the server is back', async () => {
 		const { port } = smtp;
@@ -357,6 +375,14 @@ describe('the embedded default', () => {
 		expect(printed).toContain('Subject: Choose a new password for Roster');
 		expect(printed).toContain('http://localhost:3000/reset-password?token=abc');
 		expect(printed).not.toContain('<p>');
+	});
+
+	it('refuses mail settings that cannot work, naming the variable', () => {
+		expect(() => loadConfig({ SMTP_URL: 'http://mail.example.test' })).toThrow(/SMTP_URL/);
+		// Links in real mail need the public address.
+		expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.test:587' })).toThrow(/ORIGIN/);
+		const config = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.test', ORIGIN });
+		expect(createMailer(config, () => undefined).kind).toBe('smtp');
 	});
 });
 

@@ -143,6 +143,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 	const env = parsed.data;
 	requireTogether(env, ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']);
 	requireTogether(env, ['VAULT_ADDR', 'VAULT_TOKEN']);
+	// Links in real mail must lead to the public address, not to a guess.
+	if (env.SMTP_URL && !env.ORIGIN) {
+		throw new ConfigError('ORIGIN must be set when SMTP_URL is set: links in mail use it');
+	}
 	requireTogether(env, ['AUTH_GOOGLE_ID', 'AUTH_GOOGLE_SECRET']);
 	requireTogether(env, [
 		'AUTH_MICROSOFT_ENTRA_ID_ID',

@@ -12,7 +12,7 @@ import { appLink, resetPasswordMail, sendMail, verifyEmailMail } from '../servic
 import { parseInput } from '../services/validate';
 import type { Actor } from './actor';
 import { hashPassword, passwordSchema } from './passwords';
-import { emailSchema } from './users';
+import { emailSchema } from './email';
 
 export const VERIFY_TTL_SECONDS = 48 * 3600;
 /** Short: a reset link in an inbox someone else reads later is a way into the account. */

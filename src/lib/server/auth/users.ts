@@ -8,21 +8,17 @@ import { withAnonymous, type Tx } from '../db';
 import { accountExistsMail, appLink, sendMail } from '../services/mail';
 import { parseInput } from '../services/validate';
 import { limitAccountMail, verificationMail } from './account-mail';
+import { emailSchema } from './email';
 import { hashPassword, passwordSchema, verifyAgainstDecoy, verifyPassword } from './passwords';
+
+// Other modules (members) have always taken it from here.
+export { emailSchema };
 
 export interface AccountUser {
 	id: string;
 	name: string;
 	email: string;
 }
-
-export const emailSchema = z
-	.string({ error: 'is required' })
-	.trim()
-	.toLowerCase()
-	.min(1, 'is required')
-	.max(320, 'must be at most 320 characters')
-	.pipe(z.email('must be an email address'));
 
 const nameSchema = z
 	.string({ error: 'is required' })

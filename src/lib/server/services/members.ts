@@ -116,6 +116,8 @@ export async function inviteMember(options: {
 	const { context, actor } = options;
 	const input = parseInput(inviteInput, options.input);
 	await context.kv.writeLimiter.consume(actor.userId);
+	// Each invitation mails the address: re-inviting must not flood someone's inbox.
+	await context.kv.accountMailLimiter.perEmail.consume(input.email);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
 		requireOwner(space);
 		const existing = await tx.query(
