@@ -145,6 +145,10 @@ const actorHandle: Handle = async ({ event, resolve }) => {
 const isPublicPage = (path: string) =>
 	path === '/signin' ||
 	path === '/signup' ||
+	// The links of account mails: opened from an inbox, often before signing in.
+	path === '/verify-email' ||
+	path === '/forgot-password' ||
+	path === '/reset-password' ||
 	path.startsWith('/auth/') ||
 	// Static files and built assets normally never reach hooks (the server serves them first);
 	// in dev they can, and must not redirect.

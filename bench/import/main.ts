@@ -263,14 +263,14 @@ export async function main(): Promise<void> {
 			`\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, ${machine.postgres}`
 		);
 		log(`Database: ${database.where}; load average at start ${loadAverage()}`);
-		const user = await signUp({
+		const user = (await signUp({
 			context,
 			input: {
 				name: 'Bench',
 				email: `bench.${Date.now()}@example.test`,
 				password: 'bench-import-pw'
 			}
-		});
+		}))!;
 		const actor: Actor = { userId: user.id, via: 'web' };
 		const space = await createSpace({
 			context,

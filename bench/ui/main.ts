@@ -64,10 +64,10 @@ interface Sheet {
 
 /** A user, a space, a sheet of ten fields and its rows, all through the services. */
 async function createSheet(context: AppContext, rows: number): Promise<Sheet> {
-	const user = await signUp({
+	const user = (await signUp({
 		context,
 		input: { name: 'Bench Browser', email: EMAIL, password: PASSWORD }
-	});
+	}))!;
 	const actor: Actor = { userId: user.id, via: 'web' };
 	const space = await createSpace({
 		context,

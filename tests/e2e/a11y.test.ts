@@ -27,7 +27,7 @@ const password = 'a11y-e2e-password';
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = await signUp({ context, input: { ...owner, password } });
+	const user = (await signUp({ context, input: { ...owner, password } }))!;
 	const actor: Actor = { userId: user.id, via: 'web' };
 	const space = await createSpace({
 		context,

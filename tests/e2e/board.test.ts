@@ -46,7 +46,7 @@ const sessions: Partial<Record<Person, Awaited<ReturnType<BrowserContext['storag
 beforeAll(async () => {
 	context = await bootTestApp();
 	for (const [key, person] of Object.entries(people)) {
-		ids[key as Person] = (await signUp({ context, input: { ...person, password } })).id;
+		ids[key as Person] = (await signUp({ context, input: { ...person, password } }))!.id;
 	}
 	alice = { userId: ids.alice, via: 'web' };
 	const space = await createSpace({

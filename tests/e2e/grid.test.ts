@@ -45,7 +45,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
 	context = await bootTestApp();
 	for (const [role, person] of Object.entries(people)) {
-		const user = await signUp({ context, input: { ...person, password } });
+		const user = (await signUp({ context, input: { ...person, password } }))!;
 		ids[role as keyof typeof people] = user.id;
 	}
 	owner = { userId: ids.owner, via: 'web' };

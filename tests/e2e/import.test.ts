@@ -34,7 +34,7 @@ const shots = path.join('test-results', 'import');
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = await signUp({ context, input: person });
+	const user = (await signUp({ context, input: person }))!;
 	const actor = { userId: user.id, via: 'web' as const };
 	const space = await createSpace({
 		context,

@@ -47,7 +47,7 @@ const recordPath = (id: string) => `/s/${slug}/t/tasks/r/${id}`;
 beforeAll(async () => {
 	context = await bootTestApp();
 	for (const [role, person] of Object.entries(people)) {
-		const user = await signUp({ context, input: { ...person, password } });
+		const user = (await signUp({ context, input: { ...person, password } }))!;
 		ids[role as Person] = user.id;
 	}
 	ownerActor = { userId: ids.owner, via: 'web' };

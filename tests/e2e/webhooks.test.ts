@@ -36,7 +36,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = await signUp({ context, input: person });
+	const user = (await signUp({ context, input: person }))!;
 	const actor = { userId: user.id, via: 'web' as const };
 	slug = (
 		await createSpace({ context, actor, input: { name: 'Quay Market', slug: `quay-${run}` } })

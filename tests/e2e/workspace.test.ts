@@ -24,7 +24,7 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = await signUp({ context, input: { name: 'Erin End-to-End', email, password } });
+	const user = (await signUp({ context, input: { name: 'Erin End-to-End', email, password } }))!;
 	ownerId = user.id;
 	spaceSlug = `e2e-${Date.now()}`;
 	await withActor(context.db.runtime, { userId: user.id, via: 'web' }, (tx) =>
@@ -142,6 +142,12 @@ describe('invitations', () => {
 		await page.getByLabel('Email').fill(newcomer);
 		await page.getByLabel('Password').fill('invited-and-happy');
 		await page.getByRole('button', { name: 'Create account' }).click();
+		// Sign-up ends at "check your inbox"; signing in then leads back to the invitation.
+		await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+		await page.getByRole('link', { name: 'Sign in' }).click();
+		await page.getByLabel('Email').fill(newcomer);
+		await page.getByLabel('Password').fill('invited-and-happy');
+		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.getByRole('button', { name: 'Join the space' }).waitFor();
 		await page.screenshot({ path: 'test-results/invitation.png' });
 		await page.getByRole('button', { name: 'Join the space' }).click();

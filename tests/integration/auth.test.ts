@@ -63,7 +63,7 @@ describe('sign-up and sign-in', () => {
 			password: 'analytical-engine',
 			ip: uniqueIp()
 		});
-		expect(signedIn).toEqual({ id: user.id, name: 'Ada Lovelace', email });
+		expect(signedIn).toEqual({ id: user!.id, name: 'Ada Lovelace', email });
 	});
 
 	it('refuses a wrong password and an unknown email with the same clear error', async () => {
@@ -120,16 +120,26 @@ describe('sign-up and sign-in', () => {
 		expect(fromElsewhere.email).toBe(email);
 	});
 
-	it('refuses a second account for the same email, naming the field', async () => {
+	it('answers a second sign-up for a taken email without an error, and changes nothing', async () => {
 		const email = uniqueEmail('twin');
 		await signUp({ context, input: { name: 'First', email, password: 'password-one' } });
-		const duplicate = await failure(
-			signUp({
-				context,
-				input: { name: 'Second', email: ` ${email.toUpperCase()} `, password: 'password-two' }
-			})
+		// No "already exists": that would tell anyone who has an account (issue 12, fault 3).
+		const second = await signUp({
+			context,
+			input: { name: 'Second', email: ` ${email.toUpperCase()} `, password: 'password-two' }
+		});
+		expect(second).toBeNull();
+		const signedIn = await verifyCredentials({
+			context,
+			email,
+			password: 'password-one',
+			ip: uniqueIp()
+		});
+		expect(signedIn.name).toBe('First');
+		const refused = await failure(
+			verifyCredentials({ context, email, password: 'password-two', ip: uniqueIp() })
 		);
-		expect(duplicate).toMatchObject({ code: AppErrorCode.Conflict, field: 'email' });
+		expect(refused.code).toBe(AppErrorCode.Unauthorized);
 	});
 
 	it('applies the password policy and names the field', async () => {
@@ -256,7 +266,7 @@ describe('spaces and members', () => {
 			context,
 			input: { name: 'Squatter', email, password: 'not-the-invitee' }
 		});
-		expect(await listSpaces({ context, actor: { userId: squatter.id, via: 'web' } })).toEqual([]);
+		expect(await listSpaces({ context, actor: { userId: squatter!.id, via: 'web' } })).toEqual([]);
 		const { invitations } = await listMembers({ context, actor: owner.actor, space: space.slug });
 		expect(invitations.map((invitation) => invitation.email)).toEqual([email]);
 	});

@@ -47,6 +47,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
 			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
 			RATE_LIMIT_LIVE_EDITS_PER_MINUTE: '100000',
+			RATE_LIMIT_ACCOUNT_MAIL_PER_HOUR: '100000',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

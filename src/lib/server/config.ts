@@ -80,10 +80,30 @@ const schema = z.object({
 	AUTH_MICROSOFT_ENTRA_ID_SECRET: optional,
 	AUTH_MICROSOFT_ENTRA_ID_ISSUER: z.url().optional(),
 
+	/** Where mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. Unset: printed to the console. */
+	SMTP_URL: optional.pipe(
+		z
+			.url()
+			.refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+			.optional()
+	),
+	/** The sender of account and invitation mail. */
+	MAIL_FROM: z.string().min(3).default('Roster <roster@localhost>'),
+	/** The job queue mail waits in; processes sharing one must share the SMTP settings. */
+	MAIL_QUEUE: z
+		.string()
+		.regex(/^[a-z][a-z0-9_-]{0,49}$/, 'must be a lower-case name of letters, digits, - and _')
+		.default('mail'),
+
 	SEED_DEMO: flag.default(true),
 	RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
 	RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(600),
-	RATE_LIMIT_LIVE_EDITS_PER_MINUTE: z.coerce.number().int().positive().default(3_000)
+	RATE_LIMIT_LIVE_EDITS_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
+	/**
+	 * Account mails (sign-up, verification, password reset) one email address may be sent per
+	 * hour; one client address may ask for four times as many.
+	 */
+	RATE_LIMIT_ACCOUNT_MAIL_PER_HOUR: z.coerce.number().int().positive().default(5)
 });
 
 type Env = z.infer<typeof schema>;
@@ -123,6 +143,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 	const env = parsed.data;
 	requireTogether(env, ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']);
 	requireTogether(env, ['VAULT_ADDR', 'VAULT_TOKEN']);
+	// Links in real mail must lead to the public address, not to a guess.
+	if (env.SMTP_URL && !env.ORIGIN) {
+		throw new ConfigError('ORIGIN must be set when SMTP_URL is set: links in mail use it');
+	}
 	requireTogether(env, ['AUTH_GOOGLE_ID', 'AUTH_GOOGLE_SECRET']);
 	requireTogether(env, [
 		'AUTH_MICROSOFT_ENTRA_ID_ID',

@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from './adapters/postgres/embedded';
 import { runMigrations } from './adapters/postgres/migrate';
 import { ensureRuntimeRole, runtimePassword, runtimeUrl } from './adapters/postgres/runtime-role';
 import { createKeyValue, type KeyValue } from './adapters/redis';
+import { createMailer, type Mailer } from './adapters/mail';
 import { createSecrets } from './adapters/secrets';
 import { createPostgresUploadGrants, createStorage } from './adapters/storage';
 import type { FileStorage, UploadGrants } from './adapters/storage';
@@ -34,6 +35,8 @@ export interface AppContext {
 	jobs: JobQueue;
 	/** Job progress to open pages, across processes when Redis is set. */
 	progress: ProgressBus;
+	/** SMTP when SMTP_URL is set, the log otherwise. Send through services/mail (the queue), not directly. */
+	mailer: Mailer;
 	authSecret: string;
 	/** Runs `closer` when the context closes, before its pools do (last registered, first run). */
 	onClose(closer: () => Promise<void>): void;
@@ -85,9 +88,11 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const jobs = await createJobQueue({
 		pool: owner,
 		log,
-		overrides: { 'webhook-delivery': { retryLimit: config.WEBHOOK_RETRY_LIMIT } }
+		overrides: { 'webhook-delivery': { retryLimit: config.WEBHOOK_RETRY_LIMIT } },
+		mailQueue: config.MAIL_QUEUE
 	});
 	const progress = createProgressBus(kv.redis);
+	const mailer = createMailer(config, log);
 	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {
 		config,
@@ -101,6 +106,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		events,
 		jobs,
 		progress,
+		mailer,
 		authSecret,
 		onClose(closer) {
 			closers.unshift(closer);
@@ -108,6 +114,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		async close() {
 			for (const closer of closers.splice(0)) await closer().catch(() => undefined);
 			await jobs.close().catch(() => undefined);
+			await mailer.close();
 			await progress.close();
 			await events.close();
 			await kv.close();

@@ -1,6 +1,7 @@
 // The frame of every signed-in page: who is signed in and the spaces they belong to (for the
-// space switcher). `app:spaces` is invalidated after a space is created or membership changes.
+// space switcher), and whether their address still needs confirming (the banner). `app:spaces` is invalidated after a space is created or membership changes.
 import { SIDEBAR_COOKIE } from '$lib/cookies';
+import { emailVerification } from '$lib/server/auth/account-mail';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
 import { listSpaces } from '$lib/server/services/spaces';
@@ -9,14 +10,16 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals, depends, cookies }) => {
 	depends('app:spaces');
 	const actor = requireActor(locals);
-	const [spaces, session] = await Promise.all([
+	const [spaces, session, verification] = await Promise.all([
 		listSpaces({ context: context(), actor }),
-		locals.auth()
+		locals.auth(),
+		emailVerification({ context: context(), actor })
 	]);
 	const email = session?.user?.email ?? '';
 	return {
 		spaces,
 		user: { id: actor.userId, name: session?.user?.name || email || 'Signed in', email },
+		isEmailVerified: verification.isVerified,
 		isSidebarCollapsed: cookies.get(SIDEBAR_COOKIE) === 'collapsed'
 	};
 };

@@ -22,6 +22,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	const error = url.searchParams.get('error');
 	return {
 		redirectTo,
+		isPasswordChanged: url.searchParams.get('notice') === 'password-changed',
 		providers: oauthProviders(context().config),
 		providerError: error
 			? (providerErrors[error] ?? 'Signing in with that provider did not work. Please try again.')

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
-import { safeRedirect, SignInFailed, signInWithPassword } from '$lib/server/auth/auth';
+import { safeRedirect } from '$lib/server/auth/auth';
 import { signUp } from '$lib/server/auth/users';
 import { context } from '$lib/server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,8 +24,8 @@ export const actions: Actions = {
 		const name = text(form, 'name');
 		const email = text(form, 'email');
 		const password = text(form, 'password');
-		const redirectTo = safeRedirect(text(form, 'redirectTo'));
 		try {
+			// A new account and a taken email get the same answer; only the mail differs.
 			await signUp({
 				context: context(),
 				input: { name, email, password },
@@ -45,13 +45,6 @@ export const actions: Actions = {
 			const message = Object.keys(errors).length ? null : error.message;
 			return fail(error.status, { name, email, errors, message });
 		}
-		try {
-			await signInWithPassword(event, { email, password, redirectTo });
-		} catch (error) {
-			// The account exists; only signing in was refused (rate limit): let them sign in later.
-			if (error instanceof SignInFailed) redirect(303, '/signin');
-			throw error;
-		}
-		redirect(303, redirectTo);
+		return { sentTo: email.trim() };
 	}
 };

@@ -5,22 +5,20 @@ import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { AppContext } from '../context';
 import { withAnonymous, type Tx } from '../db';
+import { accountExistsMail, appLink, sendMail } from '../services/mail';
 import { parseInput } from '../services/validate';
+import { limitAccountMail, verificationMail } from './account-mail';
+import { emailSchema } from './email';
 import { hashPassword, passwordSchema, verifyAgainstDecoy, verifyPassword } from './passwords';
+
+// Other modules (members) have always taken it from here.
+export { emailSchema };
 
 export interface AccountUser {
 	id: string;
 	name: string;
 	email: string;
 }
-
-export const emailSchema = z
-	.string({ error: 'is required' })
-	.trim()
-	.toLowerCase()
-	.min(1, 'is required')
-	.max(320, 'must be at most 320 characters')
-	.pipe(z.email('must be an email address'));
 
 const nameSchema = z
 	.string({ error: 'is required' })
@@ -58,31 +56,42 @@ async function findByEmail(tx: Tx, email: string) {
 }
 
 /**
- * Creates a password account; open invitations for the email become memberships. `ip`, when
- * given, limits how fast one address can probe which emails are taken.
+ * Creates a password account and mails a link to confirm its address. Answers the same whether
+ * or not the email already has an account, so sign-up cannot be used to find out who has one:
+ * for a taken email nothing is created and its owner gets a mail saying someone tried (sign in
+ * or reset the password) instead. Both paths hash the password and queue one mail, so they take
+ * about the same time. Resolves to the new account, or null when the email was taken; a route
+ * must not let the difference show. `ip`, when given, limits how fast one address can try.
  */
 export async function signUp(options: {
 	context: AppContext;
 	input: unknown;
 	ip?: string;
-}): Promise<AccountUser> {
+}): Promise<AccountUser | null> {
 	const { context } = options;
 	const input = parseInput(signUpInput, options.input);
 	if (options.ip) await context.kv.signInLimiter.consume(`sign-up|${options.ip}`);
+	await limitAccountMail(context, input.email, options.ip);
 	const passwordHash = await hashPassword(input.password);
 	try {
-		const id = await withAnonymous(context.db.runtime, (tx) =>
-			register(tx, { email: input.email, name: input.name, passwordHash })
-		);
+		const { id, message } = await withAnonymous(context.db.runtime, async (tx) => {
+			const id = await register(tx, { email: input.email, name: input.name, passwordHash });
+			return { id, message: await verificationMail(context, tx, input.email) };
+		});
+		if (message) await sendMail({ context, message });
 		return { id, name: input.name, email: input.email };
 	} catch (error) {
-		if (isUniqueViolation(error)) {
-			throw new AppError(AppErrorCode.Conflict, 'An account with this email already exists', {
-				field: 'email'
-			});
-		}
-		throw error;
+		if (!isUniqueViolation(error)) throw error;
 	}
+	await sendMail({
+		context,
+		message: accountExistsMail({
+			to: input.email,
+			signInUrl: appLink(context, '/signin'),
+			resetUrl: appLink(context, '/forgot-password')
+		})
+	});
+	return null;
 }
 
 /**
@@ -131,9 +140,10 @@ export async function findOrRegisterOAuthUser(options: {
 	const attempt = () =>
 		withAnonymous(context.db.runtime, async (tx) => {
 			const existing = await findByEmail(tx, email);
-			if (existing) return { id: existing.id, name: existing.name, email: existing.email };
-			const id = await register(tx, { email, name, passwordHash: null, image });
-			return { id, name, email };
+			const id = existing?.id ?? (await register(tx, { email, name, passwordHash: null, image }));
+			// The provider vouched for the address (see isEmailVerified in auth.ts).
+			await tx.query('select app_confirm_provider_email($1)', [id]);
+			return existing ? { id, name: existing.name, email: existing.email } : { id, name, email };
 		});
 	try {
 		return await attempt();

@@ -18,13 +18,18 @@ export const queues = {
 	/** Writes a large export to storage for a download link (services/exports/export-job.ts). */
 	export: { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInHours: 2 },
 	/** Sends one webhook delivery: 5 s, 10 s, 20 s … between attempts (WEBHOOK_RETRY_LIMIT). */
-	'webhook-delivery': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInMinutes: 2 }
+	'webhook-delivery': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInMinutes: 2 },
+	/**
+	 * Hands one mail to the SMTP server (services/mail): 10 s, 20 s, 40 s … between attempts, so
+	 * a server that is down for up to about three hours loses nothing.
+	 */
+	mail: { retryLimit: 10, retryDelay: 10, retryBackoff: true, expireInMinutes: 2 }
 } satisfies Record<string, PgBoss.RetryOptions & PgBoss.ExpirationOptions>;
 
 export type QueueName = keyof typeof queues;
 
 /** Jobs of a queue one process runs at once: deliveries mostly wait on the network. */
-const concurrency: Partial<Record<QueueName, number>> = { 'webhook-delivery': 2 };
+const concurrency: Partial<Record<QueueName, number>> = { 'webhook-delivery': 2, mail: 2 };
 
 /** Which attempt of its job a handler is running: the last one may not rely on a retry. */
 export interface Attempt {
@@ -60,7 +65,15 @@ export async function createJobQueue(options: {
 	log: (line: string) => void;
 	/** Per-queue retry settings that configuration overrides (WEBHOOK_RETRY_LIMIT). */
 	overrides?: Partial<Record<QueueName, PgBoss.RetryOptions>>;
+	/**
+	 * The pg-boss name of the `mail` queue (MAIL_QUEUE). Every process working a mail queue sends
+	 * with its own SMTP settings, so processes with different settings on one database (tests
+	 * with their own SMTP server) need queues of their own.
+	 */
+	mailQueue?: string;
 }): Promise<JobQueue> {
+	const storedName = (name: QueueName): string =>
+		name === 'mail' ? (options.mailQueue ?? 'mail') : name;
 	// Sharing the owner's pool keeps a process's connection count where it was: a test run or a
 	// cluster with several processes meets max_connections sooner than anything else.
 	const boss = new PgBoss({
@@ -72,26 +85,30 @@ export async function createJobQueue(options: {
 	boss.on('error', (error) => options.log(`Job queue: ${error.message}`));
 	await boss.start();
 	for (const [name, defaults] of Object.entries(queues)) {
-		const settings = { name, ...defaults, ...options.overrides?.[name as QueueName] };
+		const settings = {
+			...defaults,
+			...options.overrides?.[name as QueueName],
+			name: storedName(name as QueueName)
+		};
 		// createQueue is idempotent in pg-boss 10, and the queue's settings follow the code.
-		await boss.createQueue(name, settings);
-		await boss.updateQueue(name, settings);
+		await boss.createQueue(settings.name, settings);
+		await boss.updateQueue(settings.name, settings);
 	}
 	return {
 		async send(name, data) {
-			const id = await boss.send(name, data);
+			const id = await boss.send(storedName(name), data);
 			if (!id) throw new Error(`The job queue refused a job for ${name}`);
 			return id;
 		},
 		async cancel(name, id) {
-			await boss.cancel(name, id);
+			await boss.cancel(storedName(name), id);
 		},
 		async work(name, handler) {
 			// pg-boss waits its polling interval after every fetch, even one that found a job;
 			// telling the worker right away keeps a busy queue moving at the pace of its jobs.
 			for (let slot = 0; slot < (concurrency[name] ?? 1); slot++) {
 				const workerId: string = await boss.work<object>(
-					name,
+					storedName(name),
 					{ batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
 					async (jobs) => {
 						try {
@@ -112,7 +129,7 @@ export async function createJobQueue(options: {
 		},
 		async get(name, id) {
 			if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-			const job = await boss.getJobById(name, id, { includeArchive: true });
+			const job = await boss.getJobById(storedName(name), id, { includeArchive: true });
 			return job
 				? { id: job.id, state: job.state as JobRecord['state'], data: job.data, output: job.output }
 				: null;

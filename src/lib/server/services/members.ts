@@ -14,6 +14,7 @@ import { hasScope, inSpace, requireScope } from './scope';
 import { withPrismaActor } from '../prisma';
 import { resolveSpace } from './schema';
 import { parseInput } from './validate';
+import { invitationMessage, sendMail } from './mail';
 
 const roleSchema = z.enum(roles, { error: `must be one of ${roles.join(', ')}` });
 const inviteInput = z.object({ email: emailSchema, role: roleSchema });
@@ -105,9 +106,10 @@ function invitationSecret(): { secret: string; hash: string } {
 const hashInvitation = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 /**
- * Invites someone by email with a role. Sign-up does not verify emails, so the email alone
- * grants nothing: the result carries a link the owner passes on, and whoever signs in and opens
- * it joins with the role (see acceptInvitation). Inviting the same email again replaces the link.
+ * Invites someone by email with a role, and mails them the link. The email alone grants
+ * nothing: whoever signs in and opens the link joins with the role (see acceptInvitation), as
+ * holding it proves the address. The result carries the link too, for the owner to pass on
+ * another way. Inviting the same email again replaces the link.
  */
 export async function inviteMember(options: {
 	context: AppContext;
@@ -118,6 +120,8 @@ export async function inviteMember(options: {
 	const { context, actor } = options;
 	const input = parseInput(inviteInput, options.input);
 	await context.kv.writeLimiter.consume(actor.userId);
+	// Each invitation mails the address: re-inviting must not flood someone's inbox.
+	await context.kv.accountMailLimiter.perEmail.consume(input.email);
 	return inSpace(context, actor, options.space, async ({ tx, space }) => {
 		requireOwner(actor, space);
 		const existing = await tx.query(
@@ -131,13 +135,29 @@ export async function inviteMember(options: {
 			});
 		}
 		const { secret, hash } = invitationSecret();
-		await tx.query('select app_invite($1, $2, $3, $4)', [space.id, input.email, input.role, hash]);
+		const invited = await tx.query<{ id: string }>('select app_invite($1, $2, $3, $4) as id', [
+			space.id,
+			input.email,
+			input.role,
+			hash
+		]);
+		const invitePath = `/invite/${secret}`;
+		const message = await invitationMessage(context, tx, {
+			invitationId: invited.rows[0]!.id,
+			spaceName: space.name,
+			invitePath
+		});
 		return {
 			status: 'invited' as const,
 			email: input.email,
 			role: input.role,
-			invitePath: `/invite/${secret}`
+			invitePath,
+			message
 		};
+	}).then(async ({ message, ...invitation }) => {
+		// After commit: the mail must not carry a link that a rolled-back invite never made.
+		await sendMail({ context, message });
+		return invitation;
 	});
 }
 

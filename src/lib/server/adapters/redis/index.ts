@@ -20,12 +20,18 @@ export interface KeyValue {
 	 * long text sends one update per keystroke), so it has its own, higher budget.
 	 */
 	liveEditLimiter: RateLimiter;
+	/**
+	 * Account mails (verification, password reset, sign-up notices) per email address and per
+	 * client address, per hour: nobody can flood an inbox or the SMTP server through the forms.
+	 */
+	accountMailLimiter: { perEmail: RateLimiter; perAddress: RateLimiter };
 	/** Present only when REDIS_URL is set; the socket.io adapter duplicates it for pub/sub. */
 	redis?: Redis;
 	close(): Promise<void>;
 }
 
 const MINUTE = 60;
+const HOUR = 60 * MINUTE;
 
 export function createKeyValue(config: Config): KeyValue {
 	const signIn = {
@@ -45,12 +51,28 @@ export function createKeyValue(config: Config): KeyValue {
 		keyPrefix: 'live-edit'
 	};
 
+	const mailPerEmail = {
+		points: config.RATE_LIMIT_ACCOUNT_MAIL_PER_HOUR,
+		durationSeconds: HOUR,
+		keyPrefix: 'account-mail-email'
+	};
+	// An office or a school shares one address: it may ask for a few people's mails at once.
+	const mailPerAddress = {
+		points: config.RATE_LIMIT_ACCOUNT_MAIL_PER_HOUR * 4,
+		durationSeconds: HOUR,
+		keyPrefix: 'account-mail-address'
+	};
+
 	if (!config.REDIS_URL) {
 		return {
 			cache: createMemoryCache(),
 			signInLimiter: createMemoryRateLimiter(signIn),
 			writeLimiter: createMemoryRateLimiter(write),
 			liveEditLimiter: createMemoryRateLimiter(liveEdit),
+			accountMailLimiter: {
+				perEmail: createMemoryRateLimiter(mailPerEmail),
+				perAddress: createMemoryRateLimiter(mailPerAddress)
+			},
 			async close() {}
 		};
 	}
@@ -61,6 +83,10 @@ export function createKeyValue(config: Config): KeyValue {
 		signInLimiter: createRedisRateLimiter(redis, signIn),
 		writeLimiter: createRedisRateLimiter(redis, write),
 		liveEditLimiter: createRedisRateLimiter(redis, liveEdit),
+		accountMailLimiter: {
+			perEmail: createRedisRateLimiter(redis, mailPerEmail),
+			perAddress: createRedisRateLimiter(redis, mailPerAddress)
+		},
 		redis,
 		async close() {
 			await redis.quit();

@@ -1,5 +1,6 @@
-// Members of a space: everyone sees the list; owners invite (the result is a link to pass on,
-// as there is no email sending) and withdraw invitations, change roles and remove people. The services check the role.
+// Members of a space: everyone sees the list; owners invite (the invitee gets the link by mail,
+// and the owner sees it too, to pass on another way) and withdraw invitations, change roles and
+// remove people. The services check the role.
 import { fail, isActionFailure, redirect } from '@sveltejs/kit';
 import { isAppError } from '$lib/domain/errors';
 import { formProblem } from '$lib/server/form-problem';

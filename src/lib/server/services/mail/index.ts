@@ -1,0 +1,3 @@
+export { appLink, deliverMail, sendMail, type MailJob } from './send-mail';
+export { invitationMessage } from './invitation';
+export * from './templates';
