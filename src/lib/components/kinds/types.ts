@@ -68,6 +68,14 @@ export interface InputProps extends DisplayProps {
 }
 
 /** A grid picker over the cell being edited (choices, calendar, stars, links, files). */
+/**
+ * What a picker may offer the grid: `commitNow` keeps what it holds pending when the edit ends
+ * by a click elsewhere (a multiple select's picks); without it, a click elsewhere drops the edit.
+ */
+export interface PickerExports {
+	commitNow?: () => void;
+}
+
 export interface PickerProps {
 	field: GridField;
 	/** The field's kind entry, for pickers that serve several kinds. */
@@ -99,7 +107,7 @@ export interface KindView {
 	/** The record page's label points at one form control (`for`), not at a group. */
 	hasLabelledInput: boolean;
 	/** The grid's picker; null: the cell is typed into a text box. */
-	Picker: Component<PickerProps> | null;
+	Picker: Component<PickerProps, PickerExports> | null;
 	/** Typing over the cell goes to the text box even though the kind has a picker. */
 	isTypedOverPicker: boolean;
 	/** The text box: its keyboard, and whether Enter ends the line or the edit. */
