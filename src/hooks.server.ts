@@ -13,6 +13,7 @@ import { startRealtime, startRelay } from '$realtime/index';
 import { AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { handle as authHandle } from '$lib/server/auth/auth';
+import { isSessionLive } from '$lib/server/auth/sessions';
 import { boot, context } from '$lib/server/context';
 import { errorResponse } from '$lib/server/http';
 import { startJobWorkers } from '$lib/server/jobs/workers';
@@ -118,6 +119,15 @@ const bodyLimitHandle: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * Auth.js's own sign-out endpoint would only clear the cookie and leave the session live for any
+ * copy of it; /signout ends it on the server first.
+ */
+const signOutRouteHandle: Handle = ({ event, resolve }) => {
+	if (event.url.pathname === '/auth/signout') redirect(303, '/signout');
+	return resolve(event);
+};
+
 const actorHandle: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	if (hasBearer(event.request)) {
@@ -138,7 +148,13 @@ const actorHandle: Handle = async ({ event, resolve }) => {
 		.some(({ name }) => name.includes('authjs.session-token'));
 	const session = hasSession ? await event.locals.auth() : null;
 	const userId = session?.user?.id;
-	if (userId) event.locals.actor = { userId, via: 'web' };
+	const { sessionId } = session ?? {};
+	// A valid signature is not enough: the session must not have ended on the server (signed
+	// out, signed out everywhere, password changed). Cookies from before server-side sessions
+	// name none and count as signed out.
+	if (userId && sessionId && (await isSessionLive({ context: context(), userId, sessionId }))) {
+		event.locals.actor = { userId, via: 'web', sessionId };
+	}
 	return resolve(event);
 };
 
@@ -180,6 +196,7 @@ export const handle: Handle = sequence(
 	headersHandle,
 	bodyLimitHandle,
 	originHandle,
+	signOutRouteHandle,
 	authHandle,
 	actorHandle,
 	guardHandle

@@ -378,6 +378,15 @@ export function attachSocketTransport(options: {
 				socket.disconnect(true);
 				continue;
 			}
+			if (actor.sessionId && change.sessionIds?.includes(actor.sessionId)) {
+				socket.emit('problem', {
+					code: RealtimeErrorCode.Unauthorized,
+					message: 'The session has ended; sign in again'
+				});
+				socket.disconnect(true);
+				continue;
+			}
+			if (!change.spaceId) continue;
 			if (change.userId && actor.userId !== change.userId) continue;
 			for (const [typeId, room] of socket.data.sheets) {
 				if (socket.data.sheetSpaces.get(typeId) !== change.spaceId) continue;

@@ -246,11 +246,16 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 	}
 
 	return {
-		/** A revoked token closes its connections; the engine re-checks every doc holder. */
+		/**
+		 * A revoked token or an ended session closes its connections; the engine re-checks every
+		 * doc holder.
+		 */
 		recheck(change) {
-			if (!change.tokenId) return;
 			for (const entry of open.values()) {
-				if (entry.connection.actor.token?.id === change.tokenId) {
+				const { actor } = entry.connection;
+				const isRevokedToken = change.tokenId && actor.token?.id === change.tokenId;
+				const isEndedSession = actor.sessionId && change.sessionIds?.includes(actor.sessionId);
+				if (isRevokedToken || isEndedSession) {
 					entry.ws.close(CloseCode.unauthorized, 'unauthorized');
 				}
 			}

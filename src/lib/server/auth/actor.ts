@@ -6,5 +6,7 @@ export interface Actor {
 	userId: string;
 	/** Set when the request came with an API token: the token is scoped to one space and role. */
 	token?: { id: string; spaceId: string; role: Role };
+	/** Set when the request came with a session cookie: the server-side session it names. */
+	sessionId?: string;
 	via: AuditVia;
 }
