@@ -57,6 +57,19 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/**
+ * Auth.js reads X-Forwarded-Proto and X-Forwarded-Host from any client to build its own URLs
+ * (redirects after sign-in, which cookie names to use). Whether those headers are trusted is
+ * the deployment's choice, already made by adapter-node (ORIGIN, or PROTOCOL_HEADER and
+ * HOST_HEADER): so Auth.js is shown the address adapter-node settled on, not what a client
+ * claims. Without this, `X-Forwarded-Proto: http` to an https deployment got plain cookies.
+ */
+const forwardedHandle: Handle = ({ event, resolve }) => {
+	event.request.headers.set('x-forwarded-proto', event.url.protocol.slice(0, -1));
+	event.request.headers.set('x-forwarded-host', event.url.host);
+	return resolve(event);
+};
+
 const isUnsafeMethod = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 const hasBearer = (request: Request) =>
 	request.headers.get('authorization')?.toLowerCase().startsWith('bearer ') ?? false;
@@ -197,6 +210,7 @@ export const handle: Handle = sequence(
 	bodyLimitHandle,
 	originHandle,
 	signOutRouteHandle,
+	forwardedHandle,
 	authHandle,
 	actorHandle,
 	guardHandle

@@ -143,9 +143,10 @@ export function authConfig(app: AppContext, event: RequestEvent): SvelteKitAuthC
 		trustHost: config.AUTH_TRUST_HOST,
 		session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
 		pages: { signIn: '/signin' },
-		// `useSecureCookies` is left to Auth.js: it uses `__Secure-` cookies with the Secure flag
-		// whenever the request URL is https (set ORIGIN behind a TLS-terminating proxy), and plain
-		// cookies on http://localhost in development.
+		// `__Secure-` cookies with the Secure flag exactly when the app is served over https, as
+		// adapter-node decided from ORIGIN or a trusted PROTOCOL_HEADER (hooks.server.ts makes
+		// Auth.js see the same forwarded headers); plain cookies on http://localhost.
+		useSecureCookies: event.url.protocol === 'https:',
 		logger: {
 			// A wrong password is an expected outcome, not a server error worth a stack trace.
 			error(error) {
