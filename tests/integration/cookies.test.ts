@@ -97,7 +97,8 @@ async function openSpace(server: AppServer, cookieHeader: string, headers = {}) 
 describe('plain http', () => {
 	it('sets plain cookies, even when the client claims https in a header nobody trusts', async () => {
 		const server = await start();
-		for (const headers of [{}, { 'x-forwarded-proto': 'https' }]) {
+		const claims: Record<string, string>[] = [{}, { 'x-forwarded-proto': 'https' }];
+		for (const headers of claims) {
 			const { session, cookieHeader } = await signIn(server, server.url, headers);
 			expect(session.map((cookie) => [cookie.name, cookie.isSecure])).toEqual([
 				['authjs.session-token', false]
