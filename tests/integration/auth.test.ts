@@ -37,7 +37,10 @@ afterAll(async () => {
 });
 
 const uniqueEmail = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.test`;
-const uniqueIp = () => `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+// Failure counts per address outlive a run (Redis, for the failure window): one address per
+// test, from a space large enough that runs do not meet.
+const octet = () => Math.floor(Math.random() * 250);
+const uniqueIp = () => `10.${octet()}.${octet()}.${octet()}`;
 
 /** The AppError a promise rejects with, as plain fields. */
 async function failure(promise: Promise<unknown>) {

@@ -6,10 +6,14 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
+import { WebSocket } from 'ws';
+import { createEntityType } from '$lib/server/services/entity-types';
 import { removeMember } from '$lib/server/services/members';
+import { createRecords } from '$lib/server/services/records';
 import { createSpace as createSpaceService } from '$lib/server/services/spaces';
 import { addMember, bootTestApp, stopTestApp, type TestUser } from '../support/app';
 import { startAppServer, type AppServer } from '../support/server';
+import { SseReader } from '../support/sse';
 
 let context: AppContext;
 let server: AppServer;
@@ -54,7 +58,11 @@ async function signIn(
 		.map((header) => header.split(';')[0]!)
 		.filter((pair) => pair.includes('authjs.session-token=') && !pair.endsWith('='))
 		.join('; ');
-	expect(cookie, `no session cookie from sign-in (${response.status})`).not.toBe('');
+	// On failure, what the server said helps more than the status alone.
+	expect(
+		cookie,
+		`no session cookie (${response.status}): ${server.output().slice(-1500)}`
+	).not.toBe('');
 	return cookie;
 }
 
@@ -169,7 +177,7 @@ describe('signing out', () => {
 		const phone = await signIn(user.email, PASSWORD, 'Mozilla/5.0 (iPhone) Mobile Safari/604.1');
 		const page = await fetch(server.url + '/account/__data.json', { headers: { cookie: laptop } });
 		const text = await page.text();
-		expect(text).toContain('Safari on iPhone');
+		expect(text, server.output().slice(-1500)).toContain('Safari on iPhone');
 		expect(text).toContain('Safari on macOS');
 		const { rows } = await context.db.owner.query<{ id: string }>(
 			`select id from sessions where user_id = $1 and device = 'Safari on iPhone'`,
@@ -247,6 +255,64 @@ describe('open connections', () => {
 			expect(await outcome(again)).toMatch(/^refused/);
 		} finally {
 			again.close();
+		}
+	});
+
+	it('ends the SSE stream and closes the y-websocket connection of an ended session', async () => {
+		const user = await newAccount();
+		const space = await createSpaceService({
+			context,
+			actor: user.actor,
+			input: { name: `Streams ${randomUUID().slice(0, 6)}` }
+		});
+		await createEntityType({
+			context,
+			actor: user.actor,
+			space: space.slug,
+			input: { name: 'Guests' }
+		});
+		const created = await createRecords({
+			context,
+			actor: user.actor,
+			space: space.slug,
+			type: 'guests',
+			values: [{}]
+		});
+		const cookie = await signIn(user.email);
+
+		const abort = new AbortController();
+		const response = await fetch(`${server.url}/api/spaces/${space.slug}/events?types=guests`, {
+			headers: { cookie },
+			signal: abort.signal
+		});
+		expect(response.status).toBe(200);
+		const stream = new SseReader(response, abort);
+		const socket = new WebSocket(
+			`${server.url.replace('http', 'ws')}/yjs/${created.created[0]!.id}`,
+			{ headers: { cookie } }
+		);
+		const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+		// Open and authenticated: the server speaks first (its sync step) once the doc is open.
+		await new Promise((resolve, reject) => {
+			socket.once('message', resolve);
+			socket.once('error', reject);
+		});
+		const within = <T>(promise: Promise<T>, fallback: T) =>
+			Promise.race([
+				promise,
+				new Promise<T>((resolve) => setTimeout(() => resolve(fallback), 5_000))
+			]);
+		try {
+			await signOut(cookie);
+			const streamEnded = await within(
+				stream.ended.then(() => true),
+				false
+			);
+			expect(streamEnded, 'the event stream is still open').toBe(true);
+			expect(await within(closed, 0), 'the y-websocket close code').toBe(4401);
+		} finally {
+			abort.abort();
+			socket.terminate();
 		}
 	});
 
