@@ -202,6 +202,36 @@ describe('signing out', () => {
 	});
 });
 
+describe('the sign-in page', () => {
+	it('refuses with 429, Retry-After and the rate-limited message once an account failed too often', async () => {
+		const user = await newAccount('Guessed');
+		const attempt = async (password: string) => {
+			const response = await fetch(`${server.url}/signin?/password`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: {
+					origin: server.url,
+					accept: 'text/html',
+					'content-type': 'application/x-www-form-urlencoded'
+				},
+				body: new URLSearchParams({ email: user.email, password, redirectTo: '/' })
+			});
+			return {
+				status: response.status,
+				retryAfter: response.headers.get('retry-after'),
+				html: await response.text()
+			};
+		};
+		// The account's failure budget (10 by default) is spent from one address here.
+		for (let guess = 0; guess < 10; guess++)
+			expect((await attempt(`guess-${guess}`)).status).toBe(400);
+		const refused = await attempt(PASSWORD);
+		expect(refused.status).toBe(429);
+		expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+		expect(refused.html).toContain('Too many sign-in attempts.');
+	});
+});
+
 describe('changing the password', () => {
 	it('ends the other sessions and keeps this one', async () => {
 		const user = await newAccount();
