@@ -12,8 +12,12 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 // adapter-node assumes https when ORIGIN is unset, which would make every form post from
 // http://localhost look cross-site and put cookies behind the Secure flag. Serve the local
-// default as what it is; behind a proxy or under another name, set ORIGIN.
-process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+// default as what it is. Behind a TLS proxy, set ORIGIN to the public https address, or set
+// PROTOCOL_HEADER (and HOST_HEADER) to trust the proxy's X-Forwarded-Proto (and -Host): then
+// adapter-node reads each request's address from those headers and no default is set here.
+if (!process.env.PROTOCOL_HEADER) {
+	process.env.ORIGIN ??= `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+}
 
 // Listen for requests before the import: socket.io attaches during it and wraps the listeners
 // it finds, so its own requests (/socket.io/ polling) never also reach SvelteKit.

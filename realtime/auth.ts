@@ -4,6 +4,7 @@ import { decode } from '@auth/core/jwt';
 import { parseCookie, type Cookies } from 'cookie';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
+import { isSessionLive } from '$lib/server/auth/sessions';
 import type { Actor } from '$lib/server/auth/actor';
 import type { AppContext } from '$lib/server/context';
 
@@ -46,6 +47,9 @@ export async function authenticate(context: AppContext, credentials: Credentials
 		salt: session.name
 	}).catch(() => null);
 	const userId = payload?.userId;
-	if (typeof userId !== 'string') throw unauthorized();
-	return { userId, via: 'realtime' };
+	const sessionId = payload?.sid;
+	if (typeof userId !== 'string' || typeof sessionId !== 'string') throw unauthorized();
+	// An ended session's cookie is refused here as over HTTP (hooks.server.ts).
+	if (!(await isSessionLive({ context, userId, sessionId }))) throw unauthorized();
+	return { userId, via: 'realtime', sessionId };
 }

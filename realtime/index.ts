@@ -71,7 +71,7 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 
 	/** An access change, from this process or another: every transport checks again. */
 	const recheck = (change: AccessChange) => {
-		void engine.recheck(change.spaceId, change.userId).catch(() => undefined);
+		if (change.spaceId) void engine.recheck(change.spaceId, change.userId).catch(() => undefined);
 		void sockets.recheck(change).catch(() => undefined);
 		yWebsocket.recheck(change);
 	};

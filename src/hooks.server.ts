@@ -13,6 +13,7 @@ import { startRealtime, startRelay } from '$realtime/index';
 import { AppErrorCode } from '$lib/domain/errors';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { handle as authHandle } from '$lib/server/auth/auth';
+import { isSessionLive } from '$lib/server/auth/sessions';
 import { boot, context } from '$lib/server/context';
 import { errorResponse } from '$lib/server/http';
 import { startJobWorkers } from '$lib/server/jobs/workers';
@@ -54,6 +55,19 @@ const headersHandle: Handle = async ({ event, resolve }) => {
 		for (const [name, value] of Object.entries(securityHeaders)) response.headers.set(name, value);
 	}
 	return response;
+};
+
+/**
+ * Auth.js reads X-Forwarded-Proto and X-Forwarded-Host from any client to build its own URLs
+ * (redirects after sign-in, which cookie names to use). Whether those headers are trusted is
+ * the deployment's choice, already made by adapter-node (ORIGIN, or PROTOCOL_HEADER and
+ * HOST_HEADER): so Auth.js is shown the address adapter-node settled on, not what a client
+ * claims. Without this, `X-Forwarded-Proto: http` to an https deployment got plain cookies.
+ */
+const forwardedHandle: Handle = ({ event, resolve }) => {
+	event.request.headers.set('x-forwarded-proto', event.url.protocol.slice(0, -1));
+	event.request.headers.set('x-forwarded-host', event.url.host);
+	return resolve(event);
 };
 
 const isUnsafeMethod = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
@@ -118,6 +132,15 @@ const bodyLimitHandle: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * Auth.js's own sign-out endpoint would only clear the cookie and leave the session live for any
+ * copy of it; /signout ends it on the server first.
+ */
+const signOutRouteHandle: Handle = ({ event, resolve }) => {
+	if (event.url.pathname === '/auth/signout') redirect(303, '/signout');
+	return resolve(event);
+};
+
 const actorHandle: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	if (hasBearer(event.request)) {
@@ -138,7 +161,13 @@ const actorHandle: Handle = async ({ event, resolve }) => {
 		.some(({ name }) => name.includes('authjs.session-token'));
 	const session = hasSession ? await event.locals.auth() : null;
 	const userId = session?.user?.id;
-	if (userId) event.locals.actor = { userId, via: 'web' };
+	const { sessionId } = session ?? {};
+	// A valid signature is not enough: the session must not have ended on the server (signed
+	// out, signed out everywhere, password changed). Cookies from before server-side sessions
+	// name none and count as signed out.
+	if (userId && sessionId && (await isSessionLive({ context: context(), userId, sessionId }))) {
+		event.locals.actor = { userId, via: 'web', sessionId };
+	}
 	return resolve(event);
 };
 
@@ -184,6 +213,8 @@ export const handle: Handle = sequence(
 	headersHandle,
 	bodyLimitHandle,
 	originHandle,
+	signOutRouteHandle,
+	forwardedHandle,
 	authHandle,
 	actorHandle,
 	guardHandle

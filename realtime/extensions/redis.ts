@@ -67,7 +67,11 @@ export function attachRedis(options: {
 	io.on(RESYNC_EVENT, () => options.onReconnect());
 
 	io.on(ACCESS_EVENT, (change: AccessChange) => {
-		if (change && typeof change.spaceId === 'string') options.onRemoteAccess(change);
+		if (!change) return;
+		const isSpaceChange = typeof change.spaceId === 'string';
+		const isSessionsEnded =
+			Array.isArray(change.sessionIds) && change.sessionIds.every((id) => typeof id === 'string');
+		if (isSpaceChange || isSessionsEnded) options.onRemoteAccess(change);
 	});
 
 	io.on(CHANGES_EVENT, (changes: WireChange[]) => {

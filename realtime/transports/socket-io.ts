@@ -149,18 +149,23 @@ export function attachSocketTransport(options: {
 		}
 	});
 
+	/** What the socket proved itself with: a token, a bearer header or the session cookie. */
+	const credentialsOf = (socket: RosterSocket) => {
+		const { auth, headers } = socket.handshake;
+		return {
+			token: typeof auth?.token === 'string' ? auth.token : null,
+			authorization: headers.authorization ?? null,
+			cookie: headers.cookie ?? null
+		};
+	};
+
 	io.use(async (socket, next) => {
 		try {
-			const { auth, headers } = socket.handshake;
-			const token = typeof auth?.token === 'string' ? auth.token : null;
-			if (!token && !headers.authorization && !isSameOrigin(socket)) {
+			const credentials = credentialsOf(socket);
+			if (!credentials.token && !credentials.authorization && !isSameOrigin(socket)) {
 				throw failure(RealtimeErrorCode.Unauthorized, 'Cross-site sockets are not allowed');
 			}
-			const actor = await engine.authenticate({
-				token,
-				authorization: headers.authorization ?? null,
-				cookie: headers.cookie ?? null
-			});
+			const actor = await engine.authenticate(credentials);
 			socket.data = {
 				actor,
 				connection: { id: randomUUID(), actor },
@@ -190,6 +195,14 @@ export function attachSocketTransport(options: {
 	io.on('connection', (socket: RosterSocket) => {
 		const { connection, budget } = socket.data;
 		byConnection.set(connection.id, socket);
+		// A session ended (or a token revoked) between the handshake's check and this line was
+		// published while recheck() could not find the socket: check once more now that it can.
+		void engine.authenticate(credentialsOf(socket)).catch((error: unknown) => {
+			const refusal = toRealtimeError(error);
+			if (refusal.code !== RealtimeErrorCode.Unauthorized) return;
+			socket.emit('problem', refusal);
+			socket.disconnect(true);
+		});
 
 		/** Rate check for every message; false (and an error sent) when over budget. */
 		const admit = (reply?: (answer: Ack<never>) => void): boolean => {
@@ -378,6 +391,15 @@ export function attachSocketTransport(options: {
 				socket.disconnect(true);
 				continue;
 			}
+			if (actor.sessionId && change.sessionIds?.includes(actor.sessionId)) {
+				socket.emit('problem', {
+					code: RealtimeErrorCode.Unauthorized,
+					message: 'The session has ended; sign in again'
+				});
+				socket.disconnect(true);
+				continue;
+			}
+			if (!change.spaceId) continue;
 			if (change.userId && actor.userId !== change.userId) continue;
 			for (const [typeId, room] of socket.data.sheets) {
 				if (socket.data.sheetSpaces.get(typeId) !== change.spaceId) continue;

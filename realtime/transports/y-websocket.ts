@@ -92,17 +92,18 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 			else early.push(message);
 		});
 
+		const credentials = {
+			token,
+			authorization: request.headers.authorization ?? null,
+			cookie: token ? null : (request.headers.cookie ?? null)
+		};
 		let connection: Connection;
 		try {
 			const origin = request.headers.origin;
 			if (!token && origin && new URL(origin).host !== request.headers.host) {
 				return ws.close(CloseCode.unauthorized, 'unauthorized');
 			}
-			const actor = await engine.authenticate({
-				token,
-				authorization: request.headers.authorization ?? null,
-				cookie: token ? null : (request.headers.cookie ?? null)
-			});
+			const actor = await engine.authenticate(credentials);
 			connection = { id: randomUUID(), actor };
 			await engine.open(connection, docId);
 		} catch (error) {
@@ -113,6 +114,13 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 
 		const live = engine.docs.get(docId)!;
 		open.set(connection.id, { ws, docId, connection });
+		// A session ended (or a token revoked) between the check above and this line was published
+		// while recheck() could not find the connection: check once more now that it can.
+		void engine.authenticate(credentials).catch((error: unknown) => {
+			if (toRealtimeError(error, docId).code === 'unauthorized') {
+				ws.close(CloseCode.unauthorized, 'unauthorized');
+			}
+		});
 		const budget = new MessageBudget(MESSAGES_PER_SECOND, MESSAGE_BURST);
 		let presence = presences.get(docId);
 		if (!presence) presences.set(docId, (presence = new DocPresence()));
@@ -246,11 +254,16 @@ export function attachYWebsocket(options: { server: HttpServer; engine: Engine }
 	}
 
 	return {
-		/** A revoked token closes its connections; the engine re-checks every doc holder. */
+		/**
+		 * A revoked token or an ended session closes its connections; the engine re-checks every
+		 * doc holder.
+		 */
 		recheck(change) {
-			if (!change.tokenId) return;
 			for (const entry of open.values()) {
-				if (entry.connection.actor.token?.id === change.tokenId) {
+				const { actor } = entry.connection;
+				const isRevokedToken = change.tokenId && actor.token?.id === change.tokenId;
+				const isEndedSession = actor.sessionId && change.sessionIds?.includes(actor.sessionId);
+				if (isRevokedToken || isEndedSession) {
 					entry.ws.close(CloseCode.unauthorized, 'unauthorized');
 				}
 			}

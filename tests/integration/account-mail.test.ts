@@ -13,6 +13,7 @@ import {
 	resetPassword,
 	verifyEmail
 } from '$lib/server/auth/account-mail';
+import { isSessionLive, startSession } from '$lib/server/auth/sessions';
 import { findOrRegisterOAuthUser, signUp, verifyCredentials } from '$lib/server/auth/users';
 import { loadConfig } from '$lib/server/config';
 import type { AppContext } from '$lib/server/context';
@@ -204,6 +205,9 @@ describe('password reset', () => {
 		const { link, token } = linkTo(mail, '/reset-password');
 		expect(link.startsWith(`${ORIGIN}/reset-password?token=`)).toBe(true);
 
+		// Whoever was signed in with the old password (a stolen cookie, say) is signed out.
+		const openSession = await startSession({ context, userId: user.id });
+
 		// A password against the policy is refused, naming the field, and the link still works.
 		const weak = await failure(resetPassword({ context, input: { token, password: 'short' } }));
 		expect(weak).toMatchObject({ code: AppErrorCode.InvalidInput, field: 'password', status: 400 });
@@ -213,6 +217,7 @@ describe('password reset', () => {
 		).toEqual({
 			userId: user.id
 		});
+		expect(await isSessionLive({ context, userId: user.id, sessionId: openSession })).toBe(false);
 		const old = await failure(
 			verifyCredentials({ context, email, password: 'old-password', ip: uniqueIp() })
 		);

@@ -37,7 +37,10 @@ afterAll(async () => {
 });
 
 const uniqueEmail = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.test`;
-const uniqueIp = () => `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+// Failure counts per address outlive a run (Redis, for the failure window): one address per
+// test, from a space large enough that runs do not meet.
+const octet = () => Math.floor(Math.random() * 250);
+const uniqueIp = () => `10.${octet()}.${octet()}.${octet()}`;
 
 /** The AppError a promise rejects with, as plain fields. */
 async function failure(promise: Promise<unknown>) {
@@ -118,6 +121,45 @@ describe('sign-up and sign-in', () => {
 			ip: uniqueIp()
 		});
 		expect(fromElsewhere.email).toBe(email);
+	});
+
+	it('cuts off spraying many emails from one address before they all cost a password check', async () => {
+		// Fifteen different accounts from one address, the attack the limit per email and address
+		// alone never stops. Past the address's failure budget (default 10) the rest are refused
+		// before any hash is looked at.
+		const ip = uniqueIp();
+		const codes: (string | undefined)[] = [];
+		for (let attempt = 0; attempt < 15; attempt++) {
+			const refused = await failure(
+				verifyCredentials({ context, email: uniqueEmail(`spray${attempt}`), password: 'x', ip })
+			);
+			codes.push(refused.code);
+		}
+		expect(codes.slice(0, 10)).toEqual(Array(10).fill(AppErrorCode.Unauthorized));
+		expect(codes.slice(10)).toEqual(Array(5).fill(AppErrorCode.RateLimited));
+		// Refused before scrypt: a refusal takes a fraction of one verification (~150 ms).
+		const started = performance.now();
+		await failure(verifyCredentials({ context, email: uniqueEmail('late'), password: 'x', ip }));
+		expect(performance.now() - started).toBeLessThan(40);
+	});
+
+	it('locks an account after repeated failures from many addresses, until a sign-in succeeds', async () => {
+		const email = uniqueEmail('sprayed');
+		await signUp({ context, input: { name: 'Sprayed', email, password: 'right-password' } });
+		const guess = () =>
+			failure(verifyCredentials({ context, email, password: 'wrong', ip: uniqueIp() }));
+		// A successful sign-in clears the count: nine failures, success, nine more are all judged.
+		for (let attempt = 0; attempt < 9; attempt++)
+			expect((await guess()).code).toBe(AppErrorCode.Unauthorized);
+		await verifyCredentials({ context, email, password: 'right-password', ip: uniqueIp() });
+		for (let attempt = 0; attempt < 10; attempt++)
+			expect((await guess()).code).toBe(AppErrorCode.Unauthorized);
+		// Ten failures in a row from ten addresses: the account waits out its window.
+		const locked = await failure(
+			verifyCredentials({ context, email, password: 'right-password', ip: uniqueIp() })
+		);
+		expect(locked.code).toBe(AppErrorCode.RateLimited);
+		expect(locked.message).toMatch(/try again in \d+ seconds/);
 	});
 
 	it('answers a second sign-up for a taken email without an error, and changes nothing', async () => {

@@ -362,6 +362,22 @@ describe('rows stay tied to their space', () => {
 		).rejects.toThrow();
 	});
 
+	it('never hands a password hash to the runtime role, not even its own user hash', async () => {
+		await expect(
+			rawAs(alice.id, 'select * from app_credentials($1)', [alice.email])
+		).rejects.toThrow(/permission denied/);
+		await expect(rawAs(null, 'select password_hash from users')).rejects.toThrow(
+			/permission denied/
+		);
+		// The sign-in role that may read hashes sees no table at all.
+		await expect(context.db.credentials.query('select id from users')).rejects.toThrow(
+			/permission denied/
+		);
+		await expect(context.db.credentials.query('select id from spaces')).rejects.toThrow(
+			/permission denied/
+		);
+	});
+
 	it('keeps password hashes out of reach of co-members', async () => {
 		await expect(rawAs(alice.id, 'select password_hash from users')).rejects.toThrow(
 			/permission denied/

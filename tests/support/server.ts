@@ -45,6 +45,10 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
 			// Browser suites sign the same people in many times a minute; the limits themselves are
 			// proven in tests/integration/auth.test.ts and key-value.test.ts.
 			RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
+			RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: '1000',
+			// Every suite signs in from 127.0.0.1 and the counts live in the shared Redis for the
+			// failure window: the suites' few wrong passwords must not add up across runs.
+			RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: '1000',
 			RATE_LIMIT_WRITES_PER_MINUTE: '100000',
 			RATE_LIMIT_LIVE_EDITS_PER_MINUTE: '100000',
 			RATE_LIMIT_ACCOUNT_MAIL_PER_HOUR: '100000',

@@ -24,15 +24,20 @@ export function createChangeBus(): ChangeBus {
 
 /**
  * Who may see or do what changed in a space: a member removed or given another role, an API
- * token revoked, the schema changed (a field's check-in access among it). Published after the
- * change commits; open connections (sockets, y-websocket, SSE) check their access again.
+ * token revoked, the schema changed (a field's check-in access among it); or browser sessions
+ * ended (signed out, "sign out everywhere", a password change), which span every space.
+ * Published after the change commits; open connections (sockets, y-websocket, SSE) check their
+ * access again, or close.
  */
 export interface AccessChange {
-	spaceId: string;
+	/** The space whose access changed; absent when only sessions ended. */
+	spaceId?: string;
 	/** Only this user's access changed; absent: anyone's in the space may have. */
 	userId?: string;
 	/** A revoked token: connections that authenticated with it are closed. */
 	tokenId?: string;
+	/** Ended sessions: connections that authenticated with one of their cookies are closed. */
+	sessionIds?: string[];
 	/** Arrived from another process through Redis: not passed on again. */
 	remote?: boolean;
 }

@@ -25,6 +25,11 @@ const schema = z.object({
 		.regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
 		.default('roster_app'),
 	DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+	/** The login role that alone may read password hashes (sign-in and password checks). */
+	DATABASE_CREDENTIALS_ROLE: z
+		.string()
+		.regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+		.default('roster_sign_in'),
 
 	REDIS_URL: z.url().optional(),
 	EVENT_LOG_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
@@ -96,7 +101,15 @@ const schema = z.object({
 		.default('mail'),
 
 	SEED_DEMO: flag.default(true),
+	/** Sign-in attempts per email and client address. */
 	RATE_LIMIT_SIGNIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+	/** Sign-in attempts per client address, whatever the email (spraying across accounts). */
+	RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+	/** Failed sign-ins from one address within the failure window before it must wait it out. */
+	RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(10),
+	/** Failed sign-ins on one account, from anywhere, within the window; a success clears them. */
+	RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+	RATE_LIMIT_SIGNIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 	RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().positive().default(600),
 	RATE_LIMIT_LIVE_EDITS_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
 	/**
@@ -146,6 +159,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 	// Links in real mail must lead to the public address, not to a guess.
 	if (env.SMTP_URL && !env.ORIGIN) {
 		throw new ConfigError('ORIGIN must be set when SMTP_URL is set: links in mail use it');
+	}
+	if (env.DATABASE_CREDENTIALS_ROLE === env.DATABASE_RUNTIME_ROLE) {
+		// One role for both would hand the password hashes back to every request.
+		throw new ConfigError('DATABASE_CREDENTIALS_ROLE must differ from DATABASE_RUNTIME_ROLE');
 	}
 	requireTogether(env, ['AUTH_GOOGLE_ID', 'AUTH_GOOGLE_SECRET']);
 	requireTogether(env, [

@@ -7,7 +7,13 @@ import { createPool, type Database } from './db';
 import { createPrisma, type PrismaClient } from './prisma';
 import { startEmbeddedPostgres } from './adapters/postgres/embedded';
 import { runMigrations } from './adapters/postgres/migrate';
-import { ensureRuntimeRole, runtimePassword, runtimeUrl } from './adapters/postgres/runtime-role';
+import {
+	credentialsPassword,
+	ensureCredentialsRole,
+	ensureRuntimeRole,
+	runtimePassword,
+	runtimeUrl
+} from './adapters/postgres/runtime-role';
 import { createKeyValue, type KeyValue } from './adapters/redis';
 import { createMailer, type Mailer } from './adapters/mail';
 import { createSecrets } from './adapters/secrets';
@@ -77,6 +83,17 @@ async function create(options: BootOptions): Promise<AppContext> {
 	await ensureRuntimeRole({ pool: owner, role: config.DATABASE_RUNTIME_ROLE, password });
 	const appUrl = runtimeUrl(ownerUrl, config.DATABASE_RUNTIME_ROLE, password);
 	const runtime = createPool(appUrl, config.DATABASE_POOL_SIZE);
+	// Sign-in only: two connections are plenty, since scrypt (in node) is the slow part.
+	const signInPassword = credentialsPassword(authSecret);
+	await ensureCredentialsRole({
+		pool: owner,
+		role: config.DATABASE_CREDENTIALS_ROLE,
+		password: signInPassword
+	});
+	const credentials = createPool(
+		runtimeUrl(ownerUrl, config.DATABASE_CREDENTIALS_ROLE, signInPassword),
+		2
+	);
 
 	const kv = createKeyValue(config);
 	const changes = createChangeBus();
@@ -96,7 +113,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {
 		config,
-		db: { owner, runtime, ownerUrl, runtimeUrl: appUrl },
+		db: { owner, runtime, credentials, ownerUrl, runtimeUrl: appUrl },
 		prisma: createPrisma(runtime),
 		kv,
 		storage,
@@ -120,6 +137,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await kv.close();
 			await context.prisma.$disconnect();
 			await runtime.end();
+			await credentials.end();
 			await owner.end();
 			await stopEmbedded?.();
 		}

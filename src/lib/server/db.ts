@@ -15,6 +15,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface Database {
 	/** Runtime-role pool: every query is subject to RLS. */
 	runtime: pg.Pool;
+	/**
+	 * Sign-in pool (2 connections) as the credentials role: the only one that may call
+	 * app_credentials and so read a password hash. No tenant table is visible to it.
+	 */
+	credentials: pg.Pool;
 	/** Owner pool: migrations and boot-time setup only. */
 	owner: pg.Pool;
 	ownerUrl: string;

@@ -52,6 +52,7 @@ export const actions: Actions = {
 			if (!(error instanceof SignInFailed)) throw error;
 			if (error.code === 'rate_limited') {
 				const wait = error.retryAfterSeconds ? `${error.retryAfterSeconds} seconds` : 'a minute';
+				event.setHeaders({ 'retry-after': String(error.retryAfterSeconds ?? 60) });
 				return fail(429, {
 					email,
 					field: null,

@@ -19,7 +19,8 @@ export class ShellState {
 
 	toggleSidebarCollapsed(): void {
 		this.isSidebarCollapsed = !this.isSidebarCollapsed;
-		document.cookie = `${SIDEBAR_COOKIE}=${this.isSidebarCollapsed ? 'collapsed' : 'open'}; path=/; max-age=31536000; samesite=lax`;
+		const secure = location.protocol === 'https:' ? '; secure' : '';
+		document.cookie = `${SIDEBAR_COOKIE}=${this.isSidebarCollapsed ? 'collapsed' : 'open'}; path=/; max-age=31536000; samesite=lax${secure}`;
 	}
 }
 

@@ -10,5 +10,7 @@ export interface Actor {
 	 * and may do only what its scopes say (domain/token-scopes.ts).
 	 */
 	token?: { id: string; spaceId: string; role: Role; scopes: TokenScope[] };
+	/** Set when the request came with a session cookie: the server-side session it names. */
+	sessionId?: string;
 	via: AuditVia;
 }

@@ -1,6 +1,7 @@
 // Auth.js for SvelteKit: email and password always, Google and Microsoft Entra ID when their
-// settings are present. Sessions are JWTs in a cookie carrying our users.id (`token.userId`);
-// no Auth.js adapter tables exist, since users live in our own `users` table.
+// settings are present. Sessions are JWTs in a cookie carrying our users.id (`token.userId`)
+// and the id of a server-side session (`token.sid`, see sessions.ts) that every request checks,
+// so a session can be ended. No Auth.js adapter tables exist: users live in our own `users`.
 import { CredentialsSignin, SvelteKitAuth, type SvelteKitAuthConfig } from '@auth/sveltekit';
 import Credentials from '@auth/sveltekit/providers/credentials';
 import Google from '@auth/sveltekit/providers/google';
@@ -9,7 +10,15 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { AppErrorCode, isAppError } from '$lib/domain/errors';
 import type { Config } from '../config';
 import { context, type AppContext } from '../context';
+import { endSession, SESSION_MAX_AGE_SECONDS, startSession } from './sessions';
 import { findOrRegisterOAuthUser, verifyCredentials } from './users';
+
+declare module '@auth/core/types' {
+	interface Session {
+		/** The server-side session the cookie names (`sessions.id`). */
+		sessionId?: string;
+	}
+}
 
 export type SignInFailure = 'invalid_credentials' | 'rate_limited' | 'invalid_input';
 
@@ -132,11 +141,12 @@ export function authConfig(app: AppContext, event: RequestEvent): SvelteKitAuthC
 		providers,
 		secret: app.authSecret,
 		trustHost: config.AUTH_TRUST_HOST,
-		session: { strategy: 'jwt' },
+		session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
 		pages: { signIn: '/signin' },
-		// `useSecureCookies` is left to Auth.js: it uses `__Secure-` cookies with the Secure flag
-		// whenever the request URL is https (set ORIGIN behind a TLS-terminating proxy), and plain
-		// cookies on http://localhost in development.
+		// `__Secure-` cookies with the Secure flag exactly when the app is served over https, as
+		// adapter-node decided from ORIGIN or a trusted PROTOCOL_HEADER (hooks.server.ts makes
+		// Auth.js see the same forwarded headers); plain cookies on http://localhost.
+		useSecureCookies: event.url.protocol === 'https:',
 		logger: {
 			// A wrong password is an expected outcome, not a server error worth a stack trace.
 			error(error) {
@@ -163,6 +173,15 @@ export function authConfig(app: AppContext, event: RequestEvent): SvelteKitAuthC
 					token.name = row.name;
 					token.email = row.email;
 				}
+				// A sign-in (credentials or OAuth) opens a server-side session the cookie names.
+				if (account && typeof token.userId === 'string') {
+					token.sid = await startSession({
+						context: app,
+						userId: token.userId,
+						userAgent: event.request.headers.get('user-agent'),
+						ip: clientAddress(event)
+					});
+				}
 				// Entra's photo arrives as a data: URL; kept in the token it would swell every cookie.
 				if (typeof token.picture === 'string' && !token.picture.startsWith('https://')) {
 					delete token.picture;
@@ -171,6 +190,7 @@ export function authConfig(app: AppContext, event: RequestEvent): SvelteKitAuthC
 			},
 			session({ session, token }) {
 				if (typeof token.userId === 'string') session.user.id = token.userId;
+				if (typeof token.sid === 'string') session.sessionId = token.sid;
 				return session;
 			}
 		}
@@ -216,7 +236,15 @@ export async function signInWithProvider(
 	await signInAction(withForm(event, { providerId: provider, redirectTo }));
 }
 
+/** Ends this session on the server (a copy of the cookie stops working too), then clears it. */
 export async function signOut(event: RequestEvent): Promise<void> {
+	const { actor } = event.locals;
+	if (actor?.sessionId) {
+		await endSession({ context: context(), actor, id: actor.sessionId }).catch((error) => {
+			// Already ended elsewhere ("sign out everywhere"): clearing the cookie is all that is left.
+			if (!isAppError(error) || error.code !== AppErrorCode.NotFound) throw error;
+		});
+	}
 	await signOutAction(withForm(event, { redirectTo: '/signin' }));
 }
 

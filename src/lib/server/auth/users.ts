@@ -47,11 +47,14 @@ async function register(
 	return rows[0]!.id;
 }
 
-async function findByEmail(tx: Tx, email: string) {
-	const { rows } = await tx.query<AccountUser & { password_hash: string | null }>(
-		'select id, name, email, password_hash from app_credentials($1)',
-		[email]
-	);
+/**
+ * The account of an email, with its password hash, through the credentials pool: the only role
+ * that may call app_credentials, so the hash never passes through the runtime role.
+ */
+async function findByEmail(context: AppContext, email: string) {
+	const { rows } = await context.db.credentials.query<
+		AccountUser & { password_hash: string | null }
+	>('select id, name, email, password_hash from app_credentials($1)', [email]);
 	return rows[0];
 }
 
@@ -95,9 +98,12 @@ export async function signUp(options: {
 }
 
 /**
- * Checks an email and password. Attempts are limited per email and client address before the
- * hash is looked at, so guessing is slow even for the right email. Unknown emails and wrong
- * passwords fail alike, in the same time.
+ * Checks an email and password. Before the hash is looked at (scrypt costs ~150 ms of CPU),
+ * attempts are limited per email and address and per address alone, and refused outright once
+ * the address or the account has failed too often in the failure window, so neither guessing one
+ * password nor spraying one guess across many accounts gets far. Unknown emails and wrong
+ * passwords fail alike, in the same time, and count alike. A success clears the account's
+ * failures (not the address's: a sprayer who knows one password must not reset its budget).
  */
 export async function verifyCredentials(options: {
 	context: AppContext;
@@ -110,15 +116,31 @@ export async function verifyCredentials(options: {
 		email: options.email,
 		password: options.password
 	});
-	await context.kv.signInLimiter.consume(`${email}|${ip}`);
-	const user = await withAnonymous(context.db.runtime, (tx) => findByEmail(tx, email));
+	const { signInLimiter, signInAddressLimiter, signInFailures } = context.kv;
+	await signInLimiter.consume(`${email}|${ip}`);
+	await signInAddressLimiter.consume(ip);
+	await signInFailures.byAddress.check(ip);
+	await signInFailures.byAccount.check(email);
+	const user = await checkPassword(context, email, password);
+	if (!user) {
+		await Promise.all([signInFailures.byAddress.fail(ip), signInFailures.byAccount.fail(email)]);
+		throw new AppError(AppErrorCode.Unauthorized, 'Wrong email or password');
+	}
+	await signInFailures.byAccount.clear(email);
+	return user;
+}
+
+/** The account when the password is its own, else null, in the time of one verification. */
+export async function checkPassword(
+	context: AppContext,
+	email: string,
+	password: string
+): Promise<AccountUser | null> {
+	const user = await findByEmail(context, email);
 	const isValid = user?.password_hash
 		? await verifyPassword(password, user.password_hash)
 		: await verifyAgainstDecoy(password);
-	if (!user || !isValid) {
-		throw new AppError(AppErrorCode.Unauthorized, 'Wrong email or password');
-	}
-	return { id: user.id, name: user.name, email: user.email };
+	return user && isValid ? { id: user.id, name: user.name, email: user.email } : null;
 }
 
 /**
@@ -137,14 +159,15 @@ export async function findOrRegisterOAuthUser(options: {
 	const name = options.name?.trim().slice(0, 200) || email.split('@')[0]!;
 	// Only link to images by URL: a data: URL (Entra's photo) would bloat every session cookie.
 	const image = options.image && /^https:\/\//.test(options.image) ? options.image : null;
-	const attempt = () =>
-		withAnonymous(context.db.runtime, async (tx) => {
-			const existing = await findByEmail(tx, email);
+	const attempt = async () => {
+		const existing = await findByEmail(context, email);
+		return withAnonymous(context.db.runtime, async (tx) => {
 			const id = existing?.id ?? (await register(tx, { email, name, passwordHash: null, image }));
 			// The provider vouched for the address (see isEmailVerified in auth.ts).
 			await tx.query('select app_confirm_provider_email($1)', [id]);
 			return existing ? { id, name: existing.name, email: existing.email } : { id, name, email };
 		});
+	};
 	try {
 		return await attempt();
 	} catch (error) {

@@ -73,17 +73,20 @@ async function registerUsers(context: AppContext): Promise<Record<string, string
 	const ids: Record<string, string> = {};
 	for (const login of demoLogins) {
 		const hash = await hashPassword(login.password);
-		ids[login.role] = await withAnonymous(context.db.runtime, async (tx) => {
-			const existing = await tx.query<{ id: string }>('select id from app_credentials($1)', [
-				login.email
-			]);
-			if (existing.rows[0]) return existing.rows[0].id;
-			const { rows } = await tx.query<{ id: string }>(
-				'select app_register_user($1, $2, $3) as id',
-				[login.email, login.name, hash]
-			);
-			return rows[0]!.id;
-		});
+		// Only the credentials role may look an account up by email (app_credentials).
+		const existing = await context.db.credentials.query<{ id: string }>(
+			'select id from app_credentials($1)',
+			[login.email]
+		);
+		ids[login.role] =
+			existing.rows[0]?.id ??
+			(await withAnonymous(context.db.runtime, async (tx) => {
+				const { rows } = await tx.query<{ id: string }>(
+					'select app_register_user($1, $2, $3) as id',
+					[login.email, login.name, hash]
+				);
+				return rows[0]!.id;
+			}));
 	}
 	// The demo's addresses cannot receive mail; asking to confirm them would only be noise.
 	await context.db.owner.query(

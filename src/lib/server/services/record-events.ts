@@ -245,6 +245,11 @@ export async function followRecordEvents(options: FollowRecordEventsOptions): Pr
 	cleanUps.push(() => clearInterval(accessCheck));
 	cleanUps.push(
 		context.access.subscribe((change) => {
+			if (actor.sessionId && change.sessionIds?.includes(actor.sessionId)) {
+				stop();
+				sink.end();
+				return;
+			}
 			if (change.spaceId !== access.spaceId) return;
 			if (change.tokenId && change.tokenId === actor.token?.id) {
 				stop();

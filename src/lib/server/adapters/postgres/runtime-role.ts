@@ -1,6 +1,7 @@
-// The role request work runs as. Created by the owner connection when only DATABASE_URL is
-// given: it logs in, inherits the table grants of `roster_runtime`, and has no BYPASSRLS, no
-// superuser and no ownership, so every query it makes is subject to the policies.
+// The login roles the app runs as, created by the owner connection when only DATABASE_URL is
+// given. The runtime role (request work) inherits the table grants of `roster_runtime`; the
+// credentials role (sign-in only) inherits `roster_credentials`, which may read password hashes
+// and nothing else. Neither has BYPASSRLS, superuser or ownership.
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
 
@@ -8,12 +9,40 @@ export function runtimePassword(secret: string): string {
 	return createHmac('sha256', secret).update('roster runtime database role').digest('base64url');
 }
 
-export async function ensureRuntimeRole(options: {
+export function credentialsPassword(secret: string): string {
+	return createHmac('sha256', secret)
+		.update('roster credentials database role')
+		.digest('base64url');
+}
+
+export function ensureRuntimeRole(options: {
 	pool: pg.Pool;
 	role: string;
 	password: string;
 }): Promise<void> {
-	const { pool, role, password } = options;
+	return ensureLoginRole({ ...options, group: 'roster_runtime' });
+}
+
+/**
+ * The sign-in role: a member of `roster_credentials` only. It is also taken out of
+ * `roster_runtime` should an earlier setup have put it there, so the two stay apart.
+ */
+export function ensureCredentialsRole(options: {
+	pool: pg.Pool;
+	role: string;
+	password: string;
+}): Promise<void> {
+	return ensureLoginRole({ ...options, group: 'roster_credentials', notIn: 'roster_runtime' });
+}
+
+async function ensureLoginRole(options: {
+	pool: pg.Pool;
+	role: string;
+	password: string;
+	group: 'roster_runtime' | 'roster_credentials';
+	notIn?: 'roster_runtime';
+}): Promise<void> {
+	const { pool, role, password, group } = options;
 	const ident = pg.escapeIdentifier;
 	const client = await pool.connect();
 	try {
@@ -58,7 +87,10 @@ export async function ensureRuntimeRole(options: {
 				`alter role ${quoted} login nosuperuser nobypassrls nocreatedb nocreaterole inherit password ${literal}`
 			);
 		}
-		await client.query(`grant roster_runtime to ${quoted}`);
+		await client.query(`grant ${group} to ${quoted}`);
+		if (options.notIn) await client.query(`revoke ${options.notIn} from ${quoted}`);
+		// The runtime role must never reach the hashes, whatever was granted before.
+		if (group === 'roster_runtime') await client.query(`revoke roster_credentials from ${quoted}`);
 		// Our per-row lookups are unique-key probes, where Memoize saves nothing, but it sizes its
 		// cache from the estimated distinct keys: on 1M records that set-up alone cost ~20 ms of a
 		// 2 ms filtered page (bench:query, EXPLAIN ANALYZE as this role).
@@ -83,7 +115,7 @@ async function withRetry(work: () => Promise<void>, attempts = 5): Promise<void>
 	}
 }
 
-/** The same server and database as the owner URL, logged in as the runtime role. */
+/** The same server and database as the owner URL, logged in as `role`. */
 export function runtimeUrl(ownerUrl: string, role: string, password: string): string {
 	const url = new URL(ownerUrl);
 	url.username = role;

@@ -3,17 +3,29 @@
 import { Redis } from 'ioredis';
 import type { Config } from '$lib/server/config';
 import { createMemoryCache, createRedisCache, type Cache } from './cache';
-import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limit';
+import {
+	createMemoryFailureCounter,
+	createMemoryRateLimiter,
+	createRedisFailureCounter,
+	createRedisRateLimiter,
+	type FailureCounter,
+	type RateLimiter
+} from './rate-limit';
 
 export { redisKey } from './keys';
 export type { Cache } from './cache';
-export type { RateLimiter, RateLimiterOptions } from './rate-limit';
+export type { FailureCounter, RateLimiter, RateLimiterOptions } from './rate-limit';
 export { createMemoryCache, createRedisCache } from './cache';
 export { createMemoryRateLimiter, createRedisRateLimiter } from './rate-limit';
 
 export interface KeyValue {
 	cache: Cache;
+	/** Sign-in attempts per email and address (and sign-ups per address). */
 	signInLimiter: RateLimiter;
+	/** Sign-in attempts per address, whatever the email. */
+	signInAddressLimiter: RateLimiter;
+	/** Wrong passwords per address and per account (email), over the failure window. */
+	signInFailures: { byAddress: FailureCounter; byAccount: FailureCounter };
 	writeLimiter: RateLimiter;
 	/**
 	 * Live edits per user, across every socket and process: finer-grained than REST writes (a
@@ -38,6 +50,22 @@ export function createKeyValue(config: Config): KeyValue {
 		points: config.RATE_LIMIT_SIGNIN_PER_MINUTE,
 		durationSeconds: MINUTE,
 		keyPrefix: 'sign-in'
+	};
+	const signInAddress = {
+		points: config.RATE_LIMIT_SIGNIN_PER_ADDRESS_PER_MINUTE,
+		durationSeconds: MINUTE,
+		keyPrefix: 'sign-in-address'
+	};
+	const failureWindow = config.RATE_LIMIT_SIGNIN_FAILURE_WINDOW_MINUTES * MINUTE;
+	const failuresByAddress = {
+		points: config.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS,
+		durationSeconds: failureWindow,
+		keyPrefix: 'sign-in-failures-address'
+	};
+	const failuresByAccount = {
+		points: config.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
+		durationSeconds: failureWindow,
+		keyPrefix: 'sign-in-failures-account'
 	};
 	const write = {
 		points: config.RATE_LIMIT_WRITES_PER_MINUTE,
@@ -67,6 +95,11 @@ export function createKeyValue(config: Config): KeyValue {
 		return {
 			cache: createMemoryCache(),
 			signInLimiter: createMemoryRateLimiter(signIn),
+			signInAddressLimiter: createMemoryRateLimiter(signInAddress),
+			signInFailures: {
+				byAddress: createMemoryFailureCounter(failuresByAddress),
+				byAccount: createMemoryFailureCounter(failuresByAccount)
+			},
 			writeLimiter: createMemoryRateLimiter(write),
 			liveEditLimiter: createMemoryRateLimiter(liveEdit),
 			accountMailLimiter: {
@@ -81,6 +114,11 @@ export function createKeyValue(config: Config): KeyValue {
 	return {
 		cache: createRedisCache(redis),
 		signInLimiter: createRedisRateLimiter(redis, signIn),
+		signInAddressLimiter: createRedisRateLimiter(redis, signInAddress),
+		signInFailures: {
+			byAddress: createRedisFailureCounter(redis, failuresByAddress),
+			byAccount: createRedisFailureCounter(redis, failuresByAccount)
+		},
 		writeLimiter: createRedisRateLimiter(redis, write),
 		liveEditLimiter: createRedisRateLimiter(redis, liveEdit),
 		accountMailLimiter: {

@@ -7,7 +7,7 @@ import { readSchema } from '$lib/server/services/read-schema';
 import { LAST_SPACE_COOKIE } from '$lib/cookies';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals, params, depends, cookies }) => {
+export const load: LayoutServerLoad = async ({ locals, params, depends, cookies, url }) => {
 	depends('app:schema');
 	const loaded = await loadOrError(async () => {
 		const { space, types } = await readSchema({
@@ -20,6 +20,9 @@ export const load: LayoutServerLoad = async ({ locals, params, depends, cookies 
 			path: '/',
 			httpOnly: true,
 			sameSite: 'lax',
+			// Like the session cookie: Secure when served over https (SvelteKit's default would
+			// also mark it on plain http under any name but localhost).
+			secure: url.protocol === 'https:',
 			maxAge: 60 * 60 * 24 * 365
 		});
 		return { space, types };
