@@ -12,6 +12,7 @@ import { appLink, resetPasswordMail, sendMail, verifyEmailMail } from '../servic
 import { parseInput } from '../services/validate';
 import type { Actor } from './actor';
 import { hashPassword, passwordSchema } from './passwords';
+import { endUserSessions } from './sessions';
 import { emailSchema } from './email';
 
 export const VERIFY_TTL_SECONDS = 48 * 3600;
@@ -210,6 +211,6 @@ export async function resetPassword(options: {
 	if (result?.outcome !== 'reset') refuseLink(result?.outcome);
 	const userId = result.user_id;
 	// Whoever knew the old password must not stay signed in with it.
-	// TODO(sessions-merge): await endUserSessions({ context, userId })
+	await endUserSessions({ context, userId });
 	return { userId };
 }
