@@ -37,7 +37,7 @@ afterAll(async () => {
 
 async function newPerson(name: string) {
 	const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${run}.${Math.random().toString(36).slice(2, 7)}@example.test`;
-	const user = await signUp({ context, input: { name, email, password: firstPassword } });
+	const user = (await signUp({ context, input: { name, email, password: firstPassword } }))!;
 	await createSpace({
 		context,
 		actor: { userId: user.id, via: 'web' },

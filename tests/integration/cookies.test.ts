@@ -21,7 +21,7 @@ const servers: AppServer[] = [];
 beforeAll(async () => {
 	context = await bootTestApp();
 	const email = `cookies.${randomUUID().slice(0, 8)}@example.test`;
-	account = await signUp({ context, input: { name: 'Cookie', email, password: PASSWORD } });
+	account = (await signUp({ context, input: { name: 'Cookie', email, password: PASSWORD } }))!;
 	const space = await createSpace({
 		context,
 		actor: { userId: account.id, via: 'web' },

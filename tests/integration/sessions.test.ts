@@ -32,7 +32,7 @@ const PASSWORD = 'correct-horse-battery';
 
 async function newAccount(name = 'Session User') {
 	const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${randomUUID().slice(0, 8)}@example.test`;
-	const user = await signUp({ context, input: { name, email, password: PASSWORD } });
+	const user = (await signUp({ context, input: { name, email, password: PASSWORD } }))!;
 	return { ...user, actor: { userId: user.id, via: 'web' as const } };
 }
 
