@@ -14,6 +14,7 @@ import {
 } from './query/ast';
 import type { Attribute, EntityType } from './schema';
 import type { ViewConfig } from './views';
+import { isSummaryFor, summariesFor, type SummaryName } from './summaries';
 
 /** What a config is checked against: the sheet's fields (an `EntityType` fits). */
 export type ViewSheet = Pick<EntityType, 'key'> & { attributes: ViewField[] };
@@ -293,7 +294,27 @@ export function viewConfigSchema(sheet: ViewSheet) {
 		boardField: fieldKey(fields, sheet.key, ['single_select'], 'single select')
 			.nullable()
 			.optional(),
-		cardFields: fieldKeys(fields, sheet.key).optional()
+		cardFields: fieldKeys(fields, sheet.key).optional(),
+		summaries: z
+			.record(z.string(), z.string({ error: 'must name a summary' }))
+			.superRefine((summaries, context) => {
+				for (const [key, name] of Object.entries(summaries)) {
+					const field = fields.get(key);
+					if (!field)
+						context.addIssue({
+							code: 'custom',
+							path: [key],
+							message: `"${sheet.key}" has no field "${key}"`
+						});
+					else if (!isSummaryFor(field.kind, name))
+						context.addIssue({
+							code: 'custom',
+							path: [key],
+							message: `${fieldLabel(field)} has no "${name}" summary; use ${summariesFor(field.kind).join(', ') || 'none'}`
+						});
+				}
+			})
+			.optional() as unknown as z.ZodType<Record<string, SummaryName> | undefined>
 	}) satisfies z.ZodType<ViewConfig>;
 }
 
@@ -330,6 +351,13 @@ export function pruneViewConfig(config: ViewConfig, sheet: ViewSheet): ViewConfi
 	if (config.boardField && fields.get(config.boardField)?.kind !== 'single_select')
 		pruned.boardField = null;
 	if (config.cardFields) pruned.cardFields = config.cardFields.filter(has);
+	if (config.summaries)
+		pruned.summaries = Object.fromEntries(
+			Object.entries(config.summaries).filter(([key, name]) => {
+				const field = fields.get(key);
+				return field !== undefined && isSummaryFor(field.kind, name);
+			})
+		);
 	return pruned;
 }
 

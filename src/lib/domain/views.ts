@@ -2,6 +2,7 @@
 // The filter and sort are the same query AST every transport compiles to, so a view runs on
 // the server exactly as the grid's filter bar built it.
 import type { FilterNode, SortKey } from './query/ast';
+import type { SummaryName } from './summaries';
 
 export interface ViewConfig {
 	filter?: FilterNode | null;
@@ -20,6 +21,8 @@ export interface ViewConfig {
 	boardField?: string | null;
 	/** Board: the fields shown on cards. */
 	cardFields?: string[];
+	/** Grid footer: the summary shown under each field, by attribute key. */
+	summaries?: Record<string, SummaryName>;
 }
 
 export interface SavedView {

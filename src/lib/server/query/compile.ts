@@ -451,6 +451,26 @@ export function compileCount(options: {
 	const direct = directCount(spaceId, type, query);
 	if (direct) return direct;
 	const params = new Params();
+	const where = compileViewWhere({ ...options, params });
+	return {
+		sql: `select count(*)::int as count from entities e where ${where}`,
+		params: params.values
+	};
+}
+
+/**
+ * The records of a view (its filter and search, over `entities e`) as a WHERE clause, with
+ * its values added to `params`, which must start empty: the search function names the space
+ * as `$1`. For statements over a whole view: the count, the column summaries.
+ */
+export function compileViewWhere(options: {
+	spaceId: string;
+	type: EntityType;
+	query: Pick<RecordQuery, 'filter' | 'search'>;
+	searchAttributeIds: string[];
+	params: Params;
+}): string {
+	const { spaceId, type, query, params } = options;
 	const where = [
 		`e.space_id = ${params.add(spaceId)}`,
 		`e.entity_type_id = ${params.add(type.id)}`
@@ -460,10 +480,7 @@ export function compileCount(options: {
 			   ${params.add(`%${escapeLike(query.search.trim())}%`)}))`);
 	}
 	if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
-	return {
-		sql: `select count(*)::int as count from entities e where ${where.join(' and ')}`,
-		params: params.values
-	};
+	return where.join(' and ');
 }
 
 /** The filter alone, for bulk PATCH and DELETE by filter. */

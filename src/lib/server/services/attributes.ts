@@ -332,6 +332,85 @@ export function deleteAttribute(options: OnType & { attribute: string }) {
 	});
 }
 
+const duplicateInput = z.object({
+	name: nameSchema.optional(),
+	/** Copy every record's value too (as a spreadsheet's "duplicate column" does), not only the settings. */
+	withValues: z.boolean().default(true)
+});
+
+/**
+ * A copy of a field beside it (right after it in the sheet's order): same kind, settings and
+ * rules, a free name and key, and with `withValues` every record's value. The values are copied
+ * in one statement beside the write path, as a conversion rewrites them, so the records' stored
+ * docs are brought along the same way. Links are not copied: a link field is one half of a pair
+ * with its inverse on the other sheet, and a copy would need an inverse of its own.
+ */
+export function duplicateAttribute(options: OnType & { attribute: string; input: unknown }) {
+	const input = parseInput(duplicateInput, options.input);
+	let changes: RecordChange[] = [];
+	return schemaChangeOnType(options, async (scope, type) => {
+		const source = findAttribute(type, options.attribute);
+		if (source.kind === 'relation') {
+			throw new AppError(
+				AppErrorCode.InvalidInput,
+				'A link field cannot be duplicated; add a new link field instead',
+				{ field: 'attribute' }
+			);
+		}
+		const name = input.name ?? copyName(type, source.name);
+		if (type.attributes.some((attribute) => attribute.name === name)) {
+			throw new AppError(AppErrorCode.Conflict, `"${type.name}" already has a field "${name}"`, {
+				field: 'name'
+			});
+		}
+		const key = uniqueKey(type, keyFromName(name), '');
+		const id = await insertAttribute(scope, type, {
+			key,
+			name,
+			kind: source.kind,
+			options: source.options,
+			isRequired: source.isRequired,
+			isUnique: source.isUnique,
+			checkinAccess: source.checkinAccess
+		});
+		// Right after the source: everything after it moves one place along.
+		await scope.tx.query(
+			`update attributes set position = case when id = $3 then $2 + 1 else position + 1 end
+			  where entity_type_id = $1 and (position > $2 or id = $3)`,
+			[type.id, source.position, id]
+		);
+		if (!input.withValues || kindOf(source.kind).storage === null) return { id, key, copied: 0 };
+		const { rows } = await scope.tx.query<{ entity_id: string } & Record<string, unknown>>(
+			`insert into eav_values (entity_id, attribute_id, space_id, ${storageColumns.join(', ')})
+			 select entity_id, $3, space_id, ${storageColumns.join(', ')}
+			   from eav_values
+			  where space_id = $1 and attribute_id = $2
+			    and num_nonnulls(${storageColumns.join(', ')}) > 0
+			 returning entity_id, ${storageColumns.join(', ')}`,
+			[scope.space.id, source.id, id]
+		);
+		const copy: Attribute = { ...source, id, key, name };
+		changes = await syncConvertedDocs(
+			scope,
+			{ ...type, attributes: [...type.attributes, copy] },
+			copy,
+			rows.map((row) => ({ id: row.entity_id, value: readStored(copy, row as never) }))
+		);
+		return { id, key, copied: rows.length };
+	}).then((result) => {
+		options.context.changes.publish(changes);
+		return result;
+	});
+}
+
+/** "Email (copy)", then "Email (copy 2)", … : the first name the sheet does not use yet. */
+function copyName(type: EntityType, name: string): string {
+	const taken = new Set(type.attributes.map((attribute) => attribute.name));
+	let candidate = `${name} (copy)`;
+	for (let n = 2; taken.has(candidate); n++) candidate = `${name} (copy ${n})`;
+	return candidate;
+}
+
 export interface ConversionReport {
 	total: number;
 	converted: number;
