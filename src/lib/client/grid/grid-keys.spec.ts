@@ -18,6 +18,12 @@ const context: KeyContext = {
 };
 
 describe('gridCommand', () => {
+	it('shows the shortcuts on ? and Ctrl or Cmd+/, instead of typing a "?" into the cell', () => {
+		expect(gridCommand(press('?', { shiftKey: true }), context)).toEqual({ type: 'help' });
+		expect(gridCommand(press('/', { ctrlKey: true }), context)).toEqual({ type: 'help' });
+		expect(gridCommand(press('/'), context)).toEqual({ type: 'edit', initialText: '/' });
+	});
+
 	it('moves by arrows, to the edges with Ctrl or Cmd, and extends with Shift', () => {
 		expect(gridCommand(press('ArrowDown'), context)).toEqual({
 			type: 'move',

@@ -1,6 +1,6 @@
 // What a key pressed on a grid cell asks for, as spreadsheets have it: arrows move (Ctrl/Cmd to
 // the edge, Shift extends the range), Tab walks and wraps, Enter/F2 edit, typing replaces, Delete
-// clears, Ctrl/Cmd+Z/Y undo and redo, Ctrl/Cmd+A selects all. Pure, so the grid only carries
+// clears, Ctrl/Cmd+Z/Y undo and redo, Ctrl/Cmd+A selects all, ? lists the shortcuts. Pure, so the grid only carries
 // the command out and tests need no DOM.
 import type { Cell } from './selection.svelte';
 
@@ -16,6 +16,8 @@ export type GridCommand =
 	| { type: 'undo' }
 	| { type: 'redo' }
 	| { type: 'select-all' }
+	/** Show the keyboard shortcuts: `?` (a cell starting with "?" is typed after Enter). */
+	| { type: 'help' }
 	/** Taken (the browser must not act on it), but nothing to do: Tab at the last cell. */
 	| { type: 'stay' };
 
@@ -79,6 +81,8 @@ export function gridCommand(press: KeyPress, context: KeyContext): GridCommand |
 	if (isMod && letter === 'z') return { type: press.shiftKey ? 'redo' : 'undo' };
 	if (isMod && letter === 'y') return { type: 'redo' };
 	if (isMod && letter === 'a') return { type: 'select-all' };
+	if ((press.key === '?' && !isMod && !press.altKey) || (isMod && press.key === '/'))
+		return { type: 'help' };
 	if (press.key.length === 1 && !isMod && !press.altKey)
 		return { type: 'edit', initialText: press.key };
 	return null;

@@ -41,6 +41,9 @@ export class RowStore {
 	total = $state(0);
 	/** Bumped whenever a row shown may have changed. */
 	version = $state(0);
+	/** Bumped by every change to the records (an edit, live or own; rows added or removed), not
+	 *  by pages loading: what figures over the whole view (the summaries) follow. */
+	edits = $state(0);
 	status = $state<'loading' | 'ready' | 'error'>('loading');
 	error = $state<string | null>(null);
 	/** Pages being fetched; the grid shows a thin progress line while any are. */
@@ -229,6 +232,7 @@ export class RowStore {
 	patch(id: string, values: Record<string, CellValue>): Record<string, CellValue> | null {
 		const before: Record<string, CellValue> = {};
 		let found = false;
+		this.edits++;
 		const replace = (rows: GridRow[]) => {
 			const at = rows.findIndex((row) => row.id === id);
 			if (at < 0) return;
@@ -248,11 +252,13 @@ export class RowStore {
 		this.appended.push(...rows);
 		this.total = this.serverTotal + this.appended.length;
 		this.version++;
+		this.edits++;
 	}
 
 	/** Takes deleted rows out of view at once; the refresh that follows fixes the offsets. */
 	remove(ids: string[]): void {
 		const gone = new Set(ids);
+		this.edits++;
 		this.appended = this.appended.filter((row) => !gone.has(row.id));
 		let removed = 0;
 		for (const page of this.pages.values()) {

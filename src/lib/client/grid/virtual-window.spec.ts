@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutColumns, toGridField } from './fields';
 import {
+	FOOTER,
 	HEADER,
 	ROW,
 	pageRows,
@@ -86,7 +87,7 @@ describe('revealCell', () => {
 	it('scrolls as little as it can: down to show a row at the bottom, up to one above', () => {
 		const at = viewport({ scrollTop: 50 * ROW });
 		expect(revealCell(at, { row: 70, column: undefined, isFrozen: true }, offsets).scrollTop).toBe(
-			71 * ROW - 10 * ROW
+			71 * ROW - 10 * ROW + FOOTER
 		);
 		expect(revealCell(at, { row: 40, column: undefined, isFrozen: true }, offsets).scrollTop).toBe(
 			40 * ROW
@@ -111,7 +112,7 @@ describe('revealCell', () => {
 	});
 
 	it('pages by the rows that fit, less one', () => {
-		expect(pageRows(HEADER + 10 * ROW)).toBe(9);
+		expect(pageRows(HEADER + FOOTER + 10 * ROW)).toBe(9);
 		expect(pageRows(HEADER)).toBe(1);
 	});
 });

@@ -1,10 +1,13 @@
 // Which rows and columns of the sheet are in the DOM: what is on screen plus a margin. Plain
 // functions of the scroll position and the viewport, so the grid derives them and tests need no
-// browser. Geometry is fixed: every row is ROW px high under a HEADER px header.
+// browser. Geometry is fixed: every row is ROW px high, between a HEADER px header and a FOOTER
+// px footer.
 import { MIN_COLUMN_WIDTH, type GridColumn } from './fields';
 
 export const ROW = 33;
 export const HEADER = 34;
+/** The sticky summaries footer under the rows. */
+export const FOOTER = 32;
 /** The "add a field" header cell after the last column. */
 export const ADD_COLUMN = 44;
 const OVERSCAN_ROWS = 6;
@@ -91,7 +94,7 @@ export function revealCell(
 ): { scrollTop: number; scrollLeft: number } {
 	let { scrollTop, scrollLeft } = viewport;
 	const top = cell.row * ROW;
-	const bodyHeight = viewport.height - HEADER;
+	const bodyHeight = viewport.height - HEADER - FOOTER;
 	if (top < scrollTop) scrollTop = top;
 	else if (top + ROW > scrollTop + bodyHeight) scrollTop = top + ROW - bodyHeight;
 	const column = cell.column;
@@ -106,7 +109,7 @@ export function revealCell(
 
 /** Full rows that fit under the header, less one, for PageUp and PageDown. */
 export const pageRows = (viewportHeight: number) =>
-	Math.max(1, Math.floor((viewportHeight - HEADER) / ROW) - 1);
+	Math.max(1, Math.floor((viewportHeight - HEADER - FOOTER) / ROW) - 1);
 
 /**
  * Where the editor goes: over the cell, kept inside the view; pickers are wider and open upward

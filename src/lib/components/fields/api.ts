@@ -15,7 +15,12 @@ export class ApiError extends Error {
 
 export async function apiRequest<T = unknown>(
 	url: string,
-	init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
+	init: {
+		method?: string;
+		body?: unknown;
+		headers?: Record<string, string>;
+		signal?: AbortSignal;
+	} = {}
 ): Promise<T> {
 	let response: Response;
 	try {
@@ -25,7 +30,8 @@ export async function apiRequest<T = unknown>(
 				...(init.body !== undefined && { 'content-type': 'application/json' }),
 				...init.headers
 			},
-			body: init.body === undefined ? undefined : JSON.stringify(init.body)
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			signal: init.signal
 		});
 	} catch {
 		throw new ApiError(
