@@ -190,6 +190,29 @@ describe('the column menu', () => {
 		await browserContext.close();
 	});
 
+	it('adds a select choice typed into a cell, and picks it', async () => {
+		const { browserContext, page } = await openSheet('owner');
+		const status = page.locator(
+			'[role="row"][aria-rowindex="2"] [role="gridcell"][aria-colindex="4"]'
+		);
+		await status.click();
+		await page.keyboard.press('Enter');
+		await page.keyboard.type('Waitlist');
+		const create = page.getByRole('option', { name: 'Create “Waitlist”' });
+		await create.waitFor();
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Enter');
+		await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('Waitlist');
+		// Stored, and a choice of the field from now on.
+		const stored = () =>
+			page.evaluate(
+				async (url) => ((await (await fetch(url)).json()) as { status: string }[])[0]?.status,
+				`${server.url}/api/spaces/${slug}/rest/guests?name=eq.Guest%201`
+			);
+		await expect.poll(stored, { timeout: 15_000 }).toBe('Waitlist');
+		await browserContext.close();
+	});
+
 	it('offers a viewer the view tools and none of the schema ones', async () => {
 		const { browserContext, page } = await openSheet('viewer');
 		await header(page, 'name').click({ button: 'right' });

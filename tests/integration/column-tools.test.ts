@@ -3,9 +3,14 @@
 // its source with every value.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '$lib/server/context';
-import { addAttribute, duplicateAttribute } from '$lib/server/services/attributes';
+import { addAttribute, addChoice, duplicateAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
-import { createRecords, getRecord, queryRecords } from '$lib/server/services/records';
+import {
+	createRecords,
+	getRecord,
+	queryRecords,
+	updateRecords
+} from '$lib/server/services/records';
 import { summarizeView } from '$lib/server/services/records/summaries';
 import { loadEntityTypes, resolveSpace } from '$lib/server/services/schema';
 import { withActor } from '$lib/server/db';
@@ -265,5 +270,59 @@ describe('duplicate a field', () => {
 			})
 		).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'attribute' });
 		expect(await fieldOrder()).toEqual([...before, 'customer']);
+	});
+});
+
+describe('add a choice from a cell', () => {
+	const choicesOf = async () =>
+		withActor(context.db.runtime, owner.actor, async (tx) => {
+			const types = await loadEntityTypes({ tx, space: await resolveSpace(tx, space.slug) });
+			const status = types
+				.find((type) => type.key === 'orders')!
+				.attributes.find((attribute) => attribute.key === 'status')!;
+			return (status.options.choices as { name: string }[]).map((choice) => choice.name);
+		});
+	const add = (user: TestUser, attribute: string, name: string) =>
+		addChoice({
+			context,
+			actor: user.actor,
+			space: space.slug,
+			type: 'orders',
+			attribute,
+			input: { name }
+		});
+
+	it('appends it, keeps both of two added at once, and finds a name it has', async () => {
+		const [first, second] = await Promise.all([
+			add(owner, 'status', 'On hold'),
+			add(owner, 'status', 'Refunded')
+		]);
+		expect(first).toEqual({ name: 'On hold', isNew: true });
+		expect(second).toEqual({ name: 'Refunded', isNew: true });
+		expect(await add(owner, 'status', 'on HOLD')).toEqual({ name: 'On hold', isNew: false });
+		const names = await choicesOf();
+		expect(names.slice(0, 2)).toEqual(['Open', 'Closed']);
+		expect(names.slice(2).sort()).toEqual(['On hold', 'Refunded']);
+		const [record] = (await everyRecord()).slice(0, 1);
+		await expect(
+			updateRecords({
+				context,
+				actor: owner.actor,
+				space: space.slug,
+				type: 'orders',
+				updates: [{ id: record!.id, values: { status: 'Refunded' } }]
+			})
+		).resolves.toBeDefined();
+	});
+
+	it('refuses a viewer, a field without choices and an empty name, changing nothing', async () => {
+		const before = await choicesOf();
+		await expect(add(viewer, 'status', 'Lost')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await expect(add(owner, 'item', 'Lost')).rejects.toMatchObject({
+			code: 'INVALID_INPUT',
+			field: 'attribute'
+		});
+		await expect(add(owner, 'status', '   ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		expect(await choicesOf()).toEqual(before);
 	});
 });

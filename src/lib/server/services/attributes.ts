@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { RecordChange } from '$lib/domain/record-change';
 import type { Attribute, EntityType } from '$lib/domain/schema';
-import { convertValue, kindOf, parseOptions } from '$lib/domain/attributes';
+import { convertValue, kindOf, parseOptions, type Choice } from '$lib/domain/attributes';
+import { matchChoice } from '$lib/domain/attributes/choices';
 import {
 	attributeKindNames,
 	type AttributeKindName,
@@ -329,6 +330,57 @@ export function deleteAttribute(options: OnType & { attribute: string }) {
 			oldValue: attribute
 		});
 		return { id: attribute.id };
+	});
+}
+
+const choiceInput = z.object({
+	name: z.string({ error: 'must be text' }),
+	color: z.string().optional()
+});
+
+/** Colours a new choice takes in turn, after those the field already has. */
+const choiceColors = ['blue', 'green', 'yellow', 'orange', 'red', 'purple', 'pink', 'teal', 'cyan'];
+
+/**
+ * A new choice on a select field, typed into a cell's picker: appended to the field's choices
+ * under a lock on the field, so two people adding at once both keep theirs; a name the field
+ * already has (ignoring case) is that choice, unchanged. Editors and owners, as for any field
+ * setting.
+ */
+export function addChoice(options: OnType & { attribute: string; input: unknown }) {
+	const input = parseInput(choiceInput, options.input);
+	return schemaChangeOnType(options, async (scope, type) => {
+		const attribute = findAttribute(type, options.attribute);
+		if (attribute.kind !== 'single_select' && attribute.kind !== 'multi_select') {
+			throw new AppError(AppErrorCode.InvalidInput, `${attribute.name} has no choices`, {
+				field: 'attribute'
+			});
+		}
+		const { rows } = await scope.tx.query<{ options: { choices?: Choice[] } }>(
+			'select options from attributes where id = $1 for update',
+			[attribute.id]
+		);
+		const current = rows[0]!.options.choices ?? [];
+		const existing = matchChoice(input.name.trim(), { choices: current });
+		if (existing) return { name: existing, isNew: false };
+		const color = input.color ?? choiceColors[current.length % choiceColors.length]!;
+		const next = checkedOptions(attribute.kind, {
+			...rows[0]!.options,
+			choices: [...current, { name: input.name, color }]
+		}) as { choices: Choice[] };
+		const added = next.choices.at(-1)!;
+		await scope.tx.query('update attributes set options = $2 where id = $1', [
+			attribute.id,
+			JSON.stringify(next)
+		]);
+		await auditSchema(scope, {
+			entityTypeId: type.id,
+			attributeId: attribute.id,
+			attributeKey: attribute.key,
+			action: 'add_choice',
+			newValue: added
+		});
+		return { name: added.name, isNew: true };
 	});
 }
 
