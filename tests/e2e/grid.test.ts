@@ -303,6 +303,10 @@ describe('clipboard', () => {
 		await expect.poll(() => page.getByTestId('row-count').textContent()).toContain('40 records');
 		const badRow = start + 3;
 		await expect.poll(() => cell(page, badRow, 'Score').getAttribute('aria-invalid')).toBe('true');
+		// Besides the red corner, a notice lists every refused value, ready to read.
+		const refused = page.getByRole('status').filter({ hasText: '1 pasted value was refused' });
+		await refused.getByText('Show it').click();
+		await expect.poll(() => refused.textContent()).toContain(`Row ${badRow + 1} · Score`);
 		await cell(page, badRow, 'Score').click();
 		await expect
 			.poll(() => page.getByRole('alert').filter({ hasText: 'Expected a number' }).count())

@@ -1,6 +1,7 @@
 // Copy, cut and paste on the grid's selected range, and Delete (which cut also does): each
 // works out its plan with the pure functions (copyRange, planClear, planPaste) and carries it
 // out through GridLive, the row store and the page's callbacks.
+import type { NoticeDetail } from './notices.svelte';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import type { GridColumn, MemberInfo } from './fields';
 import type { GridLive } from './live.svelte';
@@ -19,7 +20,7 @@ export interface ClipboardContext {
 	store: RowStore;
 	members: MemberInfo[];
 	live: GridLive | null;
-	onNotice(message: string): void;
+	onNotice(message: string, details?: NoticeDetail[]): void;
 	/** Creates rows from pasted values; resolves to the created rows (already in the store). */
 	onCreateRows(values: Record<string, CellValue>[]): Promise<GridRow[] | null>;
 }
@@ -73,6 +74,11 @@ export class GridClipboard {
 			members: context.members
 		});
 		for (const { record, field, message } of plan.errors) live?.setError(record, field, message);
+		const nameOf = (key: string) => columns.find((column) => column.key === key)?.name ?? key;
+		const refused: NoticeDetail[] = plan.errors.map(({ record, field, message }) => ({
+			where: `Row ${store.indexOf(record) + 1} · ${nameOf(field)}`,
+			message
+		}));
 		selection.selectBlock(plan.selection.anchor, plan.selection.active);
 		if (plan.unloaded) onNotice(`${plan.unloaded} rows were still loading and were not changed.`);
 		const { creatable, rejections } = splitCreatable(plan.newRows, columns);
@@ -83,11 +89,19 @@ export class GridClipboard {
 			if (creatable.length === 0) return written;
 			const created = await context.onCreateRows(creatable.map(({ values }) => values));
 			for (const [index, row] of (created ?? []).entries()) {
-				for (const { field, message } of creatable[index]?.errors ?? [])
+				for (const { field, message } of creatable[index]?.errors ?? []) {
 					live?.setError(row.id, field, message);
+					refused.push({ where: `Row ${store.indexOf(row.id) + 1} · ${nameOf(field)}`, message });
+				}
 			}
 			await written;
 		};
 		await (live ? live.step(apply) : apply());
+		// The red corners mark each refused cell; the notice lists them all, scrolled-away ones too.
+		if (refused.length)
+			onNotice(
+				`${refused.length} pasted ${refused.length === 1 ? 'value was' : 'values were'} refused and left out`,
+				refused
+			);
 	}
 }
