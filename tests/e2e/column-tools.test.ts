@@ -192,8 +192,10 @@ describe('the column menu', () => {
 
 	it('adds a select choice typed into a cell, and picks it', async () => {
 		const { browserContext, page } = await openSheet('owner');
+		// The columns moved in the test before: find Status by its header.
+		const colIndex = await header(page, 'status').getAttribute('aria-colindex');
 		const status = page.locator(
-			'[role="row"][aria-rowindex="2"] [role="gridcell"][aria-colindex="4"]'
+			`[role="row"][aria-rowindex="2"] [role="gridcell"][aria-colindex="${colIndex}"]`
 		);
 		await status.click();
 		await page.keyboard.press('Enter');
