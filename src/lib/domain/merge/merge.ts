@@ -1,5 +1,6 @@
 // What the merge page and the record page receive about merges and provenance.
 import type { CellValue } from '../attributes/kind';
+import type { AuditVia } from '../record-change';
 import type { FieldChoice, MergeCandidate, ValueOrigin } from './survivorship';
 
 /** Most records one merge takes: a cluster a steward can still compare side by side. */
@@ -44,3 +45,14 @@ export interface RecordProvenance {
 	/** Merges into this record that still stand, newest first. */
 	merges: MergeSummary[];
 }
+
+/** How each way in reads where a value came from: "<label> by <who>". */
+export const sourceLabels = {
+	web: 'typed in the app',
+	realtime: 'typed in the app',
+	api: 'sent with an API token',
+	import: 'imported from a file',
+	checkin: 'set at the check-in desk',
+	merge: 'kept by a merge',
+	system: 'set by Roster'
+} as const satisfies Record<AuditVia, string>;

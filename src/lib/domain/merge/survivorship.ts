@@ -57,7 +57,7 @@ const listKinds: ReadonlySet<AttributeKindName> = new Set([
 /** Who or what last set one value: from the audit log. */
 export interface ValueOrigin {
 	at: string;
-	via: AuditVia | 'merge';
+	via: AuditVia;
 	actorId: string | null;
 }
 

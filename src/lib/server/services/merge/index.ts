@@ -6,5 +6,5 @@ export {
 	type MergeEvent
 } from './merge-records';
 export { unmergeRecords } from './unmerge-records';
-export { previewMerge, recordProvenance } from './preview';
+export { findSurvivor, previewMerge, recordProvenance } from './reads';
 export { resolveMergedId } from './read-merges';

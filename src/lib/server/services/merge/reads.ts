@@ -1,5 +1,5 @@
-// The side-by-side view of records about to merge: their values, who set each one, and the
-// survivor and values survivorship picks by default.
+// Reads around a merge: the records side by side with survivorship's defaults, where each
+// value of a record came from, and where a merged-away record went.
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import {
@@ -17,6 +17,8 @@ import { inSpace } from '../scope';
 import { parseInput } from '../validate';
 import { candidatesOf, lockRecords, requireEditor } from './merge-checks';
 import { readProvenance } from './provenance';
+import { resolveMergedId } from './read-merges';
+import { withActor } from '../../db';
 
 const previewInput = z.object({
 	ids: z
@@ -83,5 +85,29 @@ export async function recordProvenance(options: {
 		if (!type)
 			throw new AppError(AppErrorCode.NotFound, `Record ${options.id} not found`, { field: 'id' });
 		return readProvenance(tx, space.id, type, options.id);
+	});
+}
+
+/** Where a merged-away record went: its survivor's space and type, when the caller sees it. */
+export async function findSurvivor(options: {
+	context: AppContext;
+	actor: Actor;
+	id: string;
+}): Promise<{ spaceId: string; typeId: string; survivorId: string } | undefined> {
+	if (!z.uuid().safeParse(options.id).success) return undefined;
+	return withActor(options.context.db.runtime, options.actor, async (tx) => {
+		const moved = await resolveMergedId(tx, options.id);
+		if (!moved) return undefined;
+		const { rows } = await tx.query<{ entity_type_id: string }>(
+			'select entity_type_id from entities where space_id = $1 and id = $2',
+			[moved.spaceId, moved.survivorId]
+		);
+		return (
+			rows[0] && {
+				spaceId: moved.spaceId,
+				typeId: rows[0].entity_type_id,
+				survivorId: moved.survivorId
+			}
+		);
 	});
 }
