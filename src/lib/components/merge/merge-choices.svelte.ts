@@ -50,7 +50,12 @@ export class MergeChoices {
 		return Object.fromEntries(
 			mergeableAttributes(this.attributes).map(({ key }) => [
 				key,
-				chosenValue(key, this.choices[key] ?? { from: this.survivorId }, this.candidates)
+				chosenValue(
+					key,
+					this.choices[key] ?? { from: this.survivorId },
+					this.candidates,
+					this.survivorId
+				)
 			])
 		);
 	}

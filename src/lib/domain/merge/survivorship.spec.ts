@@ -53,6 +53,7 @@ describe('defaultChoices', () => {
 		expect(choices.tags).toEqual({ from: 'union' });
 		expect(chosenValue('tags', choices.tags!, [a, b])).toEqual(['vip', 'press']);
 		expect(chosenValue('company', choices.company!, [a, b])).toEqual(['c1', 'c2']);
+		expect(chosenValue('company', choices.company!, [a, b], 'b')).toEqual(['c2', 'c1']);
 		expect(choices.number).toBeUndefined();
 	});
 

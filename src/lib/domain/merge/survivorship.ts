@@ -163,7 +163,11 @@ export function defaultChoices(
 			pool.reduce((winner, candidate) => (score(candidate) > score(winner) ? candidate : winner));
 		if (!filled.length) {
 			choices[key] = { from: survivorId };
-		} else if (rule === 'union' && listKinds.has(attribute.kind) && filled.length > 1) {
+		} else if (
+			attribute.kind === 'relation' ||
+			(rule === 'union' && listKinds.has(attribute.kind) && filled.length > 1)
+		) {
+			// A merge keeps every link: links from elsewhere follow to the survivor regardless.
 			choices[key] = { from: 'union' };
 		} else if (rule === 'longest') {
 			choices[key] = { from: best((candidate) => textLength(candidate.values[key])).id };
@@ -184,13 +188,19 @@ export function defaultChoices(
 	return choices;
 }
 
-/** The value a choice stands for. */
+/** The value a choice stands for; a union lists the survivor's own items first. */
 export function chosenValue(
 	key: string,
 	choice: FieldChoice,
-	candidates: MergeCandidate[]
+	candidates: MergeCandidate[],
+	survivorId?: string
 ): CellValue {
-	if (choice.from === 'union') return unionOf(candidates.map((candidate) => candidate.values[key]));
+	if (choice.from === 'union') {
+		const ordered = [...candidates].sort(
+			(a, b) => Number(b.id === survivorId) - Number(a.id === survivorId)
+		);
+		return unionOf(ordered.map((candidate) => candidate.values[key]));
+	}
 	return candidates.find((candidate) => candidate.id === choice.from)?.values[key] ?? null;
 }
 

@@ -173,7 +173,9 @@ function survivorValues(
 	for (const attribute of attributes) {
 		const key = attribute.key;
 		let value: unknown =
-			given && key in given ? given[key] : chosenValue(key, defaults[key]!, candidates);
+			given && key in given
+				? given[key]
+				: chosenValue(key, defaults[key]!, candidates, survivor.id);
 		if (attribute.kind === 'relation') {
 			const linked = unionOf([current[key], Array.isArray(value) ? (value as string[]) : null]);
 			value = Array.isArray(linked)

@@ -19,7 +19,7 @@ interface OriginRow {
 /**
  * Per record and stored field, who last set its value and how, in one query for all of
  * `entityIds`. A field set when the record was made has no update row; its origin is the
- * create row, when the create wrote it.
+ * create row, when the create gave it a value.
  */
 export async function readOrigins(
 	tx: Tx,
@@ -49,7 +49,8 @@ export async function readOrigins(
 		      union all
 		      (select l.at, l.via, l.actor_id, l.id from audit_log l
 		        where l.entity_id = e.id and l.attribute_key is null and l.space_id = $1
-		          and l.action = 'create' and l.new_value ? k.key
+		          and l.action = 'create'
+		          and coalesce(l.new_value -> k.key, 'null') not in ('null', '[]', '""')
 		        order by l.id desc limit 1)
 		    ) newest order by newest.id desc limit 1
 		  ) a
