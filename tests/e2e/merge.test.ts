@@ -225,6 +225,10 @@ describe('the merge page', () => {
 
 describe('an old id', () => {
 	it('answers over REST with its survivor and merged_into, and its page leads there', async () => {
+		// Someone has the record open when it is merged away: the page says where it went.
+		const reader = await signedIn('owner');
+		await reader.goto(`${server.url}/s/${slug}/t/customers/r/${customers.turing}`);
+		await reader.getByText('Live', { exact: true }).waitFor();
 		await mergeRecords({
 			context,
 			actor: ownerActor,
@@ -235,6 +239,9 @@ describe('an old id', () => {
 		const response = await fetch(`${server.url}/api/data/entity/${customers.turing}`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
+		await reader.getByText('This record was just merged into another one.').waitFor();
+		await reader.getByRole('link', { name: 'Open the record it went into' }).click();
+		await reader.waitForURL((url) => url.pathname.endsWith(`/r/${customers.alan}`));
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({
 			id: customers.alan,

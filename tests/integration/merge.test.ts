@@ -211,6 +211,14 @@ describe('merge and unmerge', () => {
 			actorName: 'Merge Owner'
 		});
 		expect(provenance.merges.map((each) => each.id)).toEqual([merge.id]);
+		// A field the record was made without was never set by anyone.
+		const untouched = await recordProvenance({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			id: other!.id
+		});
+		expect(untouched.fields.map((each) => each.key)).toEqual(['name', 'email']);
 		const history = await readHistory({
 			context,
 			actor: owner.actor,

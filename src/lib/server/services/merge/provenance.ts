@@ -1,5 +1,6 @@
 // Where each value of a record came from, read from the audit log: the newest row per field
 // (one index probe each, on audit_log_entity_field_idx), else the row that created the record.
+import { kindOf } from '$lib/domain/attributes';
 import type { RecordProvenance, ValueProvenance } from '$lib/domain/merge/merge';
 import type { EntityType } from '$lib/domain/schema';
 import type { Tx } from '../../db';
@@ -27,7 +28,10 @@ export async function readOrigins(
 	type: EntityType,
 	entityIds: string[]
 ): Promise<Map<string, ValueProvenance[]>> {
-	const keys = type.attributes.map((attribute) => attribute.key);
+	// Computed kinds (numbers, created/updated stamps) come from the record itself, not an edit.
+	const keys = type.attributes
+		.filter((attribute) => kindOf(attribute.kind).storage)
+		.map((attribute) => attribute.key);
 	const { rows } = await tx.query<OriginRow>(
 		`select e.id as entity_id, k.key, a.at, a.via, a.actor_id, u.name as actor_name,
 		        (case when a.via = 'import' then (
