@@ -34,7 +34,8 @@ export function toSheetChange(change: RecordChange): SheetChange {
 		values: change.values,
 		...(change.update ? { update: change.update } : {}),
 		by: change.actorId,
-		at: change.at
+		at: change.at,
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
 	};
 }
 

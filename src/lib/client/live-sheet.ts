@@ -98,7 +98,8 @@ export class LiveSheet {
 						action: change.action,
 						values: change.values,
 						by: change.by,
-						at: change.at
+						at: change.at,
+						...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
 					}
 				]),
 			onReset: () => this.options.onResync?.(),

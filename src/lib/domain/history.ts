@@ -14,7 +14,8 @@ export interface HistoryEntry {
 	/** Null when the user is gone (or no longer shares a space with the caller). */
 	actor: { id: string; name: string } | null;
 	via: AuditVia;
-	action: RecordAction;
+	/** A merge names its merge in `newValue` ({ mergeId, mergedIds } or { mergeId, mergedInto }). */
+	action: RecordAction | 'merge' | 'unmerge';
 	/** Null for a whole-record entry (create). */
 	field: { key: string; name: string; kind: AttributeKindName | null } | null;
 	oldValue: unknown;

@@ -4,7 +4,7 @@
 import type { CellValue } from './attributes/kind';
 
 /** How a change came in; the audit log records it beside who made it. */
-export type AuditVia = 'web' | 'api' | 'realtime' | 'import' | 'checkin' | 'system';
+export type AuditVia = 'web' | 'api' | 'realtime' | 'import' | 'checkin' | 'system' | 'merge';
 
 export type RecordAction = 'create' | 'update' | 'delete';
 
@@ -24,4 +24,6 @@ export interface RecordChange {
 	 * Live clients apply it; it never leaves the server in any other form.
 	 */
 	update?: Uint8Array;
+	/** On a delete: the record this one was merged into, so open grids and pages can say so. */
+	mergedInto?: string;
 }

@@ -99,6 +99,8 @@ export interface GridLiveOptions {
 	textKeys: Set<string>;
 	store: RowStore;
 	rows?: RowKeeper;
+	/** Someone merged these rows into another record: they left the sheet. */
+	onMerged?(ids: string[]): void;
 }
 
 type RemoteEditListener = (record: string, values: Record<string, CellValue>, by: string) => void;
@@ -263,9 +265,11 @@ export class GridLive {
 	private receive(changes: LiveChange[]): void {
 		const { store } = this.options;
 		let isReshaped = false;
+		const merged: string[] = [];
 		for (const change of changes) {
 			if (change.action === 'delete') {
 				store.remove([change.id]);
+				if (change.mergedInto) merged.push(change.id);
 				continue;
 			}
 			if (change.action === 'create') {
@@ -286,6 +290,7 @@ export class GridLive {
 			for (const listener of this.remoteEditListeners) listener(change.id, values, change.by);
 		}
 		if (isReshaped) store.refreshSoon();
+		if (merged.length) this.options.onMerged?.(merged);
 	}
 
 	private flash(key: string): void {

@@ -83,6 +83,8 @@ export interface SheetChange {
 	/** Who made it (user id), and when (ISO 8601). */
 	by: RecordChange['actorId'];
 	at: RecordChange['at'];
+	/** On a delete: the record it was merged into. */
+	mergedInto?: RecordChange['mergedInto'];
 }
 
 /**

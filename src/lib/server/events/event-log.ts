@@ -56,7 +56,8 @@ export function toChangeEvent(change: RecordChange): ChangeEvent {
 		action: change.action,
 		values: change.values,
 		actorId: change.actorId,
-		at: change.at
+		at: change.at,
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
 	};
 }
 

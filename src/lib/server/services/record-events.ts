@@ -116,7 +116,8 @@ function project(access: Access, change: ChangeEvent): RecordChangeEvent | undef
 		action: change.action,
 		values,
 		by: change.actorId,
-		at: change.at
+		at: change.at,
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
 	};
 }
 

@@ -8,7 +8,8 @@ import { kindOf } from '$lib/domain/attributes';
 import { checkQueryFields } from '$lib/domain/query/validate';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
-import { withActor } from '../../db';
+import { withActor, type Tx } from '../../db';
+import { resolveMergedId } from '../merge/read-merges';
 import { compileCount, compileMatch, compilePage, encodeCursor } from '../../query/compile';
 import { findEntityType, loadEntityTypes } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
@@ -53,7 +54,34 @@ export async function findRecordHome(options: {
 	return { spaceId: home.spaceId, typeId: home.entityTypeId };
 }
 
-/** One record by id, wherever the caller can see it: GET /api/data/entity/[id]. One transaction. */
+/** One record by id in whichever of the caller's spaces holds it, or undefined. */
+async function readRecordById(
+	context: AppContext,
+	tx: Tx,
+	id: string
+): Promise<FlatRecord | undefined> {
+	// The record's space and the caller's role in it, in one round trip.
+	const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(
+		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
+		        e.entity_type_id as "entityTypeId"
+		   from entities e
+		   join spaces s on s.id = e.space_id
+		   join app_memberships() m on m.space_id = s.id
+		  where e.id = $1`,
+		[id]
+	);
+	if (!rows[0]) return undefined;
+	const { entityTypeId, ...space } = rows[0];
+	const types = await loadEntityTypes({ tx, space, cache: context.kv.cache });
+	const type = findEntityType(types, entityTypeId);
+	const [record] = await loadRecords({ tx, spaceId: space.id, type, ids: [id] });
+	return record;
+}
+
+/**
+ * One record by id, wherever the caller can see it: GET /api/data/entity/[id]. One transaction.
+ * An id merged away answers with its survivor, whose `merged_into` names it.
+ */
 export async function getRecord(options: {
 	context: AppContext;
 	actor: Actor;
@@ -64,23 +92,12 @@ export async function getRecord(options: {
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
 	if (!isUuid(id)) throw notFound();
 	return withActor(context.db.runtime, actor, async (tx) => {
-		// The record's space and the caller's role in it, in one round trip.
-		const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(
-			`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
-			        e.entity_type_id as "entityTypeId"
-			   from entities e
-			   join spaces s on s.id = e.space_id
-			   join app_memberships() m on m.space_id = s.id
-			  where e.id = $1`,
-			[id]
-		);
-		if (!rows[0]) throw notFound();
-		const { entityTypeId, ...space } = rows[0];
-		const types = await loadEntityTypes({ tx, space, cache: context.kv.cache });
-		const type = findEntityType(types, entityTypeId);
-		const [record] = await loadRecords({ tx, spaceId: space.id, type, ids: [id] });
-		if (!record) throw notFound();
-		return record;
+		const record = await readRecordById(context, tx, id);
+		if (record) return record;
+		const moved = await resolveMergedId(tx, id);
+		const survivor = moved && (await readRecordById(context, tx, moved.survivorId));
+		if (!survivor) throw notFound();
+		return { ...survivor, merged_into: survivor.id };
 	});
 }
 
