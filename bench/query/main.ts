@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { FilterNode, RecordQuery } from '$lib/domain/query/ast';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { getRecord, queryRecords } from '$lib/server/services/records';
+import { readRecordStatement } from '$lib/server/services/records/read';
 import { BENCH_DATABASE, openBenchDatabase } from './database';
 import {
 	driveRequests,
@@ -75,11 +76,28 @@ async function captureStatements(work: () => Promise<unknown>): Promise<Statemen
 	} finally {
 		prototype.query = original;
 	}
-	return captured.filter(
-		({ sql }) =>
-			!/^\s*(begin|commit|rollback)\s*$/i.test(sql) &&
-			!/set_config\('app\.current_user_id'/.test(sql)
-	);
+	return captured
+		.map(unbatch)
+		.filter(
+			({ sql }) =>
+				!/^\s*(begin|commit|rollback)\s*$/i.test(sql) &&
+				!/set_config\('app\.current_user_id'/.test(sql)
+		);
+}
+
+/** The app's prepared one-round-trip reads (db.ts readAs), by name. */
+const preparedReads = new Map([[readRecordStatement.name, readRecordStatement]]);
+
+/**
+ * A readAs batch (BEGIN; [PREPARE]; identity; EXECUTE name('literal', ...); COMMIT) as the one
+ * statement it runs, with its arguments as parameters, so it is timed and explained alone.
+ */
+function unbatch(statement: Statement): Statement {
+	const call = /execute (\w+)\((.*)\);\s*commit\s*$/is.exec(statement.sql);
+	const prepared = call && preparedReads.get(call[1]!);
+	if (!call || !prepared) return statement;
+	const params = call[2]!.split(/,\s*/).map((literal) => literal.replace(/^'|'$/g, ''));
+	return { sql: prepared.text, params };
 }
 
 const oneLine = (sql: string, length = 110) => {
