@@ -272,13 +272,20 @@ export async function loadEmbeds(options: {
 		const filter: FilterNode = node.filter
 			? { type: 'and', children: [scope, node.filter] }
 			: scope;
-		const { rows } = await matchingIds({
-			tx,
-			spaceId,
-			type: target,
-			query: { filter, sort: node.sort, limit: MAX_PAGE_SIZE },
-			related: innerFilters(embed.children)
-		});
+		const related = innerFilters(embed.children);
+		// Plain links need no search: loadRecords reads exactly the linked ids of the target
+		// type that the caller may see, one round trip fewer.
+		const isPlainForward =
+			embed.direction === 'forward' && !node.filter && !node.sort && related.length === 0;
+		const { rows } = isPlainForward
+			? { rows: (scope.value as string[]).slice(0, MAX_PAGE_SIZE).map((id) => ({ id })) }
+			: await matchingIds({
+					tx,
+					spaceId,
+					type: target,
+					query: { filter, sort: node.sort, limit: MAX_PAGE_SIZE },
+					related
+				});
 		if (rows.length >= MAX_PAGE_SIZE) {
 			throw new AppError(
 				AppErrorCode.LimitExceeded,
