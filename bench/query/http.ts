@@ -1,4 +1,4 @@
-// The real app server as a child process, and GET /api/data/entity/[id] driven by autocannon.
+// The real app server as a child process, and its API driven by autocannon.
 // The server runs from a private copy of build/ and server.js: other work on this checkout may
 // rebuild build/ at any time, and SvelteKit loads route chunks lazily, on first request.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -180,15 +180,23 @@ export interface HttpResult {
 	serverRssMiB?: number;
 }
 
-export async function driveEntityReads(options: {
+/** One request of a run: built fresh for every request autocannon sends. */
+export interface BenchRequest {
+	method: 'GET' | 'PATCH';
+	path: string;
+	headers?: Record<string, string>;
+	body?: string;
+}
+
+/** Drives `next()`'s requests with a bearer token, after a short warm-up. */
+export async function driveRequests(options: {
 	server: AppServer;
 	token: string;
-	ids: string[];
+	next: () => BenchRequest;
 	connections: number;
 	seconds: number;
 }): Promise<HttpResult> {
-	const { server, token, ids } = options;
-	let next = 0;
+	const { server, token } = options;
 	const run = (connections: number, duration: number) =>
 		autocannon({
 			url: server.url,
@@ -197,11 +205,16 @@ export async function driveEntityReads(options: {
 			headers: { authorization: `Bearer ${token}` },
 			requests: [
 				{
-					method: 'GET',
-					setupRequest: (request: Record<string, unknown>) => ({
-						...request,
-						path: `/api/data/entity/${ids[next++ % ids.length]}`
-					})
+					setupRequest: (request: Record<string, unknown>) => {
+						const next = options.next();
+						return {
+							...request,
+							method: next.method,
+							path: next.path,
+							headers: { ...(request.headers as object), ...next.headers },
+							body: next.body
+						};
+					}
 				}
 			]
 		});

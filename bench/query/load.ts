@@ -78,6 +78,12 @@ export interface Fixture {
 	attributeIds: Record<FieldKey, string>;
 	/** Secret of a viewer API token of the user in the space. */
 	tokenSecret: string;
+	/** Secret of an editor API token (write scope), for the PATCH run. */
+	editorTokenSecret: string;
+	/** A second type, "customers" (one text field, name), that contacts link to. */
+	customers: { typeId: string; typeKey: string; nameId: string };
+	/** The contacts' link to one customer (relation, single), for the embed run. */
+	customerLinkId: string;
 }
 
 export async function createFixture(context: AppContext): Promise<Fixture> {
@@ -126,7 +132,41 @@ export async function createFixture(context: AppContext): Promise<Fixture> {
 		space: spaceId,
 		input: { name: 'bench', role: 'viewer' }
 	});
+	const editorToken = await createApiToken({
+		context,
+		actor,
+		space: spaceId,
+		input: { name: 'bench editor', role: 'editor' }
+	});
+	const customerType = await createEntityType({
+		context,
+		actor,
+		space: spaceId,
+		input: { name: 'Customers', key: 'customers' }
+	});
+	const customerName = await addAttribute({
+		context,
+		actor,
+		space: spaceId,
+		type: customerType.key,
+		input: { key: 'name', name: 'Name', kind: 'text' }
+	});
+	const customerLink = await addAttribute({
+		context,
+		actor,
+		space: spaceId,
+		type: type.key,
+		input: {
+			key: 'customer',
+			name: 'Customer',
+			kind: 'relation',
+			options: { targetEntityTypeId: customerType.id, allowMultiple: false }
+		}
+	});
 	return {
+		editorTokenSecret: editorToken.secret,
+		customers: { typeId: customerType.id, typeKey: customerType.key, nameId: customerName.id },
+		customerLinkId: customerLink.id,
 		userId,
 		actor,
 		spaceId,
@@ -457,6 +497,43 @@ export async function createPlainTable(ownerUrl: string, fixture: Fixture): Prom
 		);
 		await client.query('grant select on bench_plain_contacts to roster_runtime');
 		await client.query('vacuum (analyze) bench_plain_contacts');
+	} finally {
+		await client.end();
+	}
+}
+
+/** Customers, and every contact linked to one of them (picked by a hash of its number). */
+export async function loadCustomers(options: {
+	ownerUrl: string;
+	fixture: Fixture;
+	customers: number;
+}): Promise<void> {
+	const { fixture, customers } = options;
+	const client = await bulkClient(options.ownerUrl);
+	try {
+		await client.query(
+			`insert into entities (space_id, entity_type_id, seq, position, created_by, updated_by)
+			 select $1, $2, g, g, $3, $3 from generate_series(1, $4::bigint) g`,
+			[fixture.spaceId, fixture.customers.typeId, fixture.userId, customers]
+		);
+		await client.query('update entity_types set next_seq = $2 where id = $1', [
+			fixture.customers.typeId,
+			customers + 1
+		]);
+		await client.query(
+			`insert into eav_values (entity_id, attribute_id, space_id, value_text)
+			 select e.id, $2, $1, 'Customer ' || e.seq from entities e where e.entity_type_id = $3`,
+			[fixture.spaceId, fixture.customers.nameId, fixture.customers.typeId]
+		);
+		await client.query(
+			`insert into eav_values (entity_id, attribute_id, space_id, value_json)
+			 select e.id, $2, $1, jsonb_build_array(c.id)
+			   from entities e
+			   join entities c on c.entity_type_id = $4 and c.seq = 1 + pg_temp.pick(e.seq, 15, $5)
+			  where e.entity_type_id = $3`,
+			[fixture.spaceId, fixture.customerLinkId, fixture.typeId, fixture.customers.typeId, customers]
+		);
+		await client.query('vacuum (analyze) entities, eav_values');
 	} finally {
 		await client.end();
 	}

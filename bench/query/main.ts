@@ -8,16 +8,17 @@ import pg from 'pg';
 import type { FilterNode, RecordQuery } from '$lib/domain/query/ast';
 import { boot, shutdown, type AppContext } from '$lib/server/context';
 import { getRecord, queryRecords } from '$lib/server/services/records';
+import { readRecordStatement } from '$lib/server/services/records/read';
 import { BENCH_DATABASE, openBenchDatabase } from './database';
 import {
-	driveEntityReads,
+	driveRequests,
 	measureCeilings,
 	prepareAppBuild,
 	startAppServer,
 	type AppServer,
 	type HttpResult
 } from './http';
-import { createFixture, createPlainTable, loadRecords, type Fixture } from './load';
+import { createFixture, createPlainTable, loadCustomers, loadRecords, type Fixture } from './load';
 import { describeMachine, loadAverage, rssMiB } from './machine';
 import {
 	explain,
@@ -34,6 +35,7 @@ const AUTH_SECRET = 'bench-secret-that-is-long-enough-for-hmac-signing';
 // Its own login role: a bench run against a shared server must not re-password the app's.
 const RUNTIME_ROLE = 'roster_bench';
 const FILTER_STATUS = 'Qualified';
+const CUSTOMERS = 1000;
 
 const numberFromEnv = (name: string, fallback: number) => {
 	const value = Number(process.env[name] ?? fallback);
@@ -74,11 +76,28 @@ async function captureStatements(work: () => Promise<unknown>): Promise<Statemen
 	} finally {
 		prototype.query = original;
 	}
-	return captured.filter(
-		({ sql }) =>
-			!/^\s*(begin|commit|rollback)\s*$/i.test(sql) &&
-			!/set_config\('app\.current_user_id'/.test(sql)
-	);
+	return captured
+		.map(unbatch)
+		.filter(
+			({ sql }) =>
+				!/^\s*(begin|commit|rollback)\s*$/i.test(sql) &&
+				!/set_config\('app\.current_user_id'/.test(sql)
+		);
+}
+
+/** The app's prepared one-round-trip reads (db.ts readAs), by name. */
+const preparedReads = new Map([[readRecordStatement.name, readRecordStatement]]);
+
+/**
+ * A readAs batch (BEGIN; [PREPARE]; identity; EXECUTE name('literal', ...); COMMIT) as the one
+ * statement it runs, with its arguments as parameters, so it is timed and explained alone.
+ */
+function unbatch(statement: Statement): Statement {
+	const call = /execute (\w+)\((.*)\);\s*commit\s*$/is.exec(statement.sql);
+	const prepared = call && preparedReads.get(call[1]!);
+	if (!call || !prepared) return statement;
+	const params = call[2]!.split(/,\s*/).map((literal) => literal.replace(/^'|'$/g, ''));
+	return { sql: prepared.text, params };
 }
 
 const oneLine = (sql: string, length = 110) => {
@@ -131,7 +150,7 @@ export async function main(): Promise<void> {
 			SEED_DEMO: 'false',
 			AUTH_SECRET,
 			DATA_DIR: dataDir,
-			RATE_LIMIT_WRITES_PER_MINUTE: '100000'
+			RATE_LIMIT_WRITES_PER_MINUTE: '100000000'
 		};
 		const bootStart = performance.now();
 		const context = await boot({
@@ -172,6 +191,11 @@ export async function main(): Promise<void> {
 				`(inserts alone ${Math.round(loadedRows / (load.seconds.entities + load.seconds.values)).toLocaleString('en')} rows/s)`
 		);
 		await createPlainTable(database.url, fixture);
+		const customerStart = performance.now();
+		await loadCustomers({ ownerUrl: database.url, fixture, customers: CUSTOMERS });
+		log(
+			`  ${CUSTOMERS.toLocaleString('en')} customers and a customer link on every contact in ${((performance.now() - customerStart) / 1000).toFixed(1)} s`
+		);
 
 		const sizes = await context.db.owner.query<{
 			db: string;
@@ -217,7 +241,7 @@ export async function main(): Promise<void> {
 
 		log('');
 		log(
-			`HTTP: GET /api/data/entity/[id], ${connections} connections, ${httpSeconds} s, ${ids.length.toLocaleString('en')} random ids, viewer API token`
+			`HTTP: ${connections} connections, ${httpSeconds} s per run, ${ids.length.toLocaleString('en')} random ids`
 		);
 		const http = await measureHttp({
 			appEnv,
@@ -232,7 +256,7 @@ export async function main(): Promise<void> {
 		log('');
 		log('Memory');
 		log(
-			`  bench process RSS ${benchRss ?? '?'} MiB${http.result?.serverRssMiB ? `, app server RSS ${http.result.serverRssMiB} MiB` : ''}`
+			`  bench process RSS ${benchRss ?? '?'} MiB${http.serverRssMiB ? `, app server RSS ${http.serverRssMiB} MiB` : ''}`
 		);
 		log(`  Postgres database ${size.db}; shared_buffers ${machine.settings.shared_buffers}`);
 		log(`Done in ${((performance.now() - started) / 1000).toFixed(0)} s; plans in bench/out/`);
@@ -259,16 +283,20 @@ export async function main(): Promise<void> {
 				...figure('filtered_count'),
 				...figure('plain_table_count'),
 				...figure('read_by_id'),
-				entity_read_rps: http.result?.rps ?? null,
-				entity_read_latency_p50_ms: http.result?.latencyP50Ms ?? null,
-				entity_read_latency_p99_ms: http.result?.latencyP99Ms ?? null,
-				entity_read_non2xx: http.result?.non2xx ?? null,
+				...Object.fromEntries(
+					Object.entries(http.runs ?? {}).flatMap(([name, run]) => [
+						[`${name}_rps`, run.rps],
+						[`${name}_latency_p50_ms`, run.latencyP50Ms],
+						[`${name}_latency_p99_ms`, run.latencyP99Ms],
+						[`${name}_non2xx`, run.non2xx]
+					])
+				),
 				unauthorized_floor_rps: http.ceilings?.unauthorizedRps ?? null,
 				health_rps: http.ceilings?.healthRps ?? null,
 				...(http.error ? { entity_read_error: http.error } : {}),
 				db_size: size.db,
 				bench_rss_mib: benchRss ?? null,
-				server_rss_mib: http.result?.serverRssMiB ?? null,
+				server_rss_mib: http.serverRssMiB ?? null,
 				load_avg_at_end: loadAverage(),
 				cpu: machine.cpu,
 				cores: machine.cores,
@@ -450,6 +478,47 @@ async function measureQueries(options: {
 	return results;
 }
 
+/** The HTTP runs: each a request shape, driven with random ids. */
+function httpRuns(fixture: Fixture, ids: string[]) {
+	let next = 0;
+	const id = () => ids[next++ % ids.length]!;
+	const rest = `/api/spaces/${fixture.spaceSlug}/rest/${fixture.typeKey}`;
+	return [
+		{
+			name: 'entity_read',
+			label: 'GET /api/data/entity/[id], viewer token',
+			token: fixture.tokenSecret,
+			next: () => ({ method: 'GET' as const, path: `/api/data/entity/${id()}` })
+		},
+		{
+			name: 'collection_page',
+			label: `GET rest/${fixture.typeKey}?order=name&limit=50, viewer token`,
+			token: fixture.tokenSecret,
+			next: () => ({ method: 'GET' as const, path: `${rest}?order=name&limit=50` })
+		},
+		{
+			name: 'patch_one',
+			label: `PATCH rest/${fixture.typeKey}?id=eq.[id] {score}, editor token`,
+			token: fixture.editorTokenSecret,
+			next: () => ({
+				method: 'PATCH' as const,
+				path: `${rest}?id=eq.${id()}`,
+				headers: { 'content-type': 'application/json', prefer: 'return=minimal' },
+				body: JSON.stringify({ score: next % 1000 })
+			})
+		},
+		{
+			name: 'embed_page',
+			label: `GET rest/${fixture.typeKey}?select=name,customer(name)&order=name&limit=50, viewer token`,
+			token: fixture.tokenSecret,
+			next: () => ({
+				method: 'GET' as const,
+				path: `${rest}?select=name,customer(name)&order=name&limit=50`
+			})
+		}
+	];
+}
+
 async function measureHttp(options: {
 	appEnv: Record<string, string>;
 	fixture: Fixture;
@@ -458,8 +527,9 @@ async function measureHttp(options: {
 	seconds: number;
 	cleanup: Cleanup;
 }): Promise<{
-	result?: HttpResult;
+	runs?: Record<string, HttpResult>;
 	ceilings?: { unauthorizedRps: number; healthRps: number };
+	serverRssMiB?: number;
 	error?: string;
 }> {
 	let server: AppServer;
@@ -476,39 +546,57 @@ async function measureHttp(options: {
 	}
 	options.cleanup.push(server.stop);
 	try {
-		const probe = await fetch(`${server.url}/api/data/entity/${options.ids[0]}`, {
-			headers: { authorization: `Bearer ${options.fixture.tokenSecret}` }
-		});
-		const body = await probe.text();
-		if (!probe.ok) {
-			log(`  SKIPPED: a single authenticated read answered ${probe.status}: ${body.slice(0, 300)}`);
-			return { error: `probe answered ${probe.status}` };
+		const runs: Record<string, HttpResult> = {};
+		let serverRssMiB: number | undefined;
+		for (const run of httpRuns(options.fixture, options.ids)) {
+			log('');
+			log(`  ${run.label}`);
+			const probe = run.next();
+			const answer = await fetch(`${server.url}${probe.path}`, {
+				method: probe.method,
+				headers: { authorization: `Bearer ${run.token}`, ...probe.headers },
+				body: probe.body
+			});
+			const body = await answer.text();
+			if (!answer.ok) {
+				log(`    SKIPPED: a single request answered ${answer.status}: ${body.slice(0, 300)}`);
+				continue;
+			}
+			log(`    load avg before the run ${loadAverage()}`);
+			const result = await driveRequests({
+				server,
+				token: run.token,
+				next: run.next,
+				connections: options.connections,
+				seconds: options.seconds
+			});
+			runs[run.name] = result;
+			serverRssMiB = result.serverRssMiB;
+			log(
+				`    ${result.rps.toLocaleString('en')} req/s (${result.requests.toLocaleString('en')} requests in ${result.seconds} s)`
+			);
+			log(
+				`    latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, mean ${result.latencyMeanMs} ms`
+			);
+			log(`    non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+			log(
+				`    cpu: app server ${result.serverCpuPercent ?? '?'}% of a core, load generator ${result.loadGeneratorCpuPercent}%, ` +
+					`machine ${result.machineBusyPercent ?? '?'}% busy (Postgres is most of the rest)`
+			);
 		}
-		log(`  load avg before the run ${loadAverage()}`);
-		const result = await driveEntityReads({
-			server,
-			token: options.fixture.tokenSecret,
-			ids: options.ids,
-			connections: options.connections,
-			seconds: options.seconds
-		});
-		log(
-			`  ${result.rps.toLocaleString('en')} req/s (${result.requests.toLocaleString('en')} requests in ${result.seconds} s)`
-		);
-		log(
-			`  latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, mean ${result.latencyMeanMs} ms`
-		);
-		log(`  non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
-		log(
-			`  cpu: app server ${result.serverCpuPercent ?? '?'}% of a core, load generator ${result.loadGeneratorCpuPercent}%, ` +
-				`machine ${result.machineBusyPercent ?? '?'}% busy (Postgres is most of the rest)`
-		);
 		const ceilings = await measureCeilings(server, 5);
+		log('');
 		log(
 			`  ceilings of this server here: ${ceilings.unauthorizedRps.toLocaleString('en')} req/s for a 401 from the hooks (no database), ` +
 				`${ceilings.healthRps.toLocaleString('en')} req/s for /api/health (one query)`
 		);
-		return { result, ceilings };
+		const health = ceilings.healthRps;
+		for (const [name, run] of Object.entries(runs)) {
+			log(
+				`  ${name.padEnd(16)} ${String(run.rps).padStart(6)} req/s = ${Math.round((run.rps / health) * 100)}% of /api/health, p99 ${run.latencyP99Ms} ms`
+			);
+		}
+		return { runs, ceilings, serverRssMiB };
 	} finally {
 		await server.stop();
 	}

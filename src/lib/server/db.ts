@@ -92,6 +92,60 @@ export function withActor<T>(
 	return transaction(pool, `begin; ${actAsStatement(actor)}`, work);
 }
 
+/** A statement prepared once per connection (PREPARE) and run with literal arguments. */
+export interface PreparedRead {
+	/** The prepared statement's name: a plain identifier, unique in the app. */
+	name: string;
+	/** Its parameter types, as in PREPARE name(uuid, text). */
+	types: string[];
+	text: string;
+}
+
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
+
+/**
+ * One read as `actor` in a single round trip: BEGIN, the identity, the statement and COMMIT go
+ * to Postgres as one simple query, as PostgREST pipelines them. The statement is prepared on
+ * each connection the first time it runs there (so Postgres plans it once, as with pg's named
+ * queries), and executed with its arguments as quoted literals: a simple query takes no
+ * parameters. Returns the statement's rows.
+ */
+export async function readAs<R extends pg.QueryResultRow>(
+	pool: pg.Pool,
+	actor: Actor,
+	statement: PreparedRead,
+	args: string[]
+): Promise<R[]> {
+	const identity = actAsStatement(actor);
+	const client = await pool.connect();
+	const prepared = preparedOn.get(client) ?? new Set<string>();
+	const isPrepared = prepared.has(statement.name);
+	const literal = pg.escapeLiteral;
+	const sql = [
+		'begin',
+		isPrepared
+			? ''
+			: `prepare ${statement.name}(${statement.types.join(', ')}) as ${statement.text}`,
+		identity,
+		`execute ${statement.name}(${args.map(literal).join(', ')})`,
+		'commit'
+	]
+		.filter(Boolean)
+		.join(';\n');
+	try {
+		const results = (await client.query(sql)) as unknown as pg.QueryResult<R>[];
+		prepared.add(statement.name);
+		preparedOn.set(client, prepared);
+		client.release();
+		return results.at(-2)!.rows;
+	} catch (error) {
+		// Whatever state the failed string left (an aborted transaction, a half-made PREPARE),
+		// this connection is not reused.
+		client.release(true);
+		throw dataRefusal(error) ?? error;
+	}
+}
+
 /** A transaction with no identity: sees nothing tenant-owned; for the narrow definer functions. */
 export function withAnonymous<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
 	return transaction(pool, 'begin', work);

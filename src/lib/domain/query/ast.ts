@@ -14,7 +14,18 @@ export const filterOperators = [
 	'ilike',
 	'in',
 	'is_empty',
-	'is_not_empty'
+	'is_not_empty',
+	// PostgREST's array and comparison operators (REST only; the filter bar offers none of them).
+	'overlaps',
+	'contained_by',
+	'is_distinct',
+	'matches',
+	'imatches',
+	// Full-text search: to_tsquery, plainto_, phraseto_ and websearch_to_tsquery.
+	'fts',
+	'plfts',
+	'phfts',
+	'wfts'
 ] as const;
 
 export type FilterOperator = (typeof filterOperators)[number];
@@ -35,6 +46,8 @@ export interface FilterCondition {
 	value?: string | string[];
 	/** PostgREST's `not.` prefix. */
 	negate?: boolean;
+	/** The text-search configuration of a full-text operator: `fts(english).cat`. */
+	language?: string;
 }
 
 export interface FilterGroup {
@@ -52,9 +65,50 @@ export interface SortKey {
 	nulls?: 'first' | 'last';
 }
 
+/** A column of PostgREST's select, possibly renamed (`alias:field`) or cast (`field::text`). */
+export interface SelectField {
+	type: 'field';
+	field: string;
+	alias?: string;
+	cast?: SelectCast;
+}
+
+export const selectCasts = ['text', 'integer', 'numeric'] as const;
+export type SelectCast = (typeof selectCasts)[number];
+
+/**
+ * A related resource in the select (`customer(name)`), with its own query parameters
+ * (`customer.name=eq.x`, `customer.order=...`, `customer.limit=...`).
+ */
+export interface SelectEmbed {
+	type: 'embed';
+	/** A link field of this type, or another type that links here. */
+	name: string;
+	alias?: string;
+	/** `!hint`: the link field to go through when several could. */
+	hint?: string;
+	/** `!inner`: only parent records with a matching related record. */
+	inner?: boolean;
+	/** `...name(...)`: the related columns go into the parent row (to-one only). */
+	spread?: boolean;
+	/** Undefined means every column. */
+	select?: SelectNode[];
+	filter?: FilterNode;
+	sort?: SortKey[];
+	limit?: number;
+	offset?: number;
+}
+
+export type SelectNode = SelectField | SelectEmbed | { type: 'all' };
+
+/** How deep embeds may nest: `a(b(c(d)))` is three levels below the top. */
+export const MAX_EMBED_DEPTH = 3;
+
 export interface RecordQuery {
 	/** Attribute keys to return; undefined means all. */
 	select?: string[];
+	/** The select as PostgREST wrote it, when it renames, casts or embeds. */
+	shape?: SelectNode[];
 	filter?: FilterNode;
 	sort?: SortKey[];
 	/** Free-text search over the searchable attributes. */

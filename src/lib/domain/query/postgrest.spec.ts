@@ -231,23 +231,80 @@ describe('operator errors', () => {
 		);
 	});
 
-	it('refuses full-text search and pointing at its replacement', () => {
-		const error = errorOf(() => parse('bio=fts(english).cat'));
-		expect(error.message).toBe("Full-text operator 'fts' is not supported (filter on 'bio')");
-		expect(error.hint).toContain('search parameter');
-		expect(errorOf(() => parse('bio=not.wfts.cat')).field).toBe('bio');
+	it('reads the full-text operators, with an optional language', () => {
+		expect(parse('bio=fts(english).cat').filter).toEqual({
+			type: 'condition',
+			field: 'bio',
+			operator: 'fts',
+			value: 'cat',
+			language: 'english'
+		});
+		expect(parse('bio=not.wfts.cat -dog').filter).toEqual({
+			type: 'condition',
+			field: 'bio',
+			operator: 'wfts',
+			value: 'cat -dog',
+			negate: true
+		});
+		expect(parse('or=(bio.plfts.a b,bio.phfts(simple).c d)').filter).toMatchObject({
+			children: [
+				{ operator: 'plfts', value: 'a b' },
+				{ operator: 'phfts', value: 'c d', language: 'simple' }
+			]
+		});
+		const error = errorOf(() => parse('bio=fts(klingon).cat'));
+		expect(error.message).toBe("'klingon' is not a text-search language (filter on 'bio')");
+		expect(error.field).toBe('bio');
 	});
 
-	it('refuses PostgREST operators records have no use for', () => {
-		expect(errorOf(() => parse('period=ov.[1,2]')).message).toBe(
-			"Operator 'ov' is not supported (filter on 'period')"
+	it('reads cd, ov, isdistinct, match and imatch', () => {
+		expect(parse('tags=ov.{a,"b,c"}').filter).toMatchObject({
+			operator: 'overlaps',
+			value: ['a', 'b,c']
+		});
+		expect(parse('tags=cd.{a,b}').filter).toMatchObject({
+			operator: 'contained_by',
+			value: ['a', 'b']
+		});
+		expect(parse('age=isdistinct.3').filter).toMatchObject({ operator: 'is_distinct', value: '3' });
+		expect(parse('name=match.^A.*z$').filter).toMatchObject({
+			operator: 'matches',
+			value: '^A.*z$'
+		});
+		expect(parse('name=not.imatch.ada').filter).toMatchObject({
+			operator: 'imatches',
+			negate: true
+		});
+		expect(errorOf(() => parse('tags=ov.a')).message).toBe(
+			"Operator 'ov' in filter on 'tags' needs an array like {a,b}"
 		);
 	});
 
-	it('refuses embedded filters and JSON paths', () => {
-		expect(errorOf(() => parse('actors.name=eq.x')).message).toBe(
-			"Embedded resources are not supported ('actors.name')"
+	it('refuses the range operators, which no field kind stores', () => {
+		expect(errorOf(() => parse('period=adj.[1,2]')).message).toBe(
+			"Operator 'adj' is not supported (filter on 'period')"
 		);
+	});
+
+	it('puts embedded filters, order and limit on their embed, and refuses unknown embeds', () => {
+		const query = parse(
+			'select=name,actors(name,films(title))&actors.name=eq.x&actors.order=name.desc&actors.limit=2&actors.offset=1&actors.films.or=(title.eq.a,title.eq.b)'
+		);
+		expect(query.shape?.[1]).toMatchObject({
+			type: 'embed',
+			name: 'actors',
+			filter: { type: 'condition', field: 'name', operator: 'eq', value: 'x' },
+			sort: [{ field: 'name', direction: 'desc' }],
+			limit: 2,
+			offset: 1,
+			select: [
+				{ type: 'field', field: 'name' },
+				{ type: 'embed', name: 'films', filter: { type: 'or' } }
+			]
+		});
+		const error = errorOf(() => parse('actors.name=eq.x'));
+		expect(error.message).toBe("'actors' is not an embedded resource in this request");
+		expect(toPostgrestError(error).code).toBe('PGRST108');
 		expect(errorOf(() => parse('actors.order=name')).field).toBe('actors.order');
 		expect(errorOf(() => parse('data->>kind=eq.x')).message).toBe(
 			"JSON paths ('data->...') are not supported in 'data->>kind'"
@@ -382,21 +439,59 @@ describe('select', () => {
 		expect(parse('select=%22a,b%22,c').select).toEqual(['a,b', 'c']);
 	});
 
-	it('refuses aliases, casts, JSON paths and embedding with a clear message', () => {
-		expect(errorOf(() => parse('select=fullName:full_name')).message).toBe(
-			"Renaming columns ('fullName:full_name') is not supported in select"
-		);
-		expect(errorOf(() => parse('select=salary::text')).message).toBe(
-			"Casting columns ('salary::text') is not supported in select"
+	it('reads aliases and casts', () => {
+		const query = parse('select=fullName:full_name,salary::text,age:years::int');
+		expect(query.select).toEqual(['full_name', 'salary', 'years']);
+		expect(query.shape).toEqual([
+			{ type: 'field', field: 'full_name', alias: 'fullName' },
+			{ type: 'field', field: 'salary', cast: 'text' },
+			{ type: 'field', field: 'years', alias: 'age', cast: 'integer' }
+		]);
+		expect(errorOf(() => parse('select=salary::money')).message).toBe(
+			"Cannot cast 'salary' to 'money' in select"
 		);
 		expect(errorOf(() => parse('select=data->kind')).field).toBe('select');
-		expect(errorOf(() => parse('select=name,actors(*)')).message).toBe(
-			"Embedded resources are not supported ('actors(*)')"
+	});
+
+	it('reads embeds: nested, aliased, hinted, inner and spread', () => {
+		const query = parse(
+			'select=name,boss:manager(name),actors!cast!inner(*),...client(name,city),films()'
 		);
-		expect(errorOf(() => parse('select=*,..client(*)')).message).toBe(
-			"Embedded resources are not supported ('..client(*)')"
+		expect(query.select).toEqual(['name']);
+		expect(query.shape).toEqual([
+			{ type: 'field', field: 'name' },
+			{
+				type: 'embed',
+				name: 'manager',
+				alias: 'boss',
+				select: [{ type: 'field', field: 'name' }]
+			},
+			{ type: 'embed', name: 'actors', hint: 'cast', inner: true, select: [{ type: 'all' }] },
+			{
+				type: 'embed',
+				name: 'client',
+				spread: true,
+				select: [
+					{ type: 'field', field: 'name' },
+					{ type: 'field', field: 'city' }
+				]
+			},
+			{ type: 'embed', name: 'films', select: [] }
+		]);
+		expect(parse('select=*,a(*)').select).toBeUndefined();
+		expect(parse('select=name,email').shape).toBeUndefined();
+	});
+
+	it('refuses embeds nested deeper than the cap, spreads of columns and unclosed embeds', () => {
+		const deep = errorOf(() => parse('select=a(b(c(d(name))))'));
+		expect(deep.message).toBe("Embeds nest at most 3 levels deep ('d' is deeper)");
+		expect(toPostgrestError(deep).code).toBe('PGRST100');
+		expect(parse('select=a(b(c(name)))').shape).toHaveLength(1);
+		expect(errorOf(() => parse('select=...name')).field).toBe('select');
+		expect(errorOf(() => parse('select=a(name')).message).toBe(
+			"Unclosed '(' after 'a' in select at the end"
 		);
-		expect(errorOf(() => parse('select=actors!inner(name)')).field).toBe('select');
+		expect(errorOf(() => parse('select=a!x!y(name)')).field).toBe('select');
 	});
 
 	it('refuses empty items', () => {

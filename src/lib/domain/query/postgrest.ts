@@ -6,13 +6,18 @@
 // them as parameters after the attribute kind has parsed them, so a quote or a `;` in a URL is
 // only ever a character of a value.
 
-import { AppError, AppErrorCode, isAppError } from '../errors';
+import { AppError, AppErrorCode, isAppError, type AppErrorOptions } from '../errors';
 import {
+	MAX_EMBED_DEPTH,
 	MAX_PAGE_SIZE,
+	selectCasts,
 	type FilterCondition,
 	type FilterNode,
 	type FilterOperator,
 	type RecordQuery,
+	type SelectCast,
+	type SelectEmbed,
+	type SelectNode,
 	type SortKey
 } from './ast';
 
@@ -54,24 +59,78 @@ const operators = new Map<string, FilterOperator | 'is'>([
 	['ilike', 'ilike'],
 	['in', 'in'],
 	['is', 'is'],
-	['cs', 'contains']
+	['cs', 'contains'],
+	['cd', 'contained_by'],
+	['ov', 'overlaps'],
+	['isdistinct', 'is_distinct'],
+	['match', 'matches'],
+	['imatch', 'imatches'],
+	['fts', 'fts'],
+	['plfts', 'plfts'],
+	['phfts', 'phfts'],
+	['wfts', 'wfts']
 ]);
 const fullTextOperators = new Set(['fts', 'plfts', 'phfts', 'wfts']);
-/** Valid PostgREST operators that have no meaning on EAV attributes. */
-const unsupportedOperators = new Set([
-	'cd',
-	'ov',
-	'sl',
-	'sr',
-	'nxr',
-	'nxl',
-	'adj',
-	'match',
-	'imatch',
-	'isdistinct'
-]);
+/** Valid PostgREST operators over ranges, which no attribute kind stores. */
+const unsupportedOperators = new Set(['sl', 'sr', 'nxr', 'nxl', 'adj']);
 const operatorHint =
-	'Operators: eq, neq, gt, gte, lt, lte, like, ilike, in, is, cs; prefix with not. to negate';
+	'Operators: eq, neq, gt, gte, lt, lte, like, ilike, match, imatch, in, is, isdistinct, cs, cd, ov, ' +
+	'fts, plfts, phfts, wfts; prefix with not. to negate';
+
+/** Text-search configurations a full-text operator may name: Postgres' built-in ones. */
+export const textSearchLanguages = new Set([
+	'simple',
+	'arabic',
+	'armenian',
+	'basque',
+	'catalan',
+	'danish',
+	'dutch',
+	'english',
+	'finnish',
+	'french',
+	'german',
+	'greek',
+	'hindi',
+	'hungarian',
+	'indonesian',
+	'irish',
+	'italian',
+	'lithuanian',
+	'nepali',
+	'norwegian',
+	'portuguese',
+	'romanian',
+	'russian',
+	'serbian',
+	'spanish',
+	'swedish',
+	'tamil',
+	'turkish',
+	'yiddish'
+]);
+
+/**
+ * An error PostgREST itself answers with a code of its own (PGRST2xx for relationships,
+ * PGRST116 for a singular response) and possibly a status of its own (406).
+ */
+export class PostgrestFailure extends AppError {
+	constructor(
+		readonly postgrestCode: string,
+		code: AppErrorCode,
+		message: string,
+		options: AppErrorOptions & { status?: number } = {}
+	) {
+		super(code, message, options);
+		this.httpStatus = options.status;
+	}
+
+	private readonly httpStatus?: number;
+
+	override get status(): number {
+		return this.httpStatus ?? super.status;
+	}
+}
 
 /**
  * Reads a PostgREST query string. Every parameter that is not reserved is a filter
@@ -85,9 +144,15 @@ export function parsePostgrestQuery(
 	const query: RecordQuery = {};
 	const filters: FilterNode[] = [];
 	const seen = new Set<string>();
+	const embedded: { path: string[]; key: string; value: string }[] = [];
 
 	for (const [key, value] of params) {
 		if (reserved.has(key)) continue;
+		const path = embeddedPath(key);
+		if (path) {
+			embedded.push({ path, key: path.at(-1)!, value });
+			continue;
+		}
 		if (singleParameters.has(key)) {
 			if (seen.has(key)) {
 				throw invalid(`'${key}' is given more than once`, {
@@ -98,8 +163,9 @@ export function parsePostgrestQuery(
 			seen.add(key);
 		}
 		if (key === 'select') {
-			const select = parseSelect(value);
-			if (select) query.select = select;
+			const shape = parseSelect(value);
+			query.select = selectedFields(shape);
+			if (!isPlainSelect(shape)) query.shape = shape;
 		} else if (key === 'order') {
 			query.sort = parseOrder(value);
 		} else if (key === 'limit') {
@@ -113,10 +179,89 @@ export function parsePostgrestQuery(
 		}
 	}
 
-	if (filters.length === 1) query.filter = filters[0];
-	else if (filters.length > 1) query.filter = { type: 'and', children: filters };
+	query.filter = joinFilters(filters);
+	for (const parameter of embedded) applyEmbedded(query.shape, parameter);
 	return query;
 }
+
+const joinFilters = (filters: FilterNode[]): FilterNode | undefined =>
+	filters.length === 0
+		? undefined
+		: filters.length === 1
+			? filters[0]
+			: { type: 'and', children: filters };
+
+/**
+ * `customer.name=eq.x` or `customer.order=name`: the embed path and the parameter, or null for
+ * a plain parameter. Quoted names may hold dots (`"a.b"=eq.1`), so only unquoted ones split.
+ */
+function embeddedPath(key: string): string[] | null {
+	if (key.startsWith('"') || !key.includes('.') || logicParameters.has(key)) return null;
+	const parts = key.split('.');
+	// `not.or` / `customer.not.and` end in a logic parameter of two parts.
+	const tail = parts.slice(-2).join('.');
+	if (logicParameters.has(tail) && parts.length > 2)
+		return [...parts.slice(0, -2).map((part) => part.trim()), tail];
+	return parts.map((part) => part.trim());
+}
+
+function findEmbed(shape: SelectNode[] | undefined, path: string[]): SelectEmbed | undefined {
+	let nodes = shape;
+	let found: SelectEmbed | undefined;
+	for (const name of path) {
+		found = nodes?.find(
+			(node): node is SelectEmbed => node.type === 'embed' && (node.alias ?? node.name) === name
+		);
+		if (!found) return undefined;
+		nodes = found.select;
+	}
+	return found;
+}
+
+/** Puts an embedded resource's own filter, order, limit or offset on its select node. */
+function applyEmbedded(
+	shape: SelectNode[] | undefined,
+	parameter: { path: string[]; key: string; value: string }
+): void {
+	const embedPath = parameter.path.slice(0, -1);
+	const embed = findEmbed(shape, embedPath);
+	const name = parameter.path.join('.');
+	if (!embed) {
+		throw new PostgrestFailure(
+			'PGRST108',
+			AppErrorCode.InvalidFilter,
+			`'${embedPath.join('.')}' is not an embedded resource in this request`,
+			{
+				field: name,
+				hint: `Embed it in select first, e.g. select=*,${embedPath.join('(')}(*)${')'.repeat(Math.max(0, embedPath.length - 1))}`
+			}
+		);
+	}
+	const { key, value } = parameter;
+	if (key === 'order') embed.sort = parseOrder(value);
+	else if (key === 'limit') embed.limit = parseLimit(value);
+	else if (key === 'offset') embed.offset = parseNonNegativeInteger('offset', value);
+	else if (key === 'select') {
+		throw invalid(`Give the columns of '${embedPath.join('.')}' inside select`, { field: name });
+	} else {
+		const filter = logicParameters.has(key)
+			? parseLogicParameter(key, value)
+			: parseFilterParameter(key, value);
+		embed.filter = joinFilters([...(embed.filter ? [embed.filter] : []), filter]);
+	}
+}
+
+/** The attribute keys the top level reads: its columns; undefined when it reads all. */
+function selectedFields(shape: SelectNode[]): string[] | undefined {
+	if (shape.some((node) => node.type === 'all')) return undefined;
+	const keys = shape.flatMap((node) => (node.type === 'field' ? [node.field] : []));
+	return [...new Set(keys)];
+}
+
+const isPlainSelect = (shape: SelectNode[]) =>
+	shape.every(
+		(node) => node.type === 'all' || (node.type === 'field' && !node.alias && !node.cast)
+	);
 
 /**
  * Reads the `Prefer` header (RFC 7240) as PostgREST does: unknown or unfulfillable
@@ -186,8 +331,14 @@ export function toPostgrestError(error: unknown): PostgrestError {
 		return { code: 'XX000', message: 'Internal server error', details: null, hint: null };
 	}
 	const isPreferError = error.code === AppErrorCode.InvalidInput && error.field === 'Prefer';
+	const code =
+		error instanceof PostgrestFailure
+			? error.postgrestCode
+			: isPreferError
+				? 'PGRST122'
+				: postgrestCodeOf[error.code];
 	return {
-		code: isPreferError ? 'PGRST122' : postgrestCodeOf[error.code],
+		code,
 		message: error.message,
 		// Internal details may carry driver messages; they stay in the log.
 		details: error.code === AppErrorCode.Internal ? null : detailsText(error.details),
@@ -198,6 +349,81 @@ export function toPostgrestError(error: unknown): PostgrestError {
 /** The HTTP status, from the one map in `errors.ts`. */
 export function postgrestStatus(error: unknown): number {
 	return isAppError(error) ? error.status : 500;
+}
+
+/** PostgREST's media type for one object instead of an array. */
+export const SINGULAR_MEDIA_TYPE = 'application/vnd.pgrst.object+json';
+
+/** What the client accepts, of what PostgREST answers: JSON, one object, or CSV. */
+export function responseFormat(accept: string | null): 'json' | 'singular' | 'csv' {
+	const types = (accept ?? '').split(',').map((entry) => entry.split(';')[0]!.trim().toLowerCase());
+	if (types.includes(SINGULAR_MEDIA_TYPE)) return 'singular';
+	if (types.includes('text/csv')) return 'csv';
+	return 'json';
+}
+
+/** A singular response that would not hold exactly one row: 406, and nothing written. */
+export function singularError(rows: number): PostgrestFailure {
+	return new PostgrestFailure(
+		'PGRST116',
+		AppErrorCode.InvalidInput,
+		'JSON object requested, multiple (or no) rows returned',
+		{
+			status: 406,
+			details: `The result contains ${rows} rows`,
+			hint: 'Narrow the filter to one record, or ask for application/json'
+		}
+	);
+}
+
+type Row = Record<string, unknown>;
+
+/** A value cast as `::text`, `::integer` or `::numeric` asks. */
+function castValue(value: unknown, cast: SelectCast | undefined): unknown {
+	if (cast === undefined || value === null || value === undefined) return value ?? null;
+	if (cast === 'text') return typeof value === 'string' ? value : JSON.stringify(value);
+	const number = Number(value);
+	if (!Number.isFinite(number)) return null;
+	return cast === 'integer' ? Math.round(number) : number;
+}
+
+/**
+ * A record as PostgREST answers it for a select: only the columns named (renamed and cast as
+ * asked, in the order asked), embeds nested under their key or spread into the row. `embeds`
+ * gives a record's loaded embeds by key. The record's own `type` marker never shows.
+ */
+export function shapeRow(
+	record: Row,
+	nodes: SelectNode[] | undefined,
+	embeds: (record: Row) => Record<string, unknown> | undefined
+): Row {
+	const { type: _type, ...all } = record;
+	if (!nodes) return all;
+	const row: Row = {};
+	for (const node of nodes) {
+		if (node.type === 'all') Object.assign(row, all);
+		else if (node.type === 'field')
+			row[node.alias ?? node.field] = castValue(all[node.field], node.cast);
+		else if (node.select?.length !== 0) {
+			// An embed that selects nothing (`actors!inner()`) only filters: it is not in the row.
+			const value = embeds(record)?.[node.alias ?? node.name] ?? null;
+			const shape = (child: unknown) => shapeRow(child as Row, node.select, embeds);
+			if (node.spread) {
+				const spread = value === null ? undefined : shape(value);
+				for (const child of node.select ?? []) {
+					if (child.type === 'field') row[child.alias ?? child.field] ??= null;
+				}
+				Object.assign(row, spread);
+			} else {
+				row[node.alias ?? node.name] = Array.isArray(value)
+					? value.map(shape)
+					: value === null
+						? null
+						: shape(value);
+			}
+		}
+	}
+	return row;
 }
 
 function applyPreference(preferences: PostgrestPreferences, name: string, value: string) {
@@ -387,11 +613,28 @@ function readCondition(cursor: Cursor, field: string, context: OperandContext): 
 	);
 	const flag = negate ? { negate: true } : {};
 
-	if (fullTextOperators.has(operator)) {
-		throw invalid(`Full-text operator '${operator}' is not supported (filter on '${field}')`, {
+	if (fullTextOperators.has(operator) && cursor.eat('(')) {
+		const language = cursor.takeWhile((char) => char !== ')');
+		if (!cursor.eat(')') || !textSearchLanguages.has(language)) {
+			throw invalid(`'${language}' is not a text-search language (filter on '${field}')`, {
+				field,
+				hint: `Write ${operator}(english).words; languages: ${[...textSearchLanguages].join(', ')}`
+			});
+		}
+		if (!cursor.eat('.')) {
+			throw invalid(`Operator '${operator}' in filter on '${field}' needs a value after a dot`, {
+				field
+			});
+		}
+		const operand = readOperand(cursor, context);
+		return {
+			type: 'condition',
 			field,
-			hint: 'Use the search parameter for free-text search over the searchable columns'
-		});
+			operator: operators.get(operator) as FilterOperator,
+			value: operand,
+			language,
+			...flag
+		};
 	}
 	if (unsupportedOperators.has(operator)) {
 		throw invalid(`Operator '${operator}' is not supported (filter on '${field}')`, {
@@ -425,12 +668,12 @@ function readCondition(cursor: Cursor, field: string, context: OperandContext): 
 	}
 	const operand = readOperand(cursor, context);
 	if (mapped === 'is') return readIs(operand, field, negate);
-	if (mapped === 'contains') {
+	if (mapped === 'contains' || mapped === 'contained_by' || mapped === 'overlaps') {
 		return {
 			type: 'condition',
 			field,
-			operator: 'contains',
-			value: parseArray(operand, field),
+			operator: mapped,
+			value: parseArray(operand, field, operator),
 			...flag
 		};
 	}
@@ -489,11 +732,11 @@ function readIs(operand: string, field: string, negate: boolean): FilterConditio
 	);
 }
 
-/** A Postgres array literal `{a, b,"c,d"}` as used by `cs`; nested arrays are refused. */
-function parseArray(operand: string, field: string): string[] {
-	const hint = 'Write the values as an array literal: cs.{a,b,"c,d"}';
+/** A Postgres array literal `{a, b,"c,d"}` as used by `cs`, `cd`, `ov`; no nested arrays. */
+function parseArray(operand: string, field: string, operator = 'cs'): string[] {
+	const hint = `Write the values as an array literal: ${operator}.{a,b,"c,d"}`;
 	if (!operand.startsWith('{') || !operand.endsWith('}')) {
-		throw invalid(`Operator 'cs' in filter on '${field}' needs an array like {a,b}`, {
+		throw invalid(`Operator '${operator}' in filter on '${field}' needs an array like {a,b}`, {
 			field,
 			hint
 		});
@@ -597,47 +840,124 @@ function readTree(cursor: Cursor, parameter: string): FilterNode {
 	return readCondition(cursor, field, 'tree');
 }
 
-/** `select=a,b` or `*`; undefined means every column. */
-function parseSelect(value: string): string[] | undefined {
+/** `select=a,alias:b,c::text,customer(name),...company(*)`: PostgREST's select tree. */
+export function parseSelect(value: string): SelectNode[] {
 	const cursor = new Cursor(value);
-	const columns: string[] = [];
-	let isAll = false;
-	do {
-		cursor.skipSpaces();
-		const itemText = /^[^,]*/.exec(cursor.remaining)?.[0].trim() ?? '';
-		if (cursor.eat('*')) {
-			isAll = true;
-		} else {
-			if (cursor.startsWith('..')) throw embeddingError('select', itemText);
-			const column = readFieldName(cursor);
-			if (column === null) {
-				throw invalid(`Expected a column name in select ${near(cursor)}`, {
-					field: 'select',
-					hint: 'List columns separated by commas, e.g. select=name,email'
-				});
-			}
-			cursor.skipSpaces();
-			if (cursor.startsWith('::')) {
-				throw invalid(`Casting columns ('${itemText}') is not supported in select`, {
-					field: 'select'
-				});
-			}
-			if (cursor.startsWith(':')) {
-				throw invalid(`Renaming columns ('${itemText}') is not supported in select`, {
-					field: 'select',
-					hint: 'Select the column by its own name'
-				});
-			}
-			if (cursor.startsWith('->')) throw jsonPathError(column, 'select', 'select');
-			if (startsEmbedding(cursor)) throw embeddingError('select', itemText);
-			columns.push(column);
-		}
-		cursor.skipSpaces();
-	} while (cursor.eat(','));
+	const nodes = readSelectList(cursor, 0);
+	if (nodes.length === 0) {
+		throw invalid(`Expected a column name in select ${near(cursor)}`, {
+			field: 'select',
+			hint: 'List columns separated by commas, e.g. select=name,email'
+		});
+	}
 	if (!cursor.isAtEnd) {
 		throw invalid(`Unexpected text in select ${near(cursor)}`, { field: 'select' });
 	}
-	return isAll ? undefined : [...new Set(columns)];
+	return nodes;
+}
+
+function readSelectList(cursor: Cursor, depth: number): SelectNode[] {
+	const nodes: SelectNode[] = [];
+	do {
+		cursor.skipSpaces();
+		// `select=` (empty) and `name()` read no columns, as in PostgREST.
+		if (cursor.isAtEnd || cursor.startsWith(')')) break;
+		nodes.push(readSelectItem(cursor, depth));
+		cursor.skipSpaces();
+	} while (cursor.eat(','));
+	return nodes;
+}
+
+function readSelectItem(cursor: Cursor, depth: number): SelectNode {
+	if (cursor.eat('*')) return { type: 'all' };
+	const itemText = /^[^,()]*/.exec(cursor.remaining)?.[0].trim() ?? '';
+	const spread = cursor.eat('...');
+	const first = readFieldName(cursor);
+	if (first === null) {
+		throw invalid(`Expected a column name in select ${near(cursor)}`, {
+			field: 'select',
+			hint: 'List columns separated by commas, e.g. select=name,email,customer(name)'
+		});
+	}
+	let name = first;
+	let alias: string | undefined;
+	cursor.skipSpaces();
+	if (cursor.startsWith(':') && !cursor.startsWith('::')) {
+		cursor.eat(':');
+		const renamed = readFieldName(cursor);
+		if (renamed === null) {
+			throw invalid(`Expected a column after '${first}:' in select`, {
+				field: 'select',
+				hint: 'Rename a column with alias:column, e.g. select=full_name:name'
+			});
+		}
+		alias = first;
+		name = renamed;
+		cursor.skipSpaces();
+	}
+	if (cursor.startsWith('->')) throw jsonPathError(name, 'select', 'select');
+	if (cursor.startsWith('!') || cursor.startsWith('(')) {
+		return readEmbed(cursor, { name, alias, spread, depth, itemText });
+	}
+	if (spread) {
+		throw invalid(`Spread '...${name}' needs a related resource: ...${name}(columns)`, {
+			field: 'select'
+		});
+	}
+	const field: SelectNode = { type: 'field', field: name, ...(alias ? { alias } : {}) };
+	if (cursor.eat('::')) {
+		const cast = cursor.takeWhile((char) => /[a-z0-9_]/i.test(char)).toLowerCase();
+		const known =
+			cast === 'int' || cast === 'int4' || cast === 'int8' || cast === 'bigint' ? 'integer' : cast;
+		if (!(selectCasts as readonly string[]).includes(known)) {
+			throw invalid(`Cannot cast '${name}' to '${cast}' in select`, {
+				field: 'select',
+				hint: `Casts: ${selectCasts.join(', ')}`
+			});
+		}
+		field.cast = known as SelectCast;
+	}
+	return field;
+}
+
+function readEmbed(
+	cursor: Cursor,
+	item: { name: string; alias?: string; spread: boolean; depth: number; itemText: string }
+): SelectEmbed {
+	const embed: SelectEmbed = { type: 'embed', name: item.name };
+	if (item.alias) embed.alias = item.alias;
+	if (item.spread) embed.spread = true;
+	while (cursor.eat('!')) {
+		const mark = cursor.takeWhile((char) => /[\p{L}0-9_$-]/u.test(char));
+		if (mark === 'inner') embed.inner = true;
+		else if (mark === 'left') embed.inner = false;
+		else if (mark && !embed.hint) embed.hint = mark;
+		else {
+			throw invalid(`Unexpected '!${mark}' after '${item.name}' in select`, {
+				field: 'select',
+				hint: 'Write name!link_field!inner(columns)'
+			});
+		}
+	}
+	if (!cursor.eat('(')) {
+		throw invalid(`Expected '(' after '${item.itemText}' in select`, { field: 'select' });
+	}
+	if (item.depth + 1 > MAX_EMBED_DEPTH) {
+		throw new PostgrestFailure(
+			'PGRST100',
+			AppErrorCode.InvalidFilter,
+			`Embeds nest at most ${MAX_EMBED_DEPTH} levels deep ('${item.name}' is deeper)`,
+			{ field: 'select', hint: 'Request the deeper records separately' }
+		);
+	}
+	const nodes = readSelectList(cursor, item.depth + 1);
+	if (!cursor.eat(')')) {
+		throw invalid(`Unclosed '(' after '${item.name}' in select ${near(cursor)}`, {
+			field: 'select'
+		});
+	}
+	embed.select = nodes;
+	return embed;
 }
 
 /** `order=a,b.desc,c.asc.nullslast`: direction defaults to asc, nulls to Postgres' default. */

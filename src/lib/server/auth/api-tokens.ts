@@ -5,6 +5,7 @@
 // token's role and the member's current role), so demoting or removing a member also narrows
 // or disables their tokens.
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { isAtMost, roles, type Role } from '$lib/domain/roles';
@@ -152,6 +153,52 @@ export function revokeApiToken(options: {
 const unauthorized = () =>
 	new AppError(AppErrorCode.Unauthorized, 'The API token is invalid, revoked or expired');
 
+/** How long a resolved token is kept in process; a revocation drops it at once (below). */
+const TOKEN_CACHE_MS = 10_000;
+const TOKEN_CACHE_ENTRIES = 10_000;
+
+interface CachedToken {
+	actor: Actor;
+	/** Epoch ms when the token expires; null when it never does. */
+	expiresAt: number | null;
+}
+
+interface TokenCache {
+	entries: LRUCache<string, CachedToken>;
+	/** Bumped on every access change: a lookup that started before one is not kept. */
+	generation: number;
+}
+
+const tokenCaches = new WeakMap<AppContext, TokenCache>();
+
+/**
+ * The process's cache of token lookups. Any access change (a token revoked, a member removed or
+ * demoted, a schema change, sessions ended) empties it at once. The access bus carries the
+ * changes of other processes too (through Redis, realtime/extensions/redis.ts), so a token
+ * revoked anywhere stops working everywhere as soon as the change arrives; the short lifetime
+ * bounds the rest (a member removed by hand in SQL, Redis down).
+ */
+function tokenCache(context: AppContext): TokenCache {
+	const cache = tokenCaches.get(context);
+	if (cache) return cache;
+	const created: TokenCache = {
+		entries: new LRUCache({ max: TOKEN_CACHE_ENTRIES, ttl: TOKEN_CACHE_MS }),
+		generation: 0
+	};
+	const unsubscribe = context.access.subscribe(() => {
+		created.generation++;
+		created.entries.clear();
+	});
+	context.onClose(async () => unsubscribe());
+	tokenCaches.set(context, created);
+	return created;
+}
+
+const copyActor = (actor: Actor): Actor => ({
+	...actor,
+	token: actor.token && { ...actor.token, scopes: [...actor.token.scopes] }
+});
+
 /** The actor behind an `Authorization: Bearer rst_...` header. */
 export async function resolveBearer(options: {
 	context: AppContext;
@@ -159,20 +206,34 @@ export async function resolveBearer(options: {
 }): Promise<Actor> {
 	const secret = /^Bearer\s+(\S+)\s*$/i.exec(options.header ?? '')?.[1];
 	if (!secret?.startsWith(SECRET_PREFIX)) throw unauthorized();
+	const hash = hashSecret(secret);
+	const cache = tokenCache(options.context);
+	const cached = cache.entries.get(hash);
+	if (cached && (cached.expiresAt === null || cached.expiresAt > Date.now()))
+		return copyActor(cached.actor);
+	const generation = cache.generation;
 	// One statement, no identity set: it runs in its own implicit transaction, a single round
-	// trip on the hot path of every API request.
+	// trip, and only on a cache miss.
 	const { rows } = await options.context.db.runtime.query<{
 		id: string;
 		user_id: string;
 		space_id: string;
 		role: Role;
 		scopes: TokenScope[];
-	}>('select id, user_id, space_id, role, scopes from app_resolve_token($1)', [hashSecret(secret)]);
+		expires_at: Date | null;
+	}>({
+		name: 'app_resolve_token',
+		text: 'select id, user_id, space_id, role, scopes, expires_at from app_resolve_token($1)',
+		values: [hash]
+	});
 	const token = rows[0];
 	if (!token) throw unauthorized();
-	return {
+	const actor: Actor = {
 		userId: token.user_id,
 		via: 'api',
 		token: { id: token.id, spaceId: token.space_id, role: token.role, scopes: token.scopes }
 	};
+	if (cache.generation === generation)
+		cache.entries.set(hash, { actor, expiresAt: token.expires_at?.getTime() ?? null });
+	return copyActor(actor);
 }

@@ -22,6 +22,7 @@ import {
 	type RecordQuery,
 	type SortKey
 } from '$lib/domain/query/ast';
+import { textSearchLanguages } from '$lib/domain/query/postgrest';
 import { Params, storageColumnTypes } from './sql';
 
 /** A field the query can name: an attribute stored in eav_values, or a column of entities. */
@@ -129,9 +130,39 @@ function escapeLike(text: string): string {
 }
 
 /** The SQL expression of a field for sorting and comparison, given the alias of its value row. */
-function fieldSql(ref: FieldRef, valueAlias: string): string {
-	return ref.type === 'entity' ? `e.${ref.column}` : `${valueAlias}.${ref.column}`;
+function fieldSql(ref: FieldRef, valueAlias: string, entity = 'e'): string {
+	return ref.type === 'entity' ? `${entity}.${ref.column}` : `${valueAlias}.${ref.column}`;
 }
+
+/**
+ * "A linked record matches" (PostgREST's `!inner` embed, with the embed's own filter): through
+ * a link field of the record's type to `target` (forward), or through a link field of `target`
+ * that points at the record (reverse).
+ */
+export interface RelatedFilter {
+	direction: 'forward' | 'reverse';
+	linkAttributeId: string;
+	target: EntityType;
+	filter?: FilterNode;
+}
+
+/** The text-search configuration literal: only names the parser let through (a fixed list). */
+function textSearchConfig(language: string | undefined, field: string): string {
+	const name = language ?? 'simple';
+	if (!textSearchLanguages.has(name)) {
+		throw new AppError(AppErrorCode.InvalidFilter, `'${name}' is not a text-search language`, {
+			field
+		});
+	}
+	return `'${name}'::regconfig`;
+}
+
+const tsQueryFunction = {
+	fts: 'to_tsquery',
+	plfts: 'plainto_tsquery',
+	phfts: 'phraseto_tsquery',
+	wfts: 'websearch_to_tsquery'
+} as const;
 
 class FilterCompiler {
 	private aliasCount = 0;
@@ -139,12 +170,40 @@ class FilterCompiler {
 	/**
 	 * `direct`: compile one positive attribute condition as a predicate on its own value row
 	 * (alias f0) instead of an EXISTS per record, for counts that read eav_values alone.
+	 * `entity`/`prefix`: the record's alias and the value rows' alias prefix, for a compiler
+	 * nested in a related filter.
 	 */
 	constructor(
 		private readonly type: EntityType,
 		private readonly params: Params,
-		private readonly direct = false
+		private readonly direct = false,
+		private readonly entity = 'e',
+		private readonly prefix = 'f'
 	) {}
+
+	/** EXISTS for a related record: see RelatedFilter. */
+	related(spaceId: string, related: RelatedFilter, index: number): string {
+		const link = `l${index}`;
+		const record = `r${index}`;
+		const space = this.params.add(spaceId);
+		const attribute = this.params.add(related.linkAttributeId);
+		const target = this.params.add(related.target.id);
+		const inner = related.filter
+			? ` and (${new FilterCompiler(related.target, this.params, false, record, `g${index}_`).compile(related.filter)})`
+			: '';
+		if (related.direction === 'forward') {
+			return `exists (select 1 from eav_values ${link}
+				cross join lateral jsonb_array_elements_text(${link}.value_json) ${link}x(id)
+				join entities ${record} on ${record}.id = ${link}x.id::uuid
+				where ${link}.entity_id = ${this.entity}.id and ${link}.attribute_id = ${attribute}
+				  and ${record}.space_id = ${space} and ${record}.entity_type_id = ${target}${inner})`;
+		}
+		return `exists (select 1 from eav_values ${link}
+			join entities ${record} on ${record}.id = ${link}.entity_id
+			where ${link}.space_id = ${space} and ${link}.attribute_id = ${attribute}
+			  and ${link}.value_json @> jsonb_build_array(${this.entity}.id::text)
+			  and ${record}.space_id = ${space} and ${record}.entity_type_id = ${target}${inner})`;
+	}
 
 	compile(node: FilterNode): string {
 		if (node.type === 'condition') return this.condition(node);
@@ -161,14 +220,33 @@ class FilterCompiler {
 	private positive(condition: FilterCondition): string {
 		const { field, operator } = condition;
 		const ref = resolveField(this.type, field);
-		const alias = `f${this.aliasCount++}`;
+		const alias = `${this.prefix}${this.aliasCount++}`;
 		const exists = (predicate: string) => {
 			if (ref.type === 'entity') return predicate;
 			const attribute = `${alias}.attribute_id = ${this.params.add(ref.attribute.id)}`;
 			if (this.direct) return `${attribute} and ${predicate}`;
-			return `exists (select 1 from eav_values ${alias} where ${alias}.entity_id = e.id and ${attribute} and ${predicate})`;
+			return `exists (select 1 from eav_values ${alias} where ${alias}.entity_id = ${this.entity}.id and ${attribute} and ${predicate})`;
 		};
-		const column = fieldSql(ref, alias);
+		const column = fieldSql(ref, alias, this.entity);
+		const textOnly = () => {
+			if (ref.type !== 'eav' || ref.column !== 'value_text') {
+				throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, {
+					field
+				});
+			}
+		};
+		const jsonList = () => {
+			if (!isJson) {
+				throw new AppError(
+					AppErrorCode.InvalidFilter,
+					`"${operator}" works on multi selects, links and attachments, not on "${field}"`,
+					{ field }
+				);
+			}
+			const items = Array.isArray(condition.value) ? condition.value : [single()];
+			// Links are stored as lower-case ids.
+			return ref.attribute?.kind === 'relation' ? items.map((item) => item.toLowerCase()) : items;
+		};
 		const single = () => {
 			if (typeof condition.value !== 'string') {
 				throw new AppError(
@@ -249,12 +327,48 @@ class FilterCompiler {
 			}
 			case 'like':
 			case 'ilike': {
-				if (ref.type !== 'eav' || ref.column !== 'value_text') {
-					throw new AppError(AppErrorCode.InvalidFilter, `"${field}" is not a text field`, {
-						field
-					});
-				}
+				textOnly();
 				return exists(`${column} ${operator} ${this.params.add(single())}`);
+			}
+			case 'matches':
+			case 'imatches': {
+				textOnly();
+				const regex = operator === 'matches' ? '~' : '~*';
+				return exists(`${column} ${regex} ${this.params.add(single())}`);
+			}
+			case 'fts':
+			case 'plfts':
+			case 'phfts':
+			case 'wfts': {
+				textOnly();
+				const config = textSearchConfig(condition.language, field);
+				// The same expression as eav_values_fts_idx (0016) when the language is simple.
+				return exists(
+					`to_tsvector(${config}, ${column}) @@ ${tsQueryFunction[operator]}(${config}, ${this.params.add(single())})`
+				);
+			}
+			case 'overlaps':
+				return exists(`${column} ?| ${this.params.add(jsonList())}::text[]`);
+			case 'contained_by': {
+				const items = jsonList();
+				const elements =
+					ref.attribute?.kind === 'attachment' ? items.map((name) => ({ name })) : items;
+				return exists(`${column} <@ ${this.params.add(JSON.stringify(elements))}::jsonb`);
+			}
+			case 'is_distinct': {
+				if (isJson) {
+					throw new AppError(
+						AppErrorCode.InvalidFilter,
+						`"${field}" cannot be compared with "isdistinct"`,
+						{ field }
+					);
+				}
+				const value = operand(ref, field, single());
+				if (value === null) return this.positive({ ...condition, operator: 'is_not_empty' });
+				if (ref.type === 'entity')
+					return `${column} is distinct from ${this.params.add(value)}${castFor(ref)}`;
+				// No value row is null, which is distinct from any value.
+				return `not ${exists(`${column} = ${this.params.add(value)}`)}`;
 			}
 		}
 	}
@@ -335,6 +449,7 @@ export function compilePage(options: {
 	query: RecordQuery;
 	/** Attribute ids a search looks in; empty means search is not possible. */
 	searchAttributeIds: string[];
+	related?: RelatedFilter[];
 }): CompiledPage {
 	const { spaceId, type, query } = options;
 	const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -386,6 +501,7 @@ export function compilePage(options: {
 		if (phase === 'nulls') where.push(`${expressions[0]!.sql} is null`);
 
 		if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
+		where.push(...relatedSql(spaceId, type, params, options.related));
 		if (cursor) where.push(`(${afterCursor(expressions, cursor, params)})`);
 
 		const select = [
@@ -420,6 +536,17 @@ export function compilePage(options: {
  * a value row exists only for a record of the attribute's type (foreign key, one per record),
  * so there is nothing to join, and the covering index answers alone.
  */
+function relatedSql(
+	spaceId: string,
+	type: EntityType,
+	params: Params,
+	related: RelatedFilter[] = []
+): string[] {
+	return related.map((each, index) =>
+		new FilterCompiler(type, params).related(spaceId, each, index)
+	);
+}
+
 function directCount(spaceId: string, type: EntityType, query: RecordQuery) {
 	const filter = query.filter;
 	if (query.search?.trim() || !filter || filter.type !== 'condition' || filter.negate)
@@ -446,9 +573,10 @@ export function compileCount(options: {
 	type: EntityType;
 	query: RecordQuery;
 	searchAttributeIds: string[];
+	related?: RelatedFilter[];
 }): { sql: string; params: unknown[] } {
 	const { spaceId, type, query } = options;
-	const direct = directCount(spaceId, type, query);
+	const direct = options.related?.length ? undefined : directCount(spaceId, type, query);
 	if (direct) return direct;
 	const params = new Params();
 	const where = compileViewWhere({ ...options, params });
@@ -469,6 +597,8 @@ export function compileViewWhere(options: {
 	query: Pick<RecordQuery, 'filter' | 'search'>;
 	searchAttributeIds: string[];
 	params: Params;
+	/** `!inner` embeds' conditions on linked records. */
+	related?: RelatedFilter[];
 }): string {
 	const { spaceId, type, query, params } = options;
 	const where = [
@@ -480,6 +610,7 @@ export function compileViewWhere(options: {
 			   ${params.add(`%${escapeLike(query.search.trim())}%`)}))`);
 	}
 	if (query.filter) where.push(`(${new FilterCompiler(type, params).compile(query.filter)})`);
+	where.push(...relatedSql(spaceId, type, params, options.related));
 	return where.join(' and ');
 }
 

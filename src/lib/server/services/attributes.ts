@@ -186,7 +186,13 @@ export function addAttribute(options: OnType & { input: unknown }) {
 				key: uniqueKey(target, keyFromName(inverseName), key),
 				name: inverseName,
 				kind: 'relation',
-				options: { ...fieldOptions, targetEntityTypeId: type.id, inverseAttributeId: id },
+				// Many records may link to one, so the inverse holds many, whatever the field allows.
+				options: {
+					...fieldOptions,
+					targetEntityTypeId: type.id,
+					inverseAttributeId: id,
+					allowMultiple: true
+				},
 				isRequired: false,
 				isUnique: false,
 				checkinAccess: 'none'

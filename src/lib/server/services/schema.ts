@@ -1,6 +1,7 @@
 // Entity types and their attributes as the caller may see them. Reads go through RLS, so a
 // check-in member gets only the types and fields check-in needs; the cache is keyed by role
 // for the same reason and dropped on every schema change.
+import { LRUCache } from 'lru-cache';
 import { isUuid } from '$lib/domain/ids';
 import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
@@ -40,7 +41,7 @@ export async function loadEntityTypes(options: {
 }): Promise<EntityType[]> {
 	const { tx, space, cache } = options;
 	const key = schemaKey(space);
-	const cached = await cache?.get<EntityType[]>(key);
+	const cached = await cachedEntityTypes(space, cache);
 	if (cached) return cached;
 
 	const types = await tx.query<Omit<EntityType, 'attributes'>>(
@@ -59,7 +60,31 @@ export async function loadEntityTypes(options: {
 		attributes: attributes.rows.filter((attribute) => attribute.entityTypeId === type.id)
 	}));
 	await cache?.set(key, result, SCHEMA_TTL_SECONDS);
+	recentSchemas.set(key, JSON.stringify(result));
 	return result;
+}
+
+/**
+ * The last schemas this process read, in front of the shared cache: an entry is keyed by the
+ * schema version, so it can never be stale, and a hit costs no trip to Redis. Kept as JSON so
+ * every caller gets its own copy.
+ */
+const recentSchemas = new LRUCache<string, string>({
+	max: 500,
+	ttl: SCHEMA_TTL_SECONDS * 1000
+});
+
+/** The space's schema from the caches, without a query; undefined when neither has it. */
+export async function cachedEntityTypes(
+	space: SpaceAccess,
+	cache?: Cache
+): Promise<EntityType[] | undefined> {
+	const key = schemaKey(space);
+	const recent = recentSchemas.get(key);
+	if (recent) return JSON.parse(recent) as EntityType[];
+	const cached = await cache?.get<EntityType[]>(key);
+	if (cached) recentSchemas.set(key, JSON.stringify(cached));
+	return cached;
 }
 
 /** Marks the space's schema as changed, in the caller's transaction (editors and owners). */

@@ -5,17 +5,29 @@
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE } from '$lib/domain/query/ast';
 import { refuseUnstorableText } from '$lib/domain/text';
+import Papa from 'papaparse';
+import type { SelectNode } from '$lib/domain/query/ast';
 import {
+	SINGULAR_MEDIA_TYPE,
 	contentRange,
 	parsePostgrestQuery,
 	parsePrefer,
 	postgrestStatus,
+	responseFormat,
+	shapeRow,
+	singularError,
 	toPostgrestError
 } from '$lib/domain/query/postgrest';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { dataRefusal, policyRefusal } from '../db';
-import { createRecords, queryRecords, writeWhere, type FlatRecord } from '../services/records';
+import {
+	createRecords,
+	queryRecords,
+	upsertRecords,
+	writeWhere,
+	type FlatRecord
+} from '../services/records';
 
 export interface CollectionRequest {
 	context: AppContext;
@@ -55,26 +67,63 @@ function requireActor(actor: Actor | null): Actor {
 	return actor;
 }
 
-/** PostgREST returns the columns asked for, without our `type` marker. */
-function toRow(record: FlatRecord, select: string[] | undefined): Record<string, unknown> {
-	const { type: _type, ...row } = record;
-	if (!select) return row;
-	return Object.fromEntries(select.map((key) => [key, row[key] ?? null]));
+/** The select's nodes: the shape when it renames, casts or embeds, else its plain columns. */
+const nodesOf = (query: { select?: string[]; shape?: SelectNode[] }): SelectNode[] | undefined =>
+	query.shape ?? query.select?.map((field) => ({ type: 'field', field }));
+
+/** Rows in the representation the client asked for: an array, one object (406 unless one), CSV. */
+function respondRows(
+	request: Request,
+	rows: Record<string, unknown>[],
+	status: number,
+	headers: Record<string, string> = {}
+): Response {
+	const format = responseFormat(request.headers.get('accept'));
+	if (format === 'singular') {
+		if (rows.length !== 1) throw singularError(rows.length);
+		return new Response(JSON.stringify(rows[0]), {
+			status: status === 206 ? 200 : status,
+			headers: { ...headers, 'content-type': `${SINGULAR_MEDIA_TYPE}; charset=utf-8` }
+		});
+	}
+	if (format === 'csv') {
+		const cells = rows.map((row) =>
+			Object.fromEntries(
+				Object.entries(row).map(([key, value]) => [
+					key,
+					value !== null && typeof value === 'object' ? JSON.stringify(value) : value
+				])
+			)
+		);
+		return new Response(Papa.unparse(cells), {
+			status,
+			headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' }
+		});
+	}
+	return respond(rows, status, headers);
 }
 
-async function readBody(request: Request): Promise<unknown> {
+async function readText(request: Request): Promise<string> {
 	const length = Number(request.headers.get('content-length') ?? 0);
 	if (length > MAX_BODY_BYTES)
 		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	const text = await request.text();
+	if (text.length > MAX_BODY_BYTES)
+		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	return text;
+}
+
+const isCsv = (request: Request) =>
+	(request.headers.get('content-type') ?? '').toLowerCase().startsWith('text/csv');
+
+async function readBody(request: Request): Promise<unknown> {
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('application/json')) {
 		throw new AppError(AppErrorCode.InvalidInput, 'Send the body as application/json', {
 			field: 'content-type'
 		});
 	}
-	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES)
-		throw new AppError(AppErrorCode.TooLarge, 'The request body is over 10 MB', { field: 'body' });
+	const text = await readText(request);
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
@@ -83,6 +132,41 @@ async function readBody(request: Request): Promise<unknown> {
 	}
 	refuseUnstorableText(body);
 	return body;
+}
+
+/**
+ * A CSV body (PostgREST's bulk insert as text/csv): a header row of field keys, then one record
+ * per row, each cell read as text the way a pasted cell is. A row whose cells do not match the
+ * header is refused, naming its line, before anything is written.
+ */
+async function readCsvBody(request: Request): Promise<Record<string, string>[]> {
+	const text = await readText(request);
+	refuseUnstorableText(text);
+	const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+	const error = parsed.errors[0];
+	if (error) {
+		throw new AppError(
+			AppErrorCode.InvalidInput,
+			`CSV row ${(error.row ?? 0) + 1}: ${error.message}`,
+			{
+				field: 'body',
+				hint: 'Give every row as many cells as the header row has columns'
+			}
+		);
+	}
+	return parsed.data;
+}
+
+/** The records of a POST body: JSON (one object or an array) or CSV. */
+async function readRecords(
+	request: Request
+): Promise<{ values: Record<string, unknown>[]; isText: boolean }> {
+	if (isCsv(request)) return { values: await readCsvBody(request), isText: true };
+	const body = await readBody(request);
+	return {
+		values: (Array.isArray(body) ? body : [body]) as Record<string, unknown>[],
+		isText: false
+	};
 }
 
 /** The query string's names and values, checked once before the parser sees them. */
@@ -117,8 +201,12 @@ export async function readCollection(input: CollectionRequest): Promise<Response
 		if (prefer.count) headers['preference-applied'] = `count=${prefer.count}`;
 		if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
 		const isPartial = page.total !== undefined && page.records.length < page.total;
-		return respond(
-			page.records.map((record) => toRow(record, query.select)),
+		const nodes = nodesOf(query);
+		const embeds = (record: Record<string, unknown>) =>
+			page.embedded?.get(record as FlatRecord) as Record<string, unknown> | undefined;
+		return respondRows(
+			input.request,
+			page.records.map((record) => shapeRow(record, nodes, embeds)),
 			isPartial ? 206 : 200,
 			headers
 		);
@@ -127,14 +215,30 @@ export async function readCollection(input: CollectionRequest): Promise<Response
 	}
 }
 
+/** A write's representation: the select's columns, renamed and cast; embeds are for reads. */
+function representationNodes(url: URL): SelectNode[] | undefined {
+	const query = parsePostgrestQuery(
+		new URLSearchParams({ select: url.searchParams.get('select') ?? '*' })
+	);
+	if (query.shape?.some((node) => node.type === 'embed')) {
+		throw new AppError(
+			AppErrorCode.InvalidFilter,
+			'Embedding is for reads; a write returns the columns of its own records',
+			{ field: 'select', hint: 'Read the related records with a GET after the write' }
+		);
+	}
+	return nodesOf(query);
+}
+
+const noEmbeds = () => undefined;
+
 export async function insertIntoCollection(input: CollectionRequest): Promise<Response> {
 	try {
 		const actor = requireActor(input.actor);
 		refuseUnstorableQuery(input.url);
 		const prefer = parsePrefer(input.request.headers.get('prefer'));
-		const body = await readBody(input.request);
-		const isBulk = Array.isArray(body);
-		const values = (isBulk ? body : [body]) as Record<string, unknown>[];
+		const nodes = representationNodes(input.url);
+		const { values, isText } = await readRecords(input.request);
 		if (values.length > MAX_PAGE_SIZE) {
 			throw new AppError(
 				AppErrorCode.LimitExceeded,
@@ -142,22 +246,38 @@ export async function insertIntoCollection(input: CollectionRequest): Promise<Re
 				{ field: 'body' }
 			);
 		}
-		const result = await createRecords({
-			context: input.context,
-			actor,
-			space: input.space,
-			type: input.type,
-			values
-		});
-		const select = input.url.searchParams.get('select');
-		const columns = select && select !== '*' ? select.split(',') : undefined;
+		const isSingular = responseFormat(input.request.headers.get('accept')) === 'singular';
+		if (isSingular && prefer.return === 'representation' && values.length !== 1)
+			throw singularError(values.length);
+		const onConflict = input.url.searchParams.get('on_conflict');
+		const target = { context: input.context, actor, space: input.space, type: input.type };
+		const result =
+			prefer.resolution || onConflict
+				? await upsertRecords({
+						...target,
+						values,
+						isText,
+						onConflict: onConflict ?? 'id',
+						resolution: prefer.resolution ?? 'merge-duplicates'
+					})
+				: await createRecords({ ...target, values, isText });
+		const records = [...result.created, ...result.updated];
+		const applied = [
+			prefer.resolution ? `resolution=${prefer.resolution}` : '',
+			prefer.missing ? `missing=${prefer.missing}` : ''
+		].filter(Boolean);
+		const headers: Record<string, string> = applied.length
+			? { 'preference-applied': applied.join(', ') }
+			: {};
 		if (prefer.return === 'representation') {
-			return respond(
-				result.created.map((record) => toRow(record, columns)),
-				201
+			return respondRows(
+				input.request,
+				records.map((record) => shapeRow(record, nodes, noEmbeds)),
+				201,
+				headers
 			);
 		}
-		return respond(undefined, 201, { 'content-range': `*/${result.created.length}` });
+		return respond(undefined, 201, { ...headers, 'content-range': `*/${records.length}` });
 	} catch (error) {
 		return failure(error);
 	}
@@ -183,6 +303,8 @@ export async function writeCollection(
 				}
 			);
 		}
+		const nodes = representationNodes(input.url);
+		const isSingular = responseFormat(input.request.headers.get('accept')) === 'singular';
 		const values = input.isDelete ? undefined : await readBody(input.request);
 		if (
 			!input.isDelete &&
@@ -200,12 +322,14 @@ export async function writeCollection(
 			filter: query.filter,
 			values: values as Record<string, unknown> | undefined,
 			isDelete: input.isDelete,
-			limit: query.limit ?? MAX_PAGE_SIZE
+			limit: query.limit ?? MAX_PAGE_SIZE,
+			isSingular
 		});
 		const records = input.isDelete ? result.deleted : result.updated;
 		if (prefer.return === 'representation')
-			return respond(
-				records.map((record) => toRow(record, query.select)),
+			return respondRows(
+				input.request,
+				records.map((record) => shapeRow(record, nodes, noEmbeds)),
 				200
 			);
 		return respond(undefined, 204, { 'content-range': `*/${records.length}` });

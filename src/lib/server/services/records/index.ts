@@ -1,19 +1,38 @@
 // Record use cases: read, query, create, update and delete, singly or in bulk, each through
 // the one write path.
 import { isUuid } from '$lib/domain/ids';
-import type { SpaceAccess } from '$lib/domain/schema';
+import type { EntityType, SpaceAccess } from '$lib/domain/schema';
+import { PostgrestFailure, singularError } from '$lib/domain/query/postgrest';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { MAX_PAGE_SIZE, type FilterNode, type RecordQuery } from '$lib/domain/query/ast';
 import { kindOf } from '$lib/domain/attributes';
 import { checkQueryFields } from '$lib/domain/query/validate';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
-import { withActor, type Tx } from '../../db';
+import { readAs, withActor, type Tx } from '../../db';
 import { resolveMergedId } from '../merge/read-merges';
-import { compileCount, compileMatch, compilePage, encodeCursor } from '../../query/compile';
-import { findEntityType, loadEntityTypes } from '../schema';
+import { storageColumnTypes } from '../../query/sql';
+import { compileCount, compileMatch, encodeCursor } from '../../query/compile';
+import {
+	fieldsToLoad,
+	innerFilters,
+	loadEmbeds,
+	matchingIds,
+	rejectQueryError,
+	resolveEmbeds,
+	type Embedded
+} from './embed';
+import { cachedEntityTypes, findEntityType, loadEntityTypes } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
-import { loadRecords, readRecordHome, type FlatRecord } from './read';
+import {
+	assembleRecord,
+	loadRecords,
+	readRecordHome,
+	readRecordStatement,
+	recordRowValues,
+	type FlatRecord,
+	type RecordRow
+} from './read';
 import { writeRecords, type ValueInput } from './write';
 
 export type { FlatRecord } from './read';
@@ -23,20 +42,6 @@ interface InType {
 	actor: Actor;
 	space: string;
 	type: string;
-}
-
-/**
- * Operands are parsed by their kind before they reach SQL, so a data error from Postgres here
- * means a cursor whose values do not fit the sort (hand-made or from another query).
- */
-function rejectBadCursor(error: unknown): never {
-	if (/^22/.test(String((error as { code?: unknown } | null)?.code ?? ''))) {
-		throw new AppError(AppErrorCode.InvalidFilter, 'The page cursor is not valid for this query', {
-			field: 'cursor',
-			cause: error
-		});
-	}
-	throw error;
 }
 
 /** The space and type of a record the caller can see, for the id-only endpoints. */
@@ -54,32 +59,36 @@ export async function findRecordHome(options: {
 	return { spaceId: home.spaceId, typeId: home.entityTypeId };
 }
 
-/** One record by id in whichever of the caller's spaces holds it, or undefined. */
+/**
+ * One record by id, in whichever of the caller's spaces holds it: one statement in one round
+ * trip (readAs); the schema comes from the caches, and only when neither has it, from a second
+ * transaction.
+ */
 async function readRecordById(
 	context: AppContext,
-	tx: Tx,
+	actor: Actor,
 	id: string
 ): Promise<FlatRecord | undefined> {
-	// The record's space and the caller's role in it, in one round trip.
-	const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(
-		`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
-		        e.entity_type_id as "entityTypeId"
-		   from entities e
-		   join spaces s on s.id = e.space_id
-		   join app_memberships() m on m.space_id = s.id
-		  where e.id = $1`,
-		[id]
-	);
-	if (!rows[0]) return undefined;
-	const { entityTypeId, ...space } = rows[0];
-	const types = await loadEntityTypes({ tx, space, cache: context.kv.cache });
-	const type = findEntityType(types, entityTypeId);
-	const [record] = await loadRecords({ tx, spaceId: space.id, type, ids: [id] });
-	return record;
+	const [row] = await readAs<RecordRow>(context.db.runtime, actor, readRecordStatement, [id]);
+	if (!row) return undefined;
+	const space: SpaceAccess = {
+		id: row.space_id,
+		slug: row.slug,
+		name: row.name,
+		role: row.role,
+		schemaVersion: row.schema_version
+	};
+	const types =
+		(await cachedEntityTypes(space, context.kv.cache)) ??
+		(await withActor(context.db.runtime, actor, (tx) =>
+			loadEntityTypes({ tx, space, cache: context.kv.cache })
+		));
+	const type = findEntityType(types, row.entity_type_id);
+	return assembleRecord(type, type.attributes, row, recordRowValues(row));
 }
 
 /**
- * One record by id, wherever the caller can see it: GET /api/data/entity/[id]. One transaction.
+ * One record by id, wherever the caller can see it: GET /api/data/entity/[id].
  * An id merged away answers with its survivor, whose `merged_into` names it.
  */
 export async function getRecord(options: {
@@ -91,20 +100,20 @@ export async function getRecord(options: {
 	const notFound = () =>
 		new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
 	if (!isUuid(id)) throw notFound();
-	return withActor(context.db.runtime, actor, async (tx) => {
-		const record = await readRecordById(context, tx, id);
-		if (record) return record;
-		const moved = await resolveMergedId(tx, id);
-		const survivor = moved && (await readRecordById(context, tx, moved.survivorId));
-		if (!survivor) throw notFound();
-		return { ...survivor, merged_into: survivor.id };
-	});
+	const record = await readRecordById(context, actor, id);
+	if (record) return record;
+	const moved = await withActor(context.db.runtime, actor, (tx) => resolveMergedId(tx, id));
+	const survivor = moved && (await readRecordById(context, actor, moved.survivorId));
+	if (!survivor) throw notFound();
+	return { ...survivor, merged_into: survivor.id };
 }
 
 export interface RecordPage {
 	records: FlatRecord[];
 	total?: number;
 	nextCursor?: string;
+	/** The embeds of `query.shape`, by record (at every level). */
+	embedded?: Embedded;
 }
 
 export async function queryRecords(
@@ -114,23 +123,28 @@ export async function queryRecords(
 	return inSpace(context, actor, options.space, async ({ tx, space, types }) => {
 		const type = findEntityType(types, options.type);
 		checkQueryFields(query, new Set(['id', ...type.attributes.map((attribute) => attribute.key)]));
+		const embeds = resolveEmbeds(types, type, query.shape);
+		const related = innerFilters(embeds);
 		const searchAttributeIds = type.attributes
 			.filter((attribute) => kindOf(attribute.kind).isSearchable)
 			.map((attribute) => attribute.id);
-		const page = compilePage({ spaceId: space.id, type, query, searchAttributeIds });
-		const rows: { id: string; [key: string]: string | null }[] = [];
-		for (const phase of page.phases) {
-			if (rows.length >= page.limit) break;
-			const result = await tx.query(phase.sql, phase.params).catch(rejectBadCursor);
-			rows.push(...result.rows.slice(0, page.limit - rows.length));
-		}
+		const { rows, page } = await matchingIds({
+			tx,
+			spaceId: space.id,
+			type,
+			query,
+			related,
+			searchAttributeIds
+		});
 		const records = await loadRecords({
 			tx,
 			spaceId: space.id,
 			type,
 			ids: rows.map((row) => row.id),
-			select: query.select
+			select: fieldsToLoad(query.select, embeds)
 		});
+		const embedded: Embedded | undefined = embeds.length ? new WeakMap() : undefined;
+		if (embedded) await loadEmbeds({ tx, spaceId: space.id, records, embeds, embedded });
 		const last = rows.at(-1);
 		const nextCursor =
 			last && rows.length === page.limit
@@ -141,10 +155,17 @@ export async function queryRecords(
 				: undefined;
 		let total: number | undefined;
 		if (options.count) {
-			const count = compileCount({ spaceId: space.id, type, query, searchAttributeIds });
-			total = (await tx.query<{ count: number }>(count.sql, count.params)).rows[0]!.count;
+			const count = compileCount({
+				spaceId: space.id,
+				type,
+				query,
+				searchAttributeIds,
+				related
+			});
+			total = (await tx.query<{ count: number }>(count.sql, count.params).catch(rejectQueryError))
+				.rows[0]!.count;
 		}
-		return { records, total, nextCursor };
+		return { records, total, nextCursor, embedded };
 	});
 }
 
@@ -184,7 +205,14 @@ export function deleteRecords(options: InType & { ids: string[] }) {
 
 /** PATCH or DELETE every record a filter matches (PostgREST's bulk forms), capped per call. */
 export function writeWhere(
-	options: InType & { filter?: FilterNode; values?: ValueInput; isDelete?: boolean; limit?: number }
+	options: InType & {
+		filter?: FilterNode;
+		values?: ValueInput;
+		isDelete?: boolean;
+		limit?: number;
+		/** A singular request (PostgREST's object media type): exactly one match, or nothing is written. */
+		isSingular?: boolean;
+	}
 ) {
 	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
 		const type = findEntityType(scope.types, options.type);
@@ -195,9 +223,10 @@ export function writeWhere(
 			filter: options.filter,
 			limit: limit + 1
 		});
-		const ids = (await scope.tx.query<{ id: string }>(match.sql, match.params)).rows.map(
-			(row) => row.id
-		);
+		const ids = (
+			await scope.tx.query<{ id: string }>(match.sql, match.params).catch(rejectQueryError)
+		).rows.map((row) => row.id);
+		if (options.isSingular && ids.length !== 1) throw singularError(ids.length);
 		if (ids.length > limit) {
 			throw new AppError(
 				AppErrorCode.LimitExceeded,
@@ -211,4 +240,87 @@ export function writeWhere(
 				: { ...scope, type, updates: ids.map((id) => ({ id, values: options.values ?? {} })) }
 		);
 	});
+}
+
+/**
+ * PostgREST's upsert: each record whose `onConflict` field (a unique field, or `id`) matches an
+ * existing record updates it (`merge-duplicates`) or is skipped (`ignore-duplicates`); the others
+ * are created. One transaction, through the one write path; concurrent upserts on the field
+ * wait for each other, as the unique check does.
+ */
+export function upsertRecords(
+	options: InType & {
+		values: ValueInput[];
+		onConflict: string;
+		resolution: 'merge-duplicates' | 'ignore-duplicates';
+		isText?: boolean;
+	}
+) {
+	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
+		const type = findEntityType(scope.types, options.type);
+		const existing = await findExisting({ ...options, ...scope, type });
+		const creates: ValueInput[] = [];
+		const updates: { id: string; values: ValueInput }[] = [];
+		options.values.forEach((values, row) => {
+			const id = existing.get(row);
+			if (!id) creates.push(values);
+			else if (options.resolution === 'merge-duplicates') updates.push({ id, values });
+		});
+		return writeRecords({ ...scope, type, creates, updates, isText: options.isText });
+	});
+}
+
+/** Which incoming rows name an existing record by `onConflict`: row index to record id. */
+async function findExisting(options: {
+	tx: Tx;
+	space: SpaceAccess;
+	type: EntityType;
+	values: ValueInput[];
+	onConflict: string;
+	isText?: boolean;
+}): Promise<Map<number, string>> {
+	const { tx, space, type, onConflict } = options;
+	const found = new Map<number, string>();
+	if (onConflict === 'id') {
+		const ids = options.values.map((values) => (values as { id?: unknown }).id);
+		const { rows } = await tx.query<{ id: string }>(
+			'select id from entities where space_id = $1 and entity_type_id = $2 and id = any ($3::uuid[])',
+			[space.id, type.id, ids.filter((id): id is string => typeof id === 'string' && isUuid(id))]
+		);
+		const known = new Set(rows.map((row) => row.id));
+		ids.forEach((id, row) => {
+			if (typeof id === 'string' && known.has(id.toLowerCase())) found.set(row, id.toLowerCase());
+		});
+		return found;
+	}
+	const attribute = type.attributes.find((candidate) => candidate.key === onConflict);
+	if (!attribute?.isUnique) {
+		throw new PostgrestFailure(
+			'42P10',
+			AppErrorCode.InvalidInput,
+			`"${onConflict}" is not a unique field of "${type.key}", so it cannot decide a conflict`,
+			{ field: 'on_conflict', hint: 'Name a field marked unique, or id' }
+		);
+	}
+	const kind = kindOf(attribute.kind);
+	const settings = kind.optionsSchema.parse(attribute.options ?? {});
+	const stored = options.values.map((values) => {
+		const raw = (values as Record<string, unknown>)[onConflict];
+		if (raw === undefined || raw === null) return null;
+		const parsed =
+			options.isText && typeof raw === 'string'
+				? kind.parse(raw, settings)
+				: kind.validate(raw as never, settings);
+		return parsed.ok && parsed.value !== null ? kind.toStorage(parsed.value as never) : null;
+	});
+	const column = kind.storage!;
+	await tx.query('select pg_advisory_xact_lock(hashtext($1))', [attribute.id]);
+	const { rows } = await tx.query<{ ord: number; entity_id: string }>(
+		`select c.ord::int as ord, v.entity_id
+		   from unnest($3::${storageColumnTypes[column]}[]) with ordinality as c (value, ord)
+		   join eav_values v on v.space_id = $1 and v.attribute_id = $2 and v.${column} = c.value`,
+		[space.id, attribute.id, stored]
+	);
+	for (const row of rows) found.set(row.ord - 1, row.entity_id);
+	return found;
 }

@@ -1,5 +1,5 @@
 // Assembles flat records ({ id, type, <attribute key>: value }) from entities and eav_values.
-import type { Attribute, EntityType } from '$lib/domain/schema';
+import type { Attribute, EntityType, SpaceAccess } from '$lib/domain/schema';
 import { kindOf } from '$lib/domain/attributes';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import type { Tx } from '../../db';
@@ -72,18 +72,72 @@ export async function loadRecords(options: {
 	const records: FlatRecord[] = [];
 	for (const id of ids) {
 		const entity = entityById.get(id);
-		if (!entity) continue;
-		const record: FlatRecord = { id, type: type.key };
-		const byAttribute = valuesByEntity.get(id);
-		for (const attribute of attributes) {
-			const kind = kindOf(attribute.kind);
-			record[attribute.key] = kind.entityColumn
-				? kind.fromStorage(entity[kind.entityColumn])
-				: readStored(attribute, byAttribute?.get(attribute.id));
-		}
-		records.push(record);
+		if (entity) records.push(assembleRecord(type, attributes, entity, valuesByEntity.get(id)));
 	}
 	return records;
+}
+
+/** One flat record from its entity row and its value rows by attribute id. */
+export function assembleRecord(
+	type: EntityType,
+	attributes: Attribute[],
+	entity: EntityRow,
+	byAttribute: Map<string, ValueRow> | undefined
+): FlatRecord {
+	const record: FlatRecord = { id: entity.id, type: type.key };
+	for (const attribute of attributes) {
+		const kind = kindOf(attribute.kind);
+		record[attribute.key] = kind.entityColumn
+			? kind.fromStorage(entity[kind.entityColumn])
+			: readStored(attribute, byAttribute?.get(attribute.id));
+	}
+	return record;
+}
+
+/**
+ * A record by id with its space, the caller's role there and all its values, in one statement
+ * (getRecord runs it in one round trip). The values come as JSON; numerics as text, to keep
+ * their exactness.
+ */
+export const readRecordStatement = {
+	name: 'app_read_record',
+	types: ['uuid'],
+	text: `select s.id as space_id, s.slug, s.name, m.role, s.schema_version::int as schema_version,
+	              e.entity_type_id, e.id, e.seq, e.created_at, e.created_by, e.updated_at, e.updated_by,
+	              (select coalesce(json_agg(json_build_object(
+	                        'attribute_id', v.attribute_id, 'value_text', v.value_text,
+	                        'value_num', v.value_num::text, 'value_time', v.value_time,
+	                        'value_bool', v.value_bool, 'value_json', v.value_json)), '[]')
+	                 from eav_values v
+	                where v.space_id = e.space_id and v.entity_id = e.id) as values
+	         from entities e
+	         join spaces s on s.id = e.space_id
+	         join app_memberships() m on m.space_id = s.id
+	        where e.id = $1`
+};
+
+export interface RecordRow extends EntityRow {
+	space_id: string;
+	slug: string;
+	name: string;
+	role: SpaceAccess['role'];
+	schema_version: number;
+	entity_type_id: string;
+	values: (Omit<ValueRow, 'entity_id' | 'value_time'> & { value_time: string | null })[];
+}
+
+/** The value rows of a RecordRow by attribute id, with times as Dates as pg gives them. */
+export function recordRowValues(row: RecordRow): Map<string, ValueRow> {
+	return new Map(
+		row.values.map((value) => [
+			value.attribute_id,
+			{
+				...value,
+				entity_id: row.id,
+				value_time: value.value_time === null ? null : new Date(value.value_time)
+			}
+		])
+	);
 }
 
 /** Where a record lives: its space and entity type, when the caller can see it (RLS). */
