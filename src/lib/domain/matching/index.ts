@@ -6,3 +6,4 @@ export * from './rules';
 export * from './score';
 export * from './blocking';
 export * from './clusters';
+export * from './scan';

@@ -16,6 +16,7 @@ import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { dataRefusal, policyRefusal } from '../db';
 import { createRecords, queryRecords, writeWhere, type FlatRecord } from '../services/records';
+import { possibleDuplicatesHeader } from '../services/matching/on-write';
 
 export interface CollectionRequest {
 	context: AppContext;
@@ -151,13 +152,19 @@ export async function insertIntoCollection(input: CollectionRequest): Promise<Re
 		});
 		const select = input.url.searchParams.get('select');
 		const columns = select && select !== '*' ? select.split(',') : undefined;
+		// A likely duplicate is a warning, never a refusal: the rows are written either way.
+		const warning = possibleDuplicatesHeader(result.possibleDuplicates);
 		if (prefer.return === 'representation') {
 			return respond(
 				result.created.map((record) => toRow(record, columns)),
-				201
+				201,
+				warning
 			);
 		}
-		return respond(undefined, 201, { 'content-range': `*/${result.created.length}` });
+		return respond(undefined, 201, {
+			'content-range': `*/${result.created.length}`,
+			...warning
+		});
 	} catch (error) {
 		return failure(error);
 	}
@@ -203,12 +210,14 @@ export async function writeCollection(
 			limit: query.limit ?? MAX_PAGE_SIZE
 		});
 		const records = input.isDelete ? result.deleted : result.updated;
+		const warning = possibleDuplicatesHeader(result.possibleDuplicates);
 		if (prefer.return === 'representation')
 			return respond(
 				records.map((record) => toRow(record, query.select)),
-				200
+				200,
+				warning
 			);
-		return respond(undefined, 204, { 'content-range': `*/${records.length}` });
+		return respond(undefined, 204, { 'content-range': `*/${records.length}`, ...warning });
 	} catch (error) {
 		return failure(error);
 	}

@@ -14,6 +14,7 @@ import { findEntityType, loadEntityTypes } from '../schema';
 import { inSpace, writeInSpace } from '../scope';
 import { loadRecords, readRecordHome, type FlatRecord } from './read';
 import { writeRecords, type ValueInput } from './write';
+import { warnPossibleDuplicates } from '../matching/on-write';
 
 export type { FlatRecord } from './read';
 
@@ -132,27 +133,33 @@ export async function queryRecords(
 }
 
 export function createRecords(options: InType & { values: ValueInput[]; isText?: boolean }) {
-	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({
+	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
+		const type = findEntityType(scope.types, options.type);
+		const result = await writeRecords({
 			...scope,
-			type: findEntityType(scope.types, options.type),
+			type,
 			creates: options.values,
 			isText: options.isText
-		})
-	);
+		});
+		const ids = result.created.map((record) => record.id);
+		return { ...result, possibleDuplicates: await warnPossibleDuplicates(scope, type, ids) };
+	});
 }
 
 export function updateRecords(
 	options: InType & { updates: { id: string; values: ValueInput }[]; isText?: boolean }
 ) {
-	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({
+	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
+		const type = findEntityType(scope.types, options.type);
+		const result = await writeRecords({
 			...scope,
-			type: findEntityType(scope.types, options.type),
+			type,
 			updates: options.updates,
 			isText: options.isText
-		})
-	);
+		});
+		const ids = result.updated.map((record) => record.id);
+		return { ...result, possibleDuplicates: await warnPossibleDuplicates(scope, type, ids) };
+	});
 }
 
 export function deleteRecords(options: InType & { ids: string[] }) {
@@ -188,10 +195,11 @@ export function writeWhere(
 				{ field: 'limit' }
 			);
 		}
-		return writeRecords(
-			options.isDelete
-				? { ...scope, type, deletes: ids }
-				: { ...scope, type, updates: ids.map((id) => ({ id, values: options.values ?? {} })) }
-		);
+		if (options.isDelete) {
+			return { ...(await writeRecords({ ...scope, type, deletes: ids })), possibleDuplicates: [] };
+		}
+		const updates = ids.map((id) => ({ id, values: options.values ?? {} }));
+		const result = await writeRecords({ ...scope, type, updates });
+		return { ...result, possibleDuplicates: await warnPossibleDuplicates(scope, type, ids) };
 	});
 }
