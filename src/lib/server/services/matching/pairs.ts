@@ -99,7 +99,7 @@ const decisionInput = z.object({
  * "Not duplicates": every open pair among the records is remembered as such, and no scan or
  * write offers it again. Returns how many pairs it decided.
  */
-export function markNotDuplicates(
+export async function markNotDuplicates(
 	options: InType & { input: unknown }
 ): Promise<{ decided: number }> {
 	const { ids } = parseInput(decisionInput, options.input);

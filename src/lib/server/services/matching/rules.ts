@@ -96,7 +96,7 @@ export function getMatchRules(options: InType): Promise<StoredRules> {
 	});
 }
 
-export function saveMatchRules(options: InType & { input: unknown }): Promise<StoredRules> {
+export async function saveMatchRules(options: InType & { input: unknown }): Promise<StoredRules> {
 	const rules = parseInput(matchRulesSchema, options.input);
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space, types }) => {
 		requireRulesOwner(space.role);
@@ -139,7 +139,7 @@ export interface RulesPreview {
 }
 
 /** What rules (saved or not) would find: the owner's live preview on the rules page. */
-export function previewMatchRules(options: InType & { input: unknown }): Promise<RulesPreview> {
+export async function previewMatchRules(options: InType & { input: unknown }): Promise<RulesPreview> {
 	const rules = parseInput(matchRulesSchema, options.input);
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space, types }) => {
 		requireRulesOwner(space.role);
