@@ -298,7 +298,7 @@ describe('a scan', () => {
 				space: space.slug,
 				id: scan.id,
 				sink: {
-					send: (event) => steps.push(JSON.parse(event.data) as MatchScanStatus),
+					send: (event) => steps.push(JSON.parse(event.data ?? 'null') as MatchScanStatus),
 					end: resolve
 				}
 			});

@@ -7,3 +7,4 @@ export * from './score';
 export * from './blocking';
 export * from './clusters';
 export * from './scan';
+export * from './queue';

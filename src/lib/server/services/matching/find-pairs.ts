@@ -1,7 +1,12 @@
 // The comparing half of a scan, apart from the database: prepare, block, score. The scan job,
 // the rules preview and the bench run it.
-import { candidatePairs, prepareRecord, scorePair, type MatchRules } from '$lib/domain/matching';
-import type { FoundPair } from './pairs';
+import {
+	candidatePairs,
+	prepareRecord,
+	scorePair,
+	type FoundPair,
+	type MatchRules
+} from '$lib/domain/matching';
 import type { MatchRow } from './values';
 
 /** Pairs scored between two looks at the clock (and a turn of the event loop). */

@@ -6,9 +6,7 @@ export {
 	getDuplicateQueue,
 	getRecordDuplicates,
 	markNotDuplicates,
-	markPairsMerged,
-	type DuplicateQueue,
-	type RecordDuplicate
+	markPairsMerged
 } from './pairs';
 export { startScan, runScan, latestScan, followScan, type ScanJob } from './scan';
 export { findPairs } from './find-pairs';

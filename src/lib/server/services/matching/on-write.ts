@@ -10,13 +10,14 @@ import {
 	orderedPair,
 	prepareRecord,
 	scorePair,
+	type FoundPair,
 	type MatchRules
 } from '$lib/domain/matching';
 import type { EntityType, SpaceAccess } from '$lib/domain/schema';
 import type { Tx } from '../../db';
 import type { SpaceScope } from '../scope';
 import { canReviewDuplicates } from './access';
-import { savePairs, type FoundPair } from './pairs';
+import { savePairs } from './pairs';
 import { loadMatchRules } from './rules';
 import { loadMatchRows, type MatchRow } from './values';
 

@@ -3,23 +3,23 @@
 // reopened or rescored by a later scan.
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { isUuid } from '$lib/domain/ids';
-import { clusterPairs, orderedPair, type Cluster, type MatchReason } from '$lib/domain/matching';
+import {
+	clusterPairs,
+	orderedPair,
+	type DuplicateQueue,
+	type FoundPair,
+	type QueuePair,
+	type RecordDuplicate
+} from '$lib/domain/matching';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
-import { loadRecords, type FlatRecord } from '../records/read';
+import { loadRecords } from '../records/read';
 import { findEntityType } from '../schema';
 import { inSpace } from '../scope';
 import { parseInput } from '../validate';
 import { z } from 'zod';
 import { requireReviewer } from './access';
-
-export interface FoundPair {
-	recordA: string;
-	recordB: string;
-	score: number;
-	reasons: MatchReason[];
-}
 
 const SAVE_BATCH = 5_000;
 
@@ -125,18 +125,6 @@ export async function markNotDuplicates(
 	});
 }
 
-export interface QueuePair extends FoundPair {
-	foundAt: string;
-}
-
-export interface DuplicateQueue {
-	clusters: Cluster<QueuePair>[];
-	/** The clustered records, by id, with every field. */
-	records: Record<string, FlatRecord>;
-	/** Open pairs of the type (the queue shows the best QUEUE_PAIRS). */
-	openPairs: number;
-}
-
 const QUEUE_PAIRS = 500;
 
 async function openPairs(
@@ -157,7 +145,7 @@ async function openPairs(
 	return rows.map((row) => ({ ...row, foundAt: row.foundAt.toISOString() }));
 }
 
-/** The review queue of a type: open pairs in clusters, best first, with their records. */
+/** The review queue of a type: the best QUEUE_PAIRS open pairs in clusters, with their records. */
 export function getDuplicateQueue(options: InType): Promise<DuplicateQueue> {
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space, types }) => {
 		requireReviewer(space.role);
@@ -177,11 +165,6 @@ export function getDuplicateQueue(options: InType): Promise<DuplicateQueue> {
 			openPairs: rows[0]!.count
 		};
 	});
-}
-
-export interface RecordDuplicate {
-	record: FlatRecord;
-	score: number;
 }
 
 /** The open pairs of one record, for the banner on its page. Empty for a record without any. */

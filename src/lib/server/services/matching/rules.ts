@@ -6,7 +6,8 @@ import {
 	defaultMatchRules,
 	matchRulesSchema,
 	unknownRuleAttributes,
-	type MatchRules
+	type MatchRules,
+	type RulesPreview
 } from '$lib/domain/matching';
 import type { EntityType } from '$lib/domain/schema';
 import type { Actor } from '../../auth/actor';
@@ -16,8 +17,7 @@ import { findEntityType } from '../schema';
 import { inSpace } from '../scope';
 import { parseInput } from '../validate';
 import { requireReviewer, requireRulesOwner } from './access';
-import { loadRecords, type FlatRecord } from '../records/read';
-import type { FoundPair } from './pairs';
+import { loadRecords } from '../records/read';
 import { findPairs } from './find-pairs';
 import { loadMatchRows } from './values';
 
@@ -129,17 +129,10 @@ export function resetMatchRules(options: InType): Promise<StoredRules> {
 const PREVIEW_RECORDS = 20_000;
 const PREVIEW_PAIRS = 25;
 
-export interface RulesPreview {
-	/** The best pairs the rules find, with both records. */
-	pairs: FoundPair[];
-	records: Record<string, FlatRecord>;
-	/** Pairs found among the records read, and how many records that was. */
-	found: number;
-	sampled: number;
-}
-
 /** What rules (saved or not) would find: the owner's live preview on the rules page. */
-export async function previewMatchRules(options: InType & { input: unknown }): Promise<RulesPreview> {
+export async function previewMatchRules(
+	options: InType & { input: unknown }
+): Promise<RulesPreview> {
 	const rules = parseInput(matchRulesSchema, options.input);
 	return inSpace(options.context, options.actor, options.space, async ({ tx, space, types }) => {
 		requireRulesOwner(space.role);
