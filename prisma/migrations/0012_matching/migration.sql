@@ -86,3 +86,6 @@ create policy match_scans_update on match_scans for update using (space_id = any
 grant select, insert, update, delete on match_rules to roster_runtime;
 grant select, insert, update, delete on match_pairs to roster_runtime;
 grant select, insert, update on match_scans to roster_runtime;
+
+-- The import report's count of written rows that look like a record already there.
+alter table imports add column possible_duplicates integer not null default 0;

@@ -31,6 +31,8 @@ export interface PossibleDuplicate {
 const MAX_CANDIDATES = 50;
 /** Written records checked per write; a larger batch (an import's) is left to a scan. */
 const MAX_CHECKED = 1_000;
+/** Written records up to which names are looked up by trigram similarity too. */
+const MAX_NAME_LOOKUPS = 100;
 
 /** Other records of the type that share an indexed value with the written ones. */
 async function candidateIds(
@@ -69,7 +71,9 @@ async function candidateIds(
 				tails.filter((tail) => tail.length >= 5),
 				`v.value_text like '%' || n.value`
 			);
-		} else if (field.compare === 'name') {
+		} else if (field.compare === 'name' && rows.length <= MAX_NAME_LOOKUPS) {
+			// A trigram probe per name: cheap for a form's one record, too dear for an import's
+			// batch of a thousand, whose rows still meet by email, phone and each other.
 			add(attribute.id, values, 'v.value_text % n.value');
 		}
 	}
