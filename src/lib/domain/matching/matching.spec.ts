@@ -10,6 +10,7 @@ import {
 	normalizeEmail,
 	normalizePhone,
 	normalizeText,
+	phoneVariants,
 	prepareRecord,
 	prepareValue,
 	scorePair,
@@ -41,6 +42,13 @@ describe('normalisation', () => {
 		expect(normalizePhone('+1 202.555.0143', 'US')).toBe('+12025550143');
 		expect(normalizePhone('030 123456', 'DE')).toBe('+4930123456');
 		expect(normalizePhone('12-34', 'US')).toBe('1234');
+	});
+
+	it('lists the forms a stored phone of the same number may have', () => {
+		expect(phoneVariants('030 123456', 'DE').sort()).toEqual(
+			['+4930123456', '004930123456', '030123456', '30123456', '4930123456'].sort()
+		);
+		expect(phoneVariants('(202) 555-0143', 'US')).toContain('2025550143');
 	});
 
 	it('takes accents, case and punctuation off names, and reads nicknames', () => {

@@ -40,6 +40,20 @@ export function normalizePhone(value: string, region: string): string {
 	return parsed?.isPossible() ? parsed.number : plain;
 }
 
+/**
+ * The digit strings a stored phone of the same number may be (the phone kind keeps digits as
+ * typed): +4930123456, 4930123456, 004930123456, 030123456, 30123456. An exact, indexed lookup
+ * of these finds a number in any of the formats people type.
+ */
+export function phoneVariants(value: string, region: string): string[] {
+	const e164 = normalizePhone(value, region);
+	const parsed = parsePhoneNumberFromString(e164, { extract: false });
+	if (!parsed) return [e164];
+	const national = parsed.formatNational().replace(/\D/g, '');
+	const international = `${parsed.countryCallingCode}${parsed.nationalNumber}`;
+	return [...new Set([e164, international, `00${international}`, national, parsed.nationalNumber])];
+}
+
 /** Lower case, accents off (é → e, ß → ss), anything but letters and digits as one space. */
 export function normalizeText(value: string): string {
 	return value

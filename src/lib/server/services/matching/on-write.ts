@@ -6,8 +6,8 @@
 import {
 	candidatePairs,
 	normalizeEmail,
-	normalizePhone,
 	orderedPair,
+	phoneVariants,
 	prepareRecord,
 	scorePair,
 	type FoundPair,
@@ -32,9 +32,15 @@ const MAX_CANDIDATES = 50;
 /** Written records checked per write; a larger batch (an import's) is left to a scan. */
 const MAX_CHECKED = 1_000;
 /** Written records up to which names are looked up by trigram similarity too. */
-const MAX_NAME_LOOKUPS = 100;
+const MAX_NAME_LOOKUPS = 20;
 
-/** Other records of the type that share an indexed value with the written ones. */
+/**
+ * Other records of the type that share an indexed value with the written ones: an email or a
+ * phone number (in any format it may be stored in) by the btree index on (attribute, value), a
+ * name by pg_trgm's GIN index. Each name is its own probe with its own parameter: measured on
+ * 100,000 customers, a probe takes 11 ms so, and 640 ms as a lateral join over a list of names
+ * (the planner then walks the attribute's values instead of the trigram index).
+ */
 async function candidateIds(
 	tx: Tx,
 	options: { spaceId: string; type: EntityType; rules: MatchRules; rows: MatchRow[] }
@@ -42,18 +48,11 @@ async function candidateIds(
 	const { type, rules, rows } = options;
 	const lookups: string[] = [];
 	const params: unknown[] = [options.spaceId, rows.map((row) => row.id)];
-	const add = (attributeId: string, values: string[], condition: string) => {
-		if (!values.length) return;
-		params.push(attributeId, values);
-		const [attribute, list] = [`$${params.length - 1}`, `$${params.length}`];
-		lookups.push(
-			`(select v.entity_id from unnest(${list}::text[]) as n (value)
-			   join lateral (select entity_id from eav_values v
-			                  where v.space_id = $1 and v.attribute_id = ${attribute}::uuid and ${condition}
-			                    and not v.entity_id = any ($2::uuid[])
-			                  limit ${MAX_CANDIDATES}) v on true)`
-		);
-	};
+	const probe = (attributeId: string, condition: (value: string) => string) =>
+		`(select v.entity_id from eav_values v
+		   where v.space_id = $1 and v.attribute_id = $${params.push(attributeId)}::uuid
+		     and ${condition('v.value_text')} and not v.entity_id = any ($2::uuid[])
+		   limit ${MAX_CANDIDATES})`;
 	for (const field of rules.fields) {
 		if (field.attributes.length !== 1) continue;
 		const attribute = type.attributes.find((candidate) => candidate.key === field.attributes[0]);
@@ -61,20 +60,25 @@ async function candidateIds(
 		const values = rows
 			.map((row) => row.values[attribute.key])
 			.filter((value) => !!value) as string[];
+		if (!values.length) continue;
 		if (field.compare === 'email') {
-			add(attribute.id, values.map(normalizeEmail), 'v.value_text = n.value');
+			const emails = values.map(normalizeEmail);
+			lookups.push(
+				probe(attribute.id, (column) => `${column} = any ($${params.push(emails)}::text[])`)
+			);
 		} else if (field.compare === 'phone') {
-			// Stored phones keep their digits as typed: the last eight match across formats.
-			const tails = values.map((value) => normalizePhone(value, rules.phoneRegion).slice(-8));
-			add(
-				attribute.id,
-				tails.filter((tail) => tail.length >= 5),
-				`v.value_text like '%' || n.value`
+			const phones = [
+				...new Set(values.flatMap((value) => phoneVariants(value, rules.phoneRegion)))
+			];
+			lookups.push(
+				probe(attribute.id, (column) => `${column} = any ($${params.push(phones)}::text[])`)
 			);
 		} else if (field.compare === 'name' && rows.length <= MAX_NAME_LOOKUPS) {
-			// A trigram probe per name: cheap for a form's one record, too dear for an import's
+			// A trigram probe per name: cheap for a form's few records, too dear for an import's
 			// batch of a thousand, whose rows still meet by email, phone and each other.
-			add(attribute.id, values, 'v.value_text % n.value');
+			for (const value of values) {
+				lookups.push(probe(attribute.id, (column) => `${column} % $${params.push(value)}::text`));
+			}
 		}
 	}
 	if (!lookups.length) return [];
