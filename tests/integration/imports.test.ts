@@ -18,7 +18,7 @@ import {
 	startImport,
 	undoImport
 } from '$lib/server/services/imports';
-import { queryRecords } from '$lib/server/services/records';
+import { createRecords, queryRecords } from '$lib/server/services/records';
 import {
 	addMember,
 	bootTestApp,
@@ -496,5 +496,35 @@ describe('bad input leaves the data as it was', () => {
 		const again = await refusal(start(id, { columns: [{ column: 0, field: 'name' }] }));
 		expect(again.code).toBe('CONFLICT');
 		expect(await rowsOf(type)).toEqual([]);
+	});
+});
+
+describe('possible duplicates in an import', () => {
+	it('counts the rows that look like a record already there or like another row, and writes them all', async () => {
+		const type = await newSheet();
+		await createRecords({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			type,
+			values: [{ name: 'Ada Lovelace', email: 'ada.lovelace@example.org' }]
+		});
+		const csv = [
+			'Name,Email',
+			'"Lovelace, Ada",ADA.LOVELACE@example.org',
+			'Grace Hopper,grace@example.org',
+			'Grace Hopper,grace@example.org',
+			'Alan Turing,alan@example.org'
+		].join('\n');
+		const id = await upload(type, 'guests.csv', text(csv));
+		await previewImport({ context, actor: owner.actor, space: space.slug, id, input: {} });
+		await start(id, {
+			columns: [
+				{ column: 0, field: 'name' },
+				{ column: 1, field: 'email' }
+			]
+		});
+		const status = await settled(id);
+		expect(status).toMatchObject({ state: 'done', added: 4, possibleDuplicates: 3 });
 	});
 });

@@ -22,6 +22,7 @@ import type { FileStorage, UploadGrants } from './adapters/storage';
 import { createEventLog, type EventLog } from './events';
 import { createJobQueue, type JobQueue } from './jobs/queue';
 import { createProgressBus, type ProgressBus } from './jobs/progress';
+import type { MatchScanStatus } from '$lib/domain/matching/scan';
 
 export interface AppContext {
 	config: Config;
@@ -41,6 +42,8 @@ export interface AppContext {
 	jobs: JobQueue;
 	/** Job progress to open pages, across processes when Redis is set. */
 	progress: ProgressBus;
+	/** Duplicate scans' progress to open review queues (services/matching). */
+	scanProgress: ProgressBus<MatchScanStatus>;
 	/** SMTP when SMTP_URL is set, the log otherwise. Send through services/mail (the queue), not directly. */
 	mailer: Mailer;
 	authSecret: string;
@@ -109,6 +112,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		mailQueue: config.MAIL_QUEUE
 	});
 	const progress = createProgressBus(kv.redis);
+	const scanProgress = createProgressBus<MatchScanStatus>(kv.redis, 'roster:scan-progress');
 	const mailer = createMailer(config, log);
 	const closers: (() => Promise<void>)[] = [];
 	const context: AppContext = {
@@ -123,6 +127,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		events,
 		jobs,
 		progress,
+		scanProgress,
 		mailer,
 		authSecret,
 		onClose(closer) {
@@ -133,6 +138,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await jobs.close().catch(() => undefined);
 			await mailer.close();
 			await progress.close();
+			await scanProgress.close();
 			await events.close();
 			await kv.close();
 			await context.prisma.$disconnect();

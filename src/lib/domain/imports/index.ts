@@ -35,6 +35,8 @@ export interface ImportStatus {
 	updated: number;
 	skipped: number;
 	refused: number;
+	/** Written rows that look like a record already there, or like another row (issue 10). */
+	possibleDuplicates: number;
 	error: { code: string; message: string } | null;
 	createdAt: string;
 	startedAt: string | null;

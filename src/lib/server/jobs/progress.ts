@@ -6,13 +6,17 @@ import type { ImportStatus } from '$lib/domain/imports';
 
 const CHANNEL = 'roster:job-progress';
 
-export interface ProgressBus {
-	publish(status: ImportStatus): void;
-	subscribe(listener: (status: ImportStatus) => void): () => void;
+/** A job's status as its page receives it; one bus (and channel) per kind of job. */
+export interface ProgressBus<Status extends { id: string } = ImportStatus> {
+	publish(status: Status): void;
+	subscribe(listener: (status: Status) => void): () => void;
 	close(): Promise<void>;
 }
 
-export function createProgressBus(redis?: Redis): ProgressBus {
+export function createProgressBus<Status extends { id: string } = ImportStatus>(
+	redis?: Redis,
+	channel = CHANNEL
+): ProgressBus<Status> {
 	const emitter = new EventEmitter();
 	emitter.setMaxListeners(0);
 	let sub: Redis | null = null;
@@ -20,10 +24,10 @@ export function createProgressBus(redis?: Redis): ProgressBus {
 		if (!redis || sub) return;
 		sub = redis.duplicate();
 		sub.on('error', () => undefined);
-		void sub.subscribe(CHANNEL).catch(() => undefined);
+		void sub.subscribe(channel).catch(() => undefined);
 		sub.on('message', (_channel: string, message: string) => {
 			try {
-				emitter.emit('progress', JSON.parse(message) as ImportStatus);
+				emitter.emit('progress', JSON.parse(message) as Status);
 			} catch {
 				// Not ours: nothing on this channel is worth crashing a listener for.
 			}
@@ -33,7 +37,7 @@ export function createProgressBus(redis?: Redis): ProgressBus {
 		publish(status) {
 			// Progress is advisory (the page reads the row again on reconnect): a lost message
 			// only delays a bar, so a Redis hiccup must not fail the job.
-			if (redis) void redis.publish(CHANNEL, JSON.stringify(status)).catch(() => undefined);
+			if (redis) void redis.publish(channel, JSON.stringify(status)).catch(() => undefined);
 			else emitter.emit('progress', status);
 		},
 		subscribe(listener) {

@@ -15,6 +15,8 @@ export const queues = {
 	import: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
 	/** Removes what an import created and puts back what it changed. */
 	'import-undo': { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInHours: 6 },
+	/** Scans a whole record type for duplicates (services/matching/scan.ts). */
+	'match-scan': { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInHours: 2 },
 	/** Writes a large export to storage for a download link (services/exports/export-job.ts). */
 	export: { retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInHours: 2 },
 	/** Sends one webhook delivery: 5 s, 10 s, 20 s … between attempts (WEBHOOK_RETRY_LIMIT). */

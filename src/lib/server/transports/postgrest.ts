@@ -28,6 +28,7 @@ import {
 	writeWhere,
 	type FlatRecord
 } from '../services/records';
+import { possibleDuplicatesHeader } from '../services/matching/on-write';
 
 export interface CollectionRequest {
 	context: AppContext;
@@ -266,9 +267,11 @@ export async function insertIntoCollection(input: CollectionRequest): Promise<Re
 			prefer.resolution ? `resolution=${prefer.resolution}` : '',
 			prefer.missing ? `missing=${prefer.missing}` : ''
 		].filter(Boolean);
-		const headers: Record<string, string> = applied.length
-			? { 'preference-applied': applied.join(', ') }
-			: {};
+		// A likely duplicate is a warning, never a refusal: the rows are written either way.
+		const headers: Record<string, string> = {
+			...(applied.length ? { 'preference-applied': applied.join(', ') } : {}),
+			...possibleDuplicatesHeader(result.possibleDuplicates)
+		};
 		if (prefer.return === 'representation') {
 			return respondRows(
 				input.request,
@@ -326,13 +329,15 @@ export async function writeCollection(
 			isSingular
 		});
 		const records = input.isDelete ? result.deleted : result.updated;
+		const warning = possibleDuplicatesHeader(result.possibleDuplicates);
 		if (prefer.return === 'representation')
 			return respondRows(
 				input.request,
 				records.map((record) => shapeRow(record, nodes, noEmbeds)),
-				200
+				200,
+				warning
 			);
-		return respond(undefined, 204, { 'content-range': `*/${records.length}` });
+		return respond(undefined, 204, { 'content-range': `*/${records.length}`, ...warning });
 	} catch (error) {
 		return failure(error);
 	}

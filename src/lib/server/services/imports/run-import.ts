@@ -21,6 +21,7 @@ import { loadImport, toStatus, updateImport, type ImportRow } from './status';
 import { storageColumnTypes } from '../../query/sql';
 import { revertImport } from './undo-import';
 import { webhookDispatch } from '../webhooks/dispatch';
+import { warnPossibleDuplicates } from '../matching/on-write';
 
 export interface ImportJob {
 	importId: string;
@@ -209,6 +210,11 @@ async function writeBatch(
 			else updates.push({ ...entry, id: match });
 		}
 		const written = await writeRows(scope, plan, creates, updates, refusals);
+		// A warning for the report, never a refusal: the rows are written either way.
+		const flagged = await warnPossibleDuplicates(scope, plan.type, [
+			...written.created,
+			...written.updated.map((update) => update.id)
+		]);
 
 		await recordWork(tx, space.id, row.id, written);
 		await insertRefusals(tx, space.id, row.id, refusals);
@@ -217,8 +223,15 @@ async function writeBatch(
 			space.id,
 			row.id,
 			`processed_rows = processed_rows + $3, added = added + $4, updated = updated + $5,
-			 skipped = skipped + $6, refused = refused + $7`,
-			[batch.length, written.created.length, written.updated.length, skipped, refusals.length]
+			 skipped = skipped + $6, refused = refused + $7, possible_duplicates = possible_duplicates + $8`,
+			[
+				batch.length,
+				written.created.length,
+				written.updated.length,
+				skipped,
+				refusals.length,
+				flagged.length
+			]
 		);
 		return { changes: written.changes, status, isCancelled: false };
 	});

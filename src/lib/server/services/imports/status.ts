@@ -24,7 +24,8 @@ export interface ImportMappingEntry {
 const columns = `id, space_id as "spaceId", entity_type_id as "entityTypeId", created_by as "createdBy",
   file_key as "fileKey", file_name as "fileName", file_size as "fileSize", format, options, mapping, mode,
   key_attribute_id as "keyAttributeId", state, job_id as "jobId", total_rows as "totalRows",
-  processed_rows as "processedRows", added, updated, skipped, refused, error,
+  processed_rows as "processedRows", added, updated, skipped, refused,
+  possible_duplicates as "possibleDuplicates", error,
   created_at as "createdAt", started_at as "startedAt", finished_at as "finishedAt"`;
 
 export const importColumns = columns;
@@ -45,6 +46,7 @@ export function toStatus(row: ImportRow): ImportStatus {
 		updated: row.updated,
 		skipped: row.skipped,
 		refused: row.refused,
+		possibleDuplicates: row.possibleDuplicates,
 		error: row.error,
 		createdAt: at(row.createdAt)!,
 		startedAt: at(row.startedAt),

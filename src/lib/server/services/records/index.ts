@@ -34,6 +34,7 @@ import {
 	type RecordRow
 } from './read';
 import { writeRecords, type ValueInput } from './write';
+import { warnPossibleDuplicates } from '../matching/on-write';
 
 export type { FlatRecord } from './read';
 
@@ -170,27 +171,37 @@ export async function queryRecords(
 }
 
 export function createRecords(options: InType & { values: ValueInput[]; isText?: boolean }) {
-	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({
+	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
+		const type = findEntityType(scope.types, options.type);
+		const result = await writeRecords({
 			...scope,
-			type: findEntityType(scope.types, options.type),
+			type,
 			creates: options.values,
 			isText: options.isText
-		})
-	);
+		});
+		const ids = result.created.map((record) => record.id);
+		return { ...result, possibleDuplicates: await warnPossibleDuplicates(scope, type, ids) };
+	});
 }
 
 export function updateRecords(
 	options: InType & { updates: { id: string; values: ValueInput }[]; isText?: boolean }
 ) {
-	return writeInSpace(options.context, options.actor, options.space, (scope) =>
-		writeRecords({
+	return writeInSpace(options.context, options.actor, options.space, async (scope) => {
+		const type = findEntityType(scope.types, options.type);
+		const result = await writeRecords({
 			...scope,
-			type: findEntityType(scope.types, options.type),
+			type,
 			updates: options.updates,
 			isText: options.isText
-		})
-	);
+		});
+		const ids = result.updated.map((record) => record.id);
+		const touched = new Set(options.updates.flatMap((update) => Object.keys(update.values)));
+		return {
+			...result,
+			possibleDuplicates: await warnPossibleDuplicates(scope, type, ids, touched)
+		};
+	});
 }
 
 export function deleteRecords(options: InType & { ids: string[] }) {
@@ -234,11 +245,16 @@ export function writeWhere(
 				{ field: 'limit' }
 			);
 		}
-		return writeRecords(
-			options.isDelete
-				? { ...scope, type, deletes: ids }
-				: { ...scope, type, updates: ids.map((id) => ({ id, values: options.values ?? {} })) }
-		);
+		if (options.isDelete) {
+			return { ...(await writeRecords({ ...scope, type, deletes: ids })), possibleDuplicates: [] };
+		}
+		const updates = ids.map((id) => ({ id, values: options.values ?? {} }));
+		const result = await writeRecords({ ...scope, type, updates });
+		const touched = new Set(Object.keys(options.values ?? {}));
+		return {
+			...result,
+			possibleDuplicates: await warnPossibleDuplicates(scope, type, ids, touched)
+		};
 	});
 }
 
@@ -266,7 +282,9 @@ export function upsertRecords(
 			if (!id) creates.push(values);
 			else if (options.resolution === 'merge-duplicates') updates.push({ id, values });
 		});
-		return writeRecords({ ...scope, type, creates, updates, isText: options.isText });
+		const result = await writeRecords({ ...scope, type, creates, updates, isText: options.isText });
+		const ids = [...result.created, ...result.updated].map((record) => record.id);
+		return { ...result, possibleDuplicates: await warnPossibleDuplicates(scope, type, ids) };
 	});
 }
 
