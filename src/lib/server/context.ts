@@ -21,6 +21,7 @@ import { createPostgresUploadGrants, createStorage } from './adapters/storage';
 import type { FileStorage, UploadGrants } from './adapters/storage';
 import { createEventLog, type EventLog } from './events';
 import { createJobQueue, type JobQueue } from './jobs/queue';
+import { createSignalBus, type SignalBus } from './signals';
 import { createProgressBus, type ProgressBus } from './jobs/progress';
 
 export interface AppContext {
@@ -39,6 +40,8 @@ export interface AppContext {
 	events: EventLog;
 	/** Background jobs (pg-boss): imports and their undo. Workers run where jobs/workers.ts starts them. */
 	jobs: JobQueue;
+	/** Signals (comments, schema, inbox) after their transaction commits, from any process. */
+	signals: SignalBus;
 	/** Job progress to open pages, across processes when Redis is set. */
 	progress: ProgressBus;
 	/** SMTP when SMTP_URL is set, the log otherwise. Send through services/mail (the queue), not directly. */
@@ -121,6 +124,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		changes,
 		access: createAccessBus(),
 		events,
+		signals: createSignalBus(appUrl),
 		jobs,
 		progress,
 		mailer,
@@ -133,6 +137,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await jobs.close().catch(() => undefined);
 			await mailer.close();
 			await progress.close();
+			await context.signals.close();
 			await events.close();
 			await kv.close();
 			await context.prisma.$disconnect();
