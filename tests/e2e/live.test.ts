@@ -67,7 +67,18 @@ beforeAll(async () => {
 	for (const input of [
 		{ name: 'Title', kind: 'text' },
 		{ name: 'Status', kind: 'text' },
-		{ name: 'Assignee', kind: 'user' }
+		{ name: 'Assignee', kind: 'user' },
+		{
+			name: 'Stage',
+			kind: 'single_select',
+			options: {
+				choices: [
+					{ name: 'Planned', color: 'gray' },
+					{ name: 'Ready', color: 'green' }
+				]
+			}
+		},
+		{ name: 'Notes', kind: 'long_text' }
 	]) {
 		await addAttribute({ ...scope, type: 'tasks', input });
 	}
@@ -76,7 +87,8 @@ beforeAll(async () => {
 		type: 'tasks',
 		values: ['Rig the stage lights', 'Book the ferry', 'Print the badges'].map((title) => ({
 			title,
-			status: 'To do'
+			status: 'To do',
+			stage: 'Planned'
 		}))
 	});
 	recordIds = created.created.map((record) => record.id);
@@ -288,6 +300,48 @@ describe('schema changes', () => {
 		await eventually(() => sidebar.getByRole('link', { name: 'Vendors' }).count()).toBe(0);
 		expect(consoleErrors).toEqual([]);
 		for (const page of [grid, record]) await page.context().close();
+	}, 120_000);
+});
+
+describe('presence', () => {
+	it('shows who else is on the board, and drops one who went offline within 30 s', async () => {
+		const alice = await signedIn('owner');
+		const bob = await signedIn('editor');
+		const board = `${server.url}/s/${slug}/t/tasks/board`;
+		await alice.goto(board);
+		await bob.goto(board);
+		const others = (page: Page) => page.getByRole('group', { name: /^Also here:/ });
+		await others(alice).getByText('EE').waitFor({ timeout: 15_000 });
+		// Who was there first shows at once, not at their next renewal (15 s).
+		await others(bob).getByText('OO').waitFor({ timeout: 5_000 });
+		expect(await others(alice).getAttribute('aria-label')).toBe('Also here: Eddie Editor');
+
+		// No goodbye: the network goes, the page stays.
+		await bob.context().setOffline(true);
+		const gone = Date.now();
+		await expect.poll(() => others(alice).count(), { timeout: 35_000, interval: 250 }).toBe(0);
+		expect(Date.now() - gone).toBeLessThan(30_000);
+		for (const page of [alice, bob]) await page.context().close();
+	}, 120_000);
+
+	it('says "is typing" while someone types, and stops after a few idle seconds', async () => {
+		const alice = await signedIn('owner');
+		const bob = await signedIn('editor');
+		await openRecord(alice, recordIds[1]!);
+		await openRecord(bob, recordIds[1]!);
+		await bob.getByText('Olivia Owner is here').waitFor({ timeout: 5_000 });
+		const notes = alice.getByLabel('Notes', { exact: true });
+		await notes.click();
+		await notes.pressSequentially('Call before noon.', { delay: 20 });
+		await bob.getByText('Olivia Owner is typing…').waitFor({ timeout: 10_000 });
+		const idle = Date.now();
+		// Alice keeps the caret in the field, but stops typing.
+		await expect
+			.poll(() => bob.getByText('Olivia Owner is typing…').count(), { timeout: 10_000 })
+			.toBe(0);
+		expect(Date.now() - idle).toBeGreaterThan(2_000);
+		expect(await notes.evaluate((element) => element === document.activeElement)).toBe(true);
+		for (const page of [alice, bob]) await page.context().close();
 	}, 120_000);
 });
 
