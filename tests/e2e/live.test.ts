@@ -311,7 +311,7 @@ describe('presence', () => {
 		await alice.goto(board);
 		await bob.goto(board);
 		const others = (page: Page) => page.getByRole('group', { name: /^Also here:/ });
-		await others(alice).getByText('EE').waitFor({ timeout: 15_000 });
+		await others(alice).getByText('EE').waitFor({ timeout: 30_000 });
 		// Who was there first shows at once, not at their next renewal (15 s).
 		await others(bob).getByText('OO').waitFor({ timeout: 5_000 });
 		expect(await others(alice).getAttribute('aria-label')).toBe('Also here: Eddie Editor');
