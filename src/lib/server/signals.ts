@@ -13,6 +13,8 @@ const RETRY_MS = 1_000;
 
 export interface SignalBus {
 	subscribe(listener: (signal: Signal) => void): () => void;
+	/** Resolves once this process is listening (a signal sent before then is not heard). */
+	ready(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -31,8 +33,9 @@ export function createSignalBus(connectionString: string): SignalBus {
 	let client: pg.Client | null = null;
 	let retry: ReturnType<typeof setTimeout> | undefined;
 	let isClosed = false;
+	let listening: Promise<void> = Promise.resolve();
 
-	const connect = async () => {
+	const connect = () => {
 		if (client || isClosed) return;
 		const listener = new pg.Client({ connectionString });
 		client = listener;
@@ -40,7 +43,7 @@ export function createSignalBus(connectionString: string): SignalBus {
 			if (client !== listener) return;
 			client = null;
 			void listener.end().catch(() => undefined);
-			if (!isClosed) retry = setTimeout(() => void connect(), RETRY_MS);
+			if (!isClosed) retry = setTimeout(connect, RETRY_MS);
 		};
 		listener.on('error', reconnect);
 		listener.on('end', reconnect);
@@ -52,21 +55,24 @@ export function createSignalBus(connectionString: string): SignalBus {
 				// Not ours: nothing on this channel is worth failing a listener for.
 			}
 		});
-		try {
-			await listener.connect();
-			await listener.query(`listen ${CHANNEL}`);
-		} catch (error) {
-			console.error('Listening for signals failed; retrying', error);
-			reconnect();
-		}
+		listening = (async () => {
+			try {
+				await listener.connect();
+				await listener.query(`listen ${CHANNEL}`);
+			} catch (error) {
+				console.error('Listening for signals failed; retrying', error);
+				reconnect();
+			}
+		})();
 	};
 
 	return {
 		subscribe(listener) {
-			void connect();
+			connect();
 			emitter.on('signal', listener);
 			return () => emitter.off('signal', listener);
 		},
+		ready: () => listening,
 		async close() {
 			isClosed = true;
 			clearTimeout(retry);

@@ -80,6 +80,8 @@ export async function followSignals(options: {
 		isStopped = true;
 		for (const cleanUp of cleanUps.splice(0)) cleanUp();
 	}
+	// The first count goes out once signals are heard, so a client that has it misses none.
+	await context.signals.ready();
 	await sendUnread();
 	return stop;
 }
