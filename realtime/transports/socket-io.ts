@@ -93,6 +93,13 @@ class SheetPresence {
 		return awareness;
 	}
 
+	/** Every state held for the sheet, as one awareness update; null when there is none. */
+	peek(sheet: string): Uint8Array | null {
+		const awareness = this.awareness.get(sheet);
+		const clients = awareness ? [...awareness.getStates().keys()] : [];
+		return clients.length ? encodeAwarenessUpdate(awareness!, clients) : null;
+	}
+
 	/** Forgets clients' states; returns the awareness update that tells others they left. */
 	drop(sheet: string, clients: number[]): Uint8Array | null {
 		const awareness = this.awareness.get(sheet);
@@ -251,6 +258,12 @@ export function attachSocketTransport(options: {
 						role: sheet.role
 					}
 				});
+				// Who is here already, at once (after the answer, which the client needs first to
+				// take presence for the sheet), instead of at their next renewal up to 15 s later.
+				// Check-in members get no presence; states held by other processes still come
+				// with their renewal.
+				const here = sheet.role === 'checkin' ? null : presence.peek(sheet.type.id);
+				if (here) socket.emit('awareness', { sheet: sheet.type.id, update: here });
 			} catch (error) {
 				answer({ ok: false, error: toRealtimeError(error) });
 			}

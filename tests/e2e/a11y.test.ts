@@ -92,7 +92,8 @@ const screens = [
 	{ name: 'fields', path: () => `/s/${slug}/t/tasks/fields`, ready: 'h1' },
 	{ name: 'record', path: () => `/s/${slug}/t/tasks/r/${recordId}`, ready: 'text=Live' },
 	{ name: 'members', path: () => `/s/${slug}/members`, ready: 'h1' },
-	{ name: 'tokens', path: () => `/s/${slug}/tokens`, ready: 'h1' }
+	{ name: 'tokens', path: () => `/s/${slug}/tokens`, ready: 'h1' },
+	{ name: 'inbox', path: () => '/inbox', ready: 'h1' }
 ];
 
 describe.each(['light', 'dark'] as const)('in %s mode', (colorScheme) => {

@@ -66,6 +66,8 @@ export class RealtimeClient {
 	private readonly stateListeners = new Set<Listener<ConnectionState>>();
 	private readonly ackListeners = new Set<(doc: string, update: Uint8Array) => void>();
 	private readonly settledWaiters = new Set<() => void>();
+	/** Presence of a sheet that arrived before its join finished (see the `awareness` handler). */
+	private readonly earlyAwareness = new Map<string, Uint8Array>();
 	state: ConnectionState = 'connecting';
 	/** Edits acked durable by the server since this client started. */
 	acked = 0;
@@ -91,6 +93,9 @@ export class RealtimeClient {
 		this.socket.on('awareness', ({ sheet, update }) => {
 			const open = [...this.sheets.values()].find((entry) => entry.info?.typeId === sheet);
 			if (open) applyAwarenessUpdate(open.awareness, new Uint8Array(update), RemoteOrigin);
+			// Who is on a sheet comes right after its join's answer, possibly in the same poll,
+			// before the join has learnt the sheet's id: kept for the join to apply.
+			else this.earlyAwareness.set(sheet, new Uint8Array(update));
 		});
 	}
 
@@ -144,6 +149,9 @@ export class RealtimeClient {
 		}
 		const { sheet: info } = await this.request<{ sheet: SheetInfo }>('sheet:join', open.join);
 		open.info = info;
+		const early = this.earlyAwareness.get(info.typeId);
+		this.earlyAwareness.delete(info.typeId);
+		if (early) applyAwarenessUpdate(open.awareness, early, RemoteOrigin);
 		return { info, awareness: open.awareness };
 	}
 

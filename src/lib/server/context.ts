@@ -21,6 +21,7 @@ import { createPostgresUploadGrants, createStorage } from './adapters/storage';
 import type { FileStorage, UploadGrants } from './adapters/storage';
 import { createEventLog, type EventLog } from './events';
 import { createJobQueue, type JobQueue } from './jobs/queue';
+import { createSignalBus, type SignalBus } from './signals';
 import { createProgressBus, type ProgressBus } from './jobs/progress';
 import type { MatchScanStatus } from '$lib/domain/matching/scan';
 
@@ -40,6 +41,8 @@ export interface AppContext {
 	events: EventLog;
 	/** Background jobs (pg-boss): imports and their undo. Workers run where jobs/workers.ts starts them. */
 	jobs: JobQueue;
+	/** Signals (comments, schema, inbox) after their transaction commits, from any process. */
+	signals: SignalBus;
 	/** Job progress to open pages, across processes when Redis is set. */
 	progress: ProgressBus;
 	/** Duplicate scans' progress to open review queues (services/matching). */
@@ -125,6 +128,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 		changes,
 		access: createAccessBus(),
 		events,
+		signals: createSignalBus(appUrl),
 		jobs,
 		progress,
 		scanProgress,
@@ -139,6 +143,7 @@ async function create(options: BootOptions): Promise<AppContext> {
 			await mailer.close();
 			await progress.close();
 			await scanProgress.close();
+			await context.signals.close();
 			await events.close();
 			await kv.close();
 			await context.prisma.$disconnect();

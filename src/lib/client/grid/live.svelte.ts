@@ -14,7 +14,15 @@ import type { CellValue } from '$lib/domain/attributes/kind';
 import type { RealtimeError } from '$lib/domain/realtime/errors';
 import type { PresenceState } from '$lib/domain/realtime/protocol';
 import { changedFields, fieldsOf, readField, writeFields } from '$lib/domain/realtime/ydoc';
+import {
+	presencePeers,
+	type CellRef,
+	type Me,
+	type PresencePeer
+} from '$lib/client/sheet-presence.svelte';
 import { problemOf, type RowStore } from './row-store.svelte';
+
+export type { CellRef, Me, PresencePeer } from '$lib/client/sheet-presence.svelte';
 
 /** Origin of the user's own edits: the only transactions the undo managers track. */
 export const LocalEdit = Symbol('grid-local-edit');
@@ -28,30 +36,10 @@ export interface CellChange {
 	value: CellValue;
 }
 
-export interface CellRef {
-	record: string;
-	field: string;
-}
-
-export interface PresencePeer {
-	clientId: number;
-	id: string;
-	name: string;
-	color: string;
-	cell: CellRef | null;
-	editing: CellRef | null;
-}
-
 export interface Outline {
 	name: string;
 	color: string;
 	isEditing: boolean;
-}
-
-export interface Me {
-	id: string;
-	name: string;
-	color: string;
 }
 
 type UndoEntry =
@@ -221,21 +209,7 @@ export class GridLive {
 
 	private onAwareness = (): void => {
 		if (!this.awareness) return;
-		const peers: PresencePeer[] = [];
-		for (const [clientId, raw] of this.awareness.getStates()) {
-			if (clientId === this.awareness.clientID) continue;
-			const state = raw as Partial<PresenceState>;
-			if (!state.user || state.sheet !== this.options.typeId) continue;
-			if (state.user.id === this.options.me.id) continue;
-			peers.push({
-				clientId,
-				id: state.user.id,
-				name: state.user.name,
-				color: state.user.color,
-				cell: state.cell ?? null,
-				editing: state.editing ?? null
-			});
-		}
+		const peers = presencePeers(this.awareness, this.options.typeId, this.options.me);
 		this.peers = peers;
 		const next = new Map<string, Outline>();
 		for (const peer of peers) {

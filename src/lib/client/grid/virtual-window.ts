@@ -20,8 +20,8 @@ export interface Viewport {
 	height: number;
 }
 
-/** The row number column; narrower on phones. */
-export const gutterWidth = (isNarrow: boolean) => (isNarrow ? 44 : 64);
+/** The row number column (with the comment badge); narrower on phones. */
+export const gutterWidth = (isNarrow: boolean) => (isNarrow ? 56 : 76);
 
 /** The rows on screen plus the overscan, as indexes. */
 export function rowWindow(viewport: Viewport, total: number): { first: number; last: number } {

@@ -47,6 +47,8 @@ export interface RecordLiveOptions {
 
 const SAVED_SHOWN_MS = 2_000;
 const FLASH_MS = 1_600;
+/** "is typing" ends this long after the last keystroke, though the caret stays in the field. */
+export const TYPING_IDLE_MS = 4_000;
 
 export class RecordLive {
 	values = $state<Record<string, CellValue>>({});
@@ -73,6 +75,8 @@ export class RecordLive {
 		field: null,
 		isEditing: false
 	};
+	/** Keystrokes in the focused field within the last TYPING_IDLE_MS. */
+	private isTyping = false;
 	// Bookkeeping below is never rendered, so plain (non-reactive) maps.
 	/** Updates sent and not yet acked, by their bytes (the client acks with the same array). */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -159,6 +163,23 @@ export class RecordLive {
 	/** Tells others which field this user is on (and whether typing in it). */
 	focus(field: string | null, isEditing = false): void {
 		this.focused = { field, isEditing };
+		if (!isEditing) {
+			this.isTyping = false;
+			this.clearTimer('typing');
+		}
+		this.publishPresence();
+	}
+
+	/** A local edit of the field being typed in: others see "is typing" until it goes idle. */
+	private typed(keys: string[]): void {
+		const { field, isEditing } = this.focused;
+		if (!isEditing || !field || !keys.includes(field)) return;
+		this.later('typing', TYPING_IDLE_MS, () => {
+			this.isTyping = false;
+			this.publishPresence();
+		});
+		if (this.isTyping) return;
+		this.isTyping = true;
 		this.publishPresence();
 	}
 
@@ -230,6 +251,7 @@ export class RecordLive {
 		if (!this.doc || transaction.origin === RemoteOrigin) return;
 		const keys = [...changedFields(transaction, this.doc)];
 		if (keys.length === 0) return;
+		this.typed(keys);
 		this.sent.set(update, keys);
 		const state = this.connection === 'online' ? 'pending' : 'queued';
 		for (const key of keys) {
@@ -303,7 +325,7 @@ export class RecordLive {
 			user: options.me,
 			sheet: options.typeId,
 			cell,
-			editing: this.focused.isEditing ? cell : null
+			editing: this.focused.isEditing && this.isTyping ? cell : null
 		};
 		client.setPresence(awareness, state);
 	}

@@ -1,14 +1,19 @@
-// Comments on a record: list, add (with @mentions resolved to members), delete. Anyone who can
-// read the record may comment as themselves; authors delete their own, owners any. The policies
-// on `comments` hold the same rules, so these checks only make the refusal clear.
+// Comments on a record: list, add (with @mentions resolved to members), delete, and count per
+// record for the grid. Anyone who can read the record may comment as themselves; authors delete
+// their own, owners any. The policies on `comments` hold the same rules, so these checks only
+// make the refusal clear. Adding one notifies who it mentions and who follows the record, and
+// makes its author a follower; every change signals open pages with the record's new count.
 import { z } from 'zod';
 import { isUuid } from '$lib/domain/ids';
 import type { RecordComment } from '$lib/domain/comments';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { mentionedUserIds, type Mentionable } from '$lib/domain/mentions';
-import { canReadAll } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
+import { sendSignal } from '../signals';
+import { follow } from './follows';
+import { notify } from './notifications';
+import { requireReader, requireRecord } from './record-access';
 import { inSpace, requireScope, type SpaceScope } from './scope';
 import { parseInput } from './validate';
 
@@ -40,23 +45,21 @@ interface CommentRow {
 	mentions: string[];
 }
 
-function requireReader(scope: SpaceScope): void {
-	if (!canReadAll(scope.space.role)) {
-		throw new AppError(
-			AppErrorCode.Forbidden,
-			`Your role (${scope.space.role}) may not read or write comments`
-		);
-	}
-}
+const requireCommenter = (scope: SpaceScope) => requireReader(scope, 'read or write comments');
 
-async function requireRecord(scope: SpaceScope, id: string): Promise<void> {
-	const notFound = new AppError(AppErrorCode.NotFound, `Record ${id} not found`, { field: 'id' });
-	if (!isUuid(id)) throw notFound;
-	const { rowCount } = await scope.tx.query(
-		'select 1 from entities where space_id = $1 and id = $2',
-		[scope.space.id, id]
+/** Tells open pages (the record's, the grid's badge) how many comments the record has now. */
+async function signalCount(scope: SpaceScope, recordId: string, typeId: string): Promise<void> {
+	const { rows } = await scope.tx.query<{ count: number }>(
+		'select count(*)::int as count from comments where space_id = $1 and entity_id = $2',
+		[scope.space.id, recordId]
 	);
-	if (!rowCount) throw notFound;
+	await sendSignal(scope.tx, {
+		kind: 'comments',
+		spaceId: scope.space.id,
+		typeId,
+		recordId,
+		count: rows[0]!.count
+	});
 }
 
 /** Members who can read records, and so can be mentioned. */
@@ -99,7 +102,7 @@ const selectComments = `select c.id, c.body, c.created_at, c.author_id, u.name a
 /** A record's comments, oldest first (a conversation reads down). */
 export function listComments(options: InRecord): Promise<RecordComment[]> {
 	return inSpace(options.context, options.actor, options.space, async (scope) => {
-		requireReader(scope);
+		requireCommenter(scope);
 		await requireRecord(scope, options.id);
 		const { rows } = await scope.tx.query<CommentRow>(
 			`${selectComments}
@@ -119,16 +122,28 @@ export async function addComment(options: InRecord & { input: unknown }): Promis
 	requireScope(actor, 'write');
 	await context.kv.writeLimiter.consume(actor.userId);
 	return inSpace(context, actor, options.space, async (scope) => {
-		requireReader(scope);
-		await requireRecord(scope, options.id);
+		requireCommenter(scope);
+		const typeId = await requireRecord(scope, options.id);
 		const mentions = mentionedUserIds(body, await mentionable(scope));
 		const { rows } = await scope.tx.query<{ id: string }>(
 			`insert into comments (space_id, entity_id, author_id, body, mentions)
 			 values ($1, $2, $3, $4, $5::uuid[]) returning id`,
 			[scope.space.id, options.id, actor.userId, body, mentions]
 		);
+		const commentId = rows[0]!.id;
+		const record = { recordId: options.id, typeId, commentId, summary: body };
+		await notify(scope, { ...record, kind: 'mention', userIds: mentions });
+		// Followers hear of the comment unless it already mentions them.
+		const { rows: followers } = await scope.tx.query<{ user_id: string }>(
+			'select user_id from record_follows where space_id = $1 and entity_id = $2',
+			[scope.space.id, options.id]
+		);
+		const others = followers.map((row) => row.user_id).filter((id) => !mentions.includes(id));
+		await notify(scope, { ...record, kind: 'comment', userIds: others });
+		await follow(scope, options.id);
+		await signalCount(scope, options.id, typeId);
 		const created = await scope.tx.query<CommentRow>(`${selectComments} where c.id = $1`, [
-			rows[0]!.id
+			commentId
 		]);
 		return (await toComments(scope, created.rows))[0]!;
 	});
@@ -139,16 +154,19 @@ export function deleteComment(options: InRecord & { comment: string }): Promise<
 	const { context, actor, comment } = options;
 	requireScope(actor, 'write');
 	return inSpace(context, actor, options.space, async (scope) => {
-		requireReader(scope);
+		requireCommenter(scope);
 		const notFound = new AppError(AppErrorCode.NotFound, `Comment ${comment} not found`, {
 			field: 'comment'
 		});
 		if (!isUuid(comment)) throw notFound;
-		const deleted = await scope.tx.query(
-			'delete from comments where id = $1 and space_id = $2 and entity_id = $3',
+		const deleted = await scope.tx.query<{ entity_id: string }>(
+			'delete from comments where id = $1 and space_id = $2 and entity_id = $3 returning entity_id',
 			[comment, scope.space.id, options.id]
 		);
-		if (deleted.rowCount) return;
+		if (deleted.rowCount) {
+			await signalCount(scope, options.id, await requireRecord(scope, options.id));
+			return;
+		}
 		// The policy let nothing through: say whether it was someone else's or not there at all.
 		const { rowCount } = await scope.tx.query(
 			'select 1 from comments where id = $1 and space_id = $2 and entity_id = $3',
@@ -158,5 +176,36 @@ export function deleteComment(options: InRecord & { comment: string }): Promise<
 		throw new AppError(AppErrorCode.Forbidden, 'You can only delete your own comments', {
 			field: 'comment'
 		});
+	});
+}
+
+const MAX_COUNTED = 500;
+
+const countInput = z.object({
+	ids: z
+		.array(z.uuid({ error: 'must be record ids' }), { error: 'must be a list of record ids' })
+		.max(MAX_COUNTED, `must name at most ${MAX_COUNTED} records`)
+});
+
+/**
+ * How many comments each of the given records has (the grid asks for the rows it loaded);
+ * records without any are left out.
+ */
+export async function countComments(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	input: unknown;
+}): Promise<Record<string, number>> {
+	const { ids } = parseInput(countInput, options.input);
+	return inSpace(options.context, options.actor, options.space, async (scope) => {
+		requireCommenter(scope);
+		if (!ids.length) return {};
+		const { rows } = await scope.tx.query<{ entity_id: string; count: number }>(
+			`select entity_id, count(*)::int as count from comments
+			  where space_id = $1 and entity_id = any ($2::uuid[]) group by entity_id`,
+			[scope.space.id, ids]
+		);
+		return Object.fromEntries(rows.map((row) => [row.entity_id, row.count]));
 	});
 }

@@ -5,6 +5,7 @@ import { AppError, AppErrorCode } from '$lib/domain/errors';
 import { canManageSchema } from '$lib/domain/roles';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
+import { sendSignal } from '../signals';
 import { auditSchema } from './schema-audit';
 import { findEntityType, bumpSchemaVersion } from './schema';
 import { inSpace, requireScope, type SpaceScope } from './scope';
@@ -47,7 +48,10 @@ export function keyFromName(name: string): string {
 
 const createInput = z.object({ name: nameSchema, key: keySchema.optional() });
 
-/** A schema change: rate-limited, editors and owners only, and it bumps the schema version. */
+/**
+ * A schema change: rate-limited, editors and owners only; it bumps the schema version and
+ * signals open pages once it commits.
+ */
 export async function schemaChange<T>(
 	context: AppContext,
 	actor: Actor,
@@ -60,6 +64,9 @@ export async function schemaChange<T>(
 		requireSchemaRole(scope);
 		const result = await work(scope);
 		await bumpSchemaVersion(scope.tx, scope.space.id);
+		// Open pages load the schema again, each under its own access: the signal names only
+		// the space, so a field hidden from a role cannot travel in it.
+		await sendSignal(scope.tx, { kind: 'schema', spaceId: scope.space.id });
 		spaceId = scope.space.id;
 		return result;
 	});
