@@ -8,9 +8,8 @@ import { PostgrestClient } from '@supabase/postgrest-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '$lib/server/context';
 import { createApiToken } from '$lib/server/auth/api-tokens';
-import { addAttribute } from '$lib/server/services/attributes';
-import { createEntityType } from '$lib/server/services/entity-types';
 import { bootTestApp, createSpace, createUser, stopTestApp } from '../support/app';
+import { conferenceRecords, createConferenceTypes } from '../support/rest-conference';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -29,37 +28,15 @@ beforeAll(async () => {
 	context = await bootTestApp();
 	const owner = await createUser(context, 'Client Owner');
 	const space = await createSpace(context, owner, 'Client');
-	const target = { context, actor: owner.actor, space: space.slug };
-	const type = (name: string) => createEntityType({ ...target, input: { name } });
-	const add = (type: string, input: Record<string, unknown>) =>
-		addAttribute({ ...target, type, input });
-	const customers = await type('Customers');
-	await add('customers', { name: 'Name', kind: 'text' });
-	await add('customers', { name: 'Code', kind: 'text', isUnique: true });
-	await add('customers', { name: 'City', kind: 'text' });
-	const attendees = await type('Attendees');
-	await add('attendees', { name: 'Name', kind: 'text' });
-	await add('attendees', { name: 'Bio', kind: 'long_text' });
-	await add('attendees', { name: 'Score', kind: 'number' });
-	await add('attendees', {
-		name: 'Tags',
-		kind: 'multi_select',
-		options: { choices: [{ name: 'speaker' }, { name: 'press' }, { name: 'staff' }] }
-	});
-	await add('attendees', {
-		name: 'Customer',
-		kind: 'relation',
-		options: { targetEntityTypeId: customers.id, allowMultiple: false }
-	});
-	await type('Sessions');
-	await add('sessions', { name: 'Title', kind: 'text' });
-	await add('sessions', {
-		name: 'Speakers',
-		kind: 'relation',
-		options: { targetEntityTypeId: attendees.id, allowMultiple: true }
-	});
-	const token = (await createApiToken({ ...target, input: { name: 'client', role: 'owner' } }))
-		.secret;
+	await createConferenceTypes(context, owner, space.slug);
+	const token = (
+		await createApiToken({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			input: { name: 'client', role: 'owner' }
+		})
+	).secret;
 	server = await startAppServer();
 	rest = clientAt(`${server.url}/api/spaces/${space.slug}/rest`, token);
 	// The root document is one level up from the collections: a second client whose one
@@ -68,55 +45,12 @@ beforeAll(async () => {
 
 	// The records go in through the client's insert, so its `columns` parameter and
 	// `Prefer: return=representation` are exercised from the start.
-	const insert = async (table: string, keys: string[], rows: Record<string, unknown>[]) => {
-		const { data, error, status } = await rest.from(table).insert(rows).select('id');
+	for (const { type, keys, rows } of conferenceRecords) {
+		const { data, error, status } = await rest.from(type).insert(rows(ids)).select('id');
 		expect(error).toBeNull();
 		expect(status).toBe(201);
 		(data as { id: string }[]).forEach((row, index) => (ids[keys[index]!] = row.id));
-	};
-	await insert(
-		'customers',
-		['acme', 'globex'],
-		[
-			{ name: 'Acme', code: 'AC', city: 'Berlin' },
-			{ name: 'Globex', code: 'GX', city: 'Paris' }
-		]
-	);
-	await insert(
-		'attendees',
-		['ada', 'grace', 'linus'],
-		[
-			{
-				name: 'Ada',
-				bio: 'Writes the first programs for the analytical engine',
-				score: 9.5,
-				tags: ['speaker'],
-				customer: [ids.acme]
-			},
-			{
-				name: 'Grace',
-				bio: 'Invented the compiler and found a moth in the machine',
-				score: 8,
-				tags: ['speaker', 'staff'],
-				customer: [ids.acme]
-			},
-			{
-				name: 'Linus',
-				bio: 'Wrote a kernel for fun',
-				score: 7,
-				tags: ['press'],
-				customer: [ids.globex]
-			}
-		]
-	);
-	await insert(
-		'sessions',
-		['keynote', 'panel'],
-		[
-			{ title: 'Keynote', speakers: [ids.grace, ids.ada] },
-			{ title: 'Panel', speakers: [ids.linus] }
-		]
-	);
+	}
 }, 180_000);
 
 afterAll(async () => {
