@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '$lib/server/context';
 import { createApiToken } from '$lib/server/auth/api-tokens';
 import { withActor } from '$lib/server/db';
-import { addAttribute } from '$lib/server/services/attributes';
-import { createEntityType } from '$lib/server/services/entity-types';
 import {
 	addMember,
 	bootTestApp,
@@ -18,6 +16,7 @@ import {
 	stopTestApp,
 	type TestUser
 } from '../support/app';
+import { conferenceRecords, createConferenceTypes } from '../support/rest-conference';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -87,48 +86,7 @@ beforeAll(async () => {
 	const viewer = await createUser(context, 'Breadth Viewer');
 	space = await createSpace(context, owner, 'Breadth');
 	await addMember(context, owner, space.id, viewer, 'viewer');
-	const add = (type: string, input: Record<string, unknown>) =>
-		addAttribute({ context, actor: owner.actor, space: space.slug, type, input });
-	const customers = await createEntityType({
-		context,
-		actor: owner.actor,
-		space: space.slug,
-		input: { name: 'Customers' }
-	});
-	await add('customers', { name: 'Name', kind: 'text' });
-	await add('customers', { name: 'Code', kind: 'text', isUnique: true });
-	await add('customers', { name: 'City', kind: 'text' });
-	const attendees = await createEntityType({
-		context,
-		actor: owner.actor,
-		space: space.slug,
-		input: { name: 'Attendees' }
-	});
-	await add('attendees', { name: 'Name', kind: 'text' });
-	await add('attendees', { name: 'Bio', kind: 'long_text' });
-	await add('attendees', { name: 'Score', kind: 'number' });
-	await add('attendees', {
-		name: 'Tags',
-		kind: 'multi_select',
-		options: { choices: [{ name: 'speaker' }, { name: 'press' }, { name: 'staff' }] }
-	});
-	await add('attendees', {
-		name: 'Customer',
-		kind: 'relation',
-		options: { targetEntityTypeId: customers.id, allowMultiple: false }
-	});
-	await createEntityType({
-		context,
-		actor: owner.actor,
-		space: space.slug,
-		input: { name: 'Sessions' }
-	});
-	await add('sessions', { name: 'Title', kind: 'text' });
-	await add('sessions', {
-		name: 'Speakers',
-		kind: 'relation',
-		options: { targetEntityTypeId: attendees.id, allowMultiple: true }
-	});
+	await createConferenceTypes(context, owner, space.slug);
 	ownerToken = (
 		await createApiToken({
 			context,
@@ -147,49 +105,7 @@ beforeAll(async () => {
 	).secret;
 	server = await startAppServer();
 
-	await create(
-		'customers',
-		['acme', 'globex'],
-		[
-			{ name: 'Acme', code: 'AC', city: 'Berlin' },
-			{ name: 'Globex', code: 'GX', city: 'Paris' }
-		]
-	);
-	await create(
-		'attendees',
-		['ada', 'grace', 'linus'],
-		[
-			{
-				name: 'Ada',
-				bio: 'Writes the first programs for the analytical engine',
-				score: 9.5,
-				tags: ['speaker'],
-				customer: [ids.acme]
-			},
-			{
-				name: 'Grace',
-				bio: 'Invented the compiler and found a moth in the machine',
-				score: 8,
-				tags: ['speaker', 'staff'],
-				customer: [ids.acme]
-			},
-			{
-				name: 'Linus',
-				bio: 'Wrote a kernel for fun',
-				score: 7,
-				tags: ['press'],
-				customer: [ids.globex]
-			}
-		]
-	);
-	await create(
-		'sessions',
-		['keynote', 'panel'],
-		[
-			{ title: 'Keynote', speakers: [ids.grace, ids.ada] },
-			{ title: 'Panel', speakers: [ids.linus] }
-		]
-	);
+	for (const { type, keys, rows } of conferenceRecords) await create(type, keys, rows(ids));
 }, 180_000);
 
 afterAll(async () => {
