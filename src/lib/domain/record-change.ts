@@ -24,4 +24,10 @@ export interface RecordChange {
 	 * Live clients apply it; it never leaves the server in any other form.
 	 */
 	update?: Uint8Array;
+	/**
+	 * Values this live edit set that lost at once to a concurrent value its writer had not seen;
+	 * the update holds them emptied. Travels only with the update, to the clients holding the
+	 * doc, whose writer of the kept value is told (the "theirs / mine" prompt).
+	 */
+	lost?: Record<string, CellValue>;
 }
