@@ -67,6 +67,7 @@ export async function getRecord(options: {
 		// The record's space and the caller's role in it, in one round trip.
 		const { rows } = await tx.query<SpaceAccess & { entityTypeId: string }>(
 			`select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
+	                      s.locale, s.week_start as "weekStart",
 			        e.entity_type_id as "entityTypeId"
 			   from entities e
 			   join spaces s on s.id = e.space_id
