@@ -146,13 +146,13 @@ describe('two saves of one cell at the same moment', () => {
 		await nameCell(b.page, 0).click();
 		await b.page.keyboard.type('Bakery Eddie');
 		// The selection rests, so each page has the record's doc open before saving.
-		await a.page.waitForTimeout(800);
+		await a.page.waitForTimeout(1_500);
 
 		// Eddie saves first, but his save is still on its way when Olga's lands.
 		held.hold();
 		await b.page.keyboard.press('Enter');
 		await a.page.keyboard.press('Enter');
-		await expect.poll(() => storedName(0)).toBe('Bakery Olga');
+		await expect.poll(() => storedName(0), { timeout: 15_000 }).toBe('Bakery Olga');
 
 		// Olga's save reaches Eddie after his own: he is asked, with his value as the draft.
 		const eddieChoice = choice(b.page);
