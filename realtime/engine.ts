@@ -19,9 +19,11 @@ import { RealtimeErrorCode, realtimeCodeOf, type RealtimeError } from '$lib/doma
 import { MAX_DOC_BYTES, MAX_UPDATE_BYTES } from '$lib/domain/realtime/protocol';
 import {
 	applyAndCollect,
+	applyNoticingLosses,
 	checkUpdate,
 	correctFields,
 	fieldsOf,
+	followsOn,
 	isWellFormedUpdate,
 	Origin,
 	readField,
@@ -371,8 +373,9 @@ export class Engine {
 		const collect = (bytes: Uint8Array) => applied.push(bytes);
 		doc.on('update', collect);
 		let keys: Set<string>;
+		let lost: Record<string, CellValue>;
 		try {
-			keys = applyAndCollect(doc, update, holder.actor.userId);
+			({ keys, lost } = applyNoticingLosses(doc, update, holder.actor.userId));
 		} finally {
 			doc.off('update', collect);
 		}
@@ -433,7 +436,8 @@ export class Engine {
 			type: live.type,
 			entityId: id,
 			update: applied.length === 1 ? applied[0]! : Y.mergeUpdates(applied),
-			values
+			values,
+			lost: validLost(access, lost)
 		};
 		if (values.some((value) => needsDatabase(value.attribute))) {
 			rejected.push(...(await this.storeChecked(live, edit, before)));
@@ -652,7 +656,8 @@ export class Engine {
 				if (sameValue(mine.value, resolved)) continue;
 				// A long text's writer stores the merge it saw; if it saw ours, it committed after
 				// us. A value written by someone who saw ours (its item follows ours) likewise.
-				if (!mine.item || followsOn(live.doc, key, mine.item)) continue;
+				if (!mine.item || followsOn(live.doc, fieldsOf(live.doc)._map.get(key), mine.item))
+					continue;
 			}
 			const attribute = live.type.attributes.find((candidate) => candidate.key === key);
 			if (!attribute) continue;
@@ -771,20 +776,24 @@ export class Engine {
 }
 
 /**
- * Whether the field's current item was set by someone who had seen `ancestor`: a map set names
- * the item it replaced as its origin, so the chain of origins leads back to every value its
- * writer saw in that field.
+ * The values an edit set that lost at once to a concurrent one, in their normal form: the
+ * change carries them to the writer whose value won, who had not seen them. Values the field
+ * would refuse are left out (they were never going to be kept).
  */
-function followsOn(doc: Y.Doc, key: string, ancestor: Y.ID): boolean {
-	let item = fieldsOf(doc)._map.get(key);
-	for (let steps = 0; item && steps < 10_000; steps++) {
-		if (Y.compareIDs(item.id, ancestor)) return true;
-		if (!item.origin) return false;
-		const previous = Y.getItem(doc.store, item.origin);
-		if (!(previous instanceof Y.Item) || previous === item) return false;
-		item = previous;
+function validLost(
+	access: Parameters<typeof normalizeValues>[0],
+	lost: Record<string, CellValue>
+): Record<string, CellValue> | undefined {
+	const valid: Record<string, CellValue> = {};
+	for (const [key, value] of Object.entries(lost)) {
+		try {
+			const [normal] = normalizeValues(access, { [key]: value }, undefined);
+			valid[key] = normal ? normal.value : null;
+		} catch (error) {
+			if (!(error instanceof AppError)) throw error;
+		}
 	}
-	return false;
+	return Object.keys(valid).length ? valid : undefined;
 }
 
 function asRealtimeError(error: AppError, id: string, field: string): RealtimeError {

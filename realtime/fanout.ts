@@ -33,6 +33,7 @@ export function toSheetChange(change: RecordChange): SheetChange {
 		action: change.action,
 		values: change.values,
 		...(change.update ? { update: change.update } : {}),
+		...(change.update && change.lost ? { lost: change.lost } : {}),
 		by: change.actorId,
 		at: change.at,
 		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
@@ -103,12 +104,14 @@ export class Fanout {
 			this.io.local
 				.to(sheetRoom(typeId))
 				.except(docRooms)
-				.emit('changes', { changes: packed.changes.map(({ u: _u, ...change }) => change) });
+				.emit('changes', {
+					changes: packed.changes.map(({ u: _u, lost: _lost, ...change }) => change)
+				});
 		}
 		const keys = this.checkinKeys.get(typeId);
 		if (!keys) return;
 		const visible: Omit<SheetChange, 'update'>[] = [];
-		for (const { update: _update, ...change } of batch.changes) {
+		for (const { update: _update, lost: _lost, ...change } of batch.changes) {
 			const values = visibleValues(change.action, change.values, keys);
 			if (values) visible.push({ ...change, values });
 		}

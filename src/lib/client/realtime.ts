@@ -6,6 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { CellValue } from '$lib/domain/attributes/kind';
 import type { RealtimeError } from '$lib/domain/realtime/errors';
 import type {
 	Ack,
@@ -16,6 +17,7 @@ import type {
 	SheetInfo
 } from '$lib/domain/realtime/protocol';
 import { unpackChanges } from '$lib/domain/realtime/protocol';
+import { applyNoticingClashes, type FieldClash } from '$lib/domain/realtime/ydoc';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
@@ -57,6 +59,16 @@ interface OpenSheet {
 
 type Listener<T> = (value: T) => void;
 
+/**
+ * A value this client wrote and someone else's concurrent write of the same field: neither saw
+ * the other's, and the doc kept one of them. `by` is the other writer's user id when the change
+ * named it (a re-sync after being offline does not).
+ */
+export interface DocClash extends FieldClash {
+	doc: string;
+	by: string | null;
+}
+
 export class RealtimeClient {
 	readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	readonly docs = new Map<string, OpenDoc>();
@@ -64,6 +76,7 @@ export class RealtimeClient {
 	private readonly changeListeners = new Set<Listener<SheetChange[]>>();
 	private readonly problemListeners = new Set<Listener<RealtimeError>>();
 	private readonly stateListeners = new Set<Listener<ConnectionState>>();
+	private readonly clashListeners = new Set<Listener<DocClash>>();
 	private readonly ackListeners = new Set<(doc: string, update: Uint8Array) => void>();
 	private readonly settledWaiters = new Set<() => void>();
 	/** Presence of a sheet that arrived before its join finished (see the `awareness` handler). */
@@ -120,6 +133,12 @@ export class RealtimeClient {
 	onAck(listener: (doc: string, update: Uint8Array) => void): () => void {
 		this.ackListeners.add(listener);
 		return () => this.ackListeners.delete(listener);
+	}
+
+	/** Called when someone else's write of a field crossed one of this client's (see DocClash). */
+	onClash(listener: Listener<DocClash>): () => void {
+		this.clashListeners.add(listener);
+		return () => this.clashListeners.delete(listener);
 	}
 
 	onState(listener: Listener<ConnectionState>): () => void {
@@ -260,9 +279,12 @@ export class RealtimeClient {
 			doc: id,
 			sv: Y.encodeStateVector(open.doc)
 		});
-		Y.applyUpdate(open.doc, new Uint8Array(reply.update), RemoteOrigin);
-		open.synced = true;
+		// What the server lacks, taken before its state comes in: a value of ours that loses to a
+		// concurrent one of theirs is emptied once merged, and the server must still see it to
+		// tell the other writer what they beat.
 		const missing = Y.encodeStateAsUpdate(open.doc, new Uint8Array(reply.sv));
+		this.applyRemote(id, open.doc, new Uint8Array(reply.update), null);
+		open.synced = true;
 		if (hasContent(missing)) await this.send(id, open, missing);
 	}
 
@@ -296,9 +318,27 @@ export class RealtimeClient {
 		for (const change of changes) {
 			const open = this.docs.get(change.id);
 			if (open && change.update)
-				Y.applyUpdate(open.doc, new Uint8Array(change.update), RemoteOrigin);
+				this.applyRemote(
+					change.id,
+					open.doc,
+					new Uint8Array(change.update),
+					change.by,
+					change.lost
+				);
 		}
 		for (const listener of this.changeListeners) listener(changes);
+	}
+
+	private applyRemote(
+		id: string,
+		doc: Y.Doc,
+		update: Uint8Array,
+		by: string | null,
+		lost?: Record<string, CellValue>
+	): void {
+		for (const clash of applyNoticingClashes(doc, update, RemoteOrigin, lost)) {
+			for (const listener of this.clashListeners) listener({ ...clash, doc: id, by });
+		}
 	}
 
 	/** Emits with an ack; rejects on a refusal or when the socket drops before the answer. */

@@ -26,4 +26,10 @@ export interface RecordChange {
 	update?: Uint8Array;
 	/** On a delete: the record this one was merged into, so open grids and pages can say so. */
 	mergedInto?: string;
+	/**
+	 * Values this live edit set that lost at once to a concurrent value its writer had not seen;
+	 * the update holds them emptied. Travels only with the update, to the clients holding the
+	 * doc, whose writer of the kept value is told (the "theirs / mine" prompt).
+	 */
+	lost?: Record<string, CellValue>;
 }

@@ -1,6 +1,7 @@
 // A space's data model as the server reads it and the browser receives it (the space layout
 // hands every page `{ space, types }`). One declaration per concept: a narrower shape for a
 // component or a wire format derives from these with Pick/Omit, so a new column is added once.
+import type { SpaceLocale } from './locale';
 import type { AttributeKindName } from './attributes/kind';
 import type { Role } from './roles';
 
@@ -32,7 +33,7 @@ export interface EntityType {
 }
 
 /** A space with the caller's effective role in it: what every space-scoped read starts from. */
-export interface SpaceAccess {
+export interface SpaceAccess extends SpaceLocale {
 	id: string;
 	slug: string;
 	name: string;
@@ -42,7 +43,7 @@ export interface SpaceAccess {
 }
 
 /** A space in the caller's list of spaces. */
-export type SpaceSummary = Omit<SpaceAccess, 'schemaVersion'>;
+export type SpaceSummary = Omit<SpaceAccess, 'schemaVersion' | keyof SpaceLocale>;
 
 /** A member of a space: a user with a role in it. */
 export interface Member {

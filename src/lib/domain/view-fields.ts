@@ -5,6 +5,7 @@ import { kinds, type AnyAttributeKind } from '$lib/domain/attributes';
 import type { AttributeKindName, CellValue, KindResult } from '$lib/domain/attributes/kind';
 import { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH } from '$lib/domain/view-config';
 import { effectiveConfig } from '$lib/domain/view-query';
+import { DEFAULT_LOCALE, firstDayOf, type SpaceLocale, type WeekDay } from '$lib/domain/locale';
 import type { Attribute, EntityType, MemberIdentity } from '$lib/domain/schema';
 import type { ViewConfig } from '$lib/domain/views';
 
@@ -29,6 +30,10 @@ export interface GridField {
 	isRequired: boolean;
 	/** Computed kinds (auto number, created/updated) can never be written. */
 	isComputed: boolean;
+	/** The space's locale: how the field's values are read and shown. */
+	locale: string;
+	/** The first day of the week in the space's date pickers. */
+	weekStart: WeekDay;
 }
 
 export interface GridColumn extends GridField {
@@ -62,7 +67,12 @@ const defaultWidths: Partial<Record<AttributeKindName, number>> = {
 /** A resize stays within what a saved view accepts (view-config.ts). */
 export { MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH };
 
-export function toGridField(attribute: AttributeInfo): GridField {
+const defaultSpaceLocale: SpaceLocale = { locale: DEFAULT_LOCALE, weekStart: null };
+
+export function toGridField(
+	attribute: AttributeInfo,
+	space: SpaceLocale = defaultSpaceLocale
+): GridField {
 	const impl = kinds[attribute.kind];
 	const parsed = impl.optionsSchema.safeParse(attribute.options ?? {});
 	return {
@@ -73,13 +83,21 @@ export function toGridField(attribute: AttributeInfo): GridField {
 		impl,
 		options: (parsed.success ? parsed.data : {}) as Record<string, unknown>,
 		isRequired: attribute.isRequired,
-		isComputed: impl.storage === null
+		isComputed: impl.storage === null,
+		locale: space.locale,
+		weekStart: firstDayOf(space)
 	};
 }
 
 /** The fields in view order: the view's order first, the rest in schema order. */
-export function orderedFields(attributes: AttributeInfo[], config: ViewConfig): GridField[] {
-	const bySchema = [...attributes].sort((a, b) => a.position - b.position).map(toGridField);
+export function orderedFields(
+	attributes: AttributeInfo[],
+	config: ViewConfig,
+	space: SpaceLocale
+): GridField[] {
+	const bySchema = [...attributes]
+		.sort((a, b) => a.position - b.position)
+		.map((attribute) => toGridField(attribute, space));
 	const order = config.order ?? [];
 	const rank = (key: string) => {
 		const index = order.indexOf(key);
@@ -148,7 +166,7 @@ export function parseCell(
 		);
 		if (member) return { ok: true, value: member.userId };
 	}
-	const parsed = field.impl.parse(text, field.options);
+	const parsed = field.impl.parse(text, field.options, field.locale);
 	if (!parsed.ok) return parsed;
 	if (parsed.value === null && field.isRequired) {
 		return { ok: false, message: `${field.name} is required` };

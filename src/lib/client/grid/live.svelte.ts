@@ -9,7 +9,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { LiveSheet, type LiveChange, type LiveMode } from '$lib/client/live-sheet';
-import { RealtimeClient, type ConnectionState } from '$lib/client/realtime';
+import { RealtimeClient, type ConnectionState, type DocClash } from '$lib/client/realtime';
 import type { CellValue } from '$lib/domain/attributes/kind';
 import type { RealtimeError } from '$lib/domain/realtime/errors';
 import type { PresenceState } from '$lib/domain/realtime/protocol';
@@ -20,6 +20,7 @@ import {
 	type Me,
 	type PresencePeer
 } from '$lib/client/sheet-presence.svelte';
+import { sameValue } from './range-edits';
 import { problemOf, type RowStore } from './row-store.svelte';
 
 export type { CellRef, Me, PresencePeer } from '$lib/client/sheet-presence.svelte';
@@ -34,6 +35,12 @@ export interface CellChange {
 	record: string;
 	field: string;
 	value: CellValue;
+	/**
+	 * The value the user started editing from, when they typed over it. If the record's doc
+	 * holds another one by the time the edit is written (a save that reached this page while the
+	 * doc was still opening), the edit is not written: the user is offered "theirs / mine".
+	 */
+	base?: CellValue;
 }
 
 export interface Outline {
@@ -92,6 +99,7 @@ export interface GridLiveOptions {
 }
 
 type RemoteEditListener = (record: string, values: Record<string, CellValue>, by: string) => void;
+type ClashListener = (clash: DocClash) => void;
 
 export class GridLive {
 	mode = $state<LiveMode>('connecting');
@@ -120,6 +128,7 @@ export class GridLive {
 	private openStep: UndoEntry[] | null = null;
 	private readonly cleanups: (() => void)[] = [];
 	private readonly remoteEditListeners = new Set<RemoteEditListener>();
+	private readonly clashListeners = new Set<ClashListener>();
 
 	constructor(private readonly options: GridLiveOptions) {}
 
@@ -132,7 +141,8 @@ export class GridLive {
 				if (state === 'online') void this.joinPresence();
 			}),
 			client.onAck((doc, update) => this.acked(doc, update)),
-			client.onProblem((problem) => this.problem(problem))
+			client.onProblem((problem) => this.problem(problem)),
+			client.onClash((clash) => this.clashed(clash))
 		);
 		this.sheet = new LiveSheet({
 			client,
@@ -160,6 +170,21 @@ export class GridLive {
 	onRemoteEdit(listener: RemoteEditListener): () => void {
 		this.remoteEditListeners.add(listener);
 		return () => this.remoteEditListeners.delete(listener);
+	}
+
+	/**
+	 * Someone else saved a cell at the same moment as this user (neither saw the other's value):
+	 * the grid offers "theirs / mine" as it does when an edit arrives during editing.
+	 */
+	onClash(listener: ClashListener): () => void {
+		this.clashListeners.add(listener);
+		return () => this.clashListeners.delete(listener);
+	}
+
+	private clashed(clash: DocClash): void {
+		if (!this.records.has(clash.doc)) return;
+		this.options.store.patch(clash.doc, { [clash.field]: clash.resolved });
+		for (const listener of this.clashListeners) listener(clash);
 	}
 
 	/** Goes offline or online on purpose (tests, a "work offline" switch). */
@@ -433,8 +458,12 @@ export class GridLive {
 			}
 			return;
 		}
+		const bases = new Map<string, CellValue>();
+		for (const { record, field, base } of changes) {
+			if (base !== undefined) bases.set(cellKey(record, field), base);
+		}
 		const written = await Promise.all(
-			[...byRecord].map(([record, values]) => this.writeDoc(record, values))
+			[...byRecord].map(([record, values]) => this.writeDoc(record, values, bases))
 		);
 		const records = written.filter((record) => record !== null);
 		if (records.length && options.isUndoStep !== false) this.pushUndo({ via: 'doc', records });
@@ -442,7 +471,8 @@ export class GridLive {
 
 	private async writeDoc(
 		record: string,
-		values: Record<string, CellValue>
+		values: Record<string, CellValue>,
+		bases: Map<string, CellValue>
 	): Promise<string | null> {
 		const { store } = this.options;
 		store.patch(record, values);
@@ -459,6 +489,22 @@ export class GridLive {
 				});
 			}
 			return null;
+		}
+		for (const [field, value] of Object.entries(values)) {
+			const key = cellKey(record, field);
+			const current = readField(doc, field);
+			if (!bases.has(key) || sameValue(current, bases.get(key)) || sameValue(current, value))
+				continue;
+			delete values[field];
+			this.status.delete(key);
+			this.clashed({
+				doc: record,
+				field,
+				mine: value,
+				theirs: current,
+				resolved: current,
+				by: null
+			});
 		}
 		let isChanged = false;
 		const onUpdate = () => (isChanged = true);

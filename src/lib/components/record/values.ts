@@ -2,7 +2,7 @@
 // the history) and the record's title. Kinds do the real work (components/kinds).
 import type { GridField, MemberInfo } from '$lib/client/grid/fields';
 import type { CellValue } from '$lib/domain/attributes/kind';
-import { formattedOrRaw, isEmpty } from '$lib/components/kinds/format';
+import { shownOrRaw, isEmpty } from '$lib/components/kinds/format';
 import { kindViews } from '$lib/components/kinds/registry';
 
 export type RecordField = GridField;
@@ -11,7 +11,7 @@ export { isEmpty };
 
 /** A value in words, as the history and read-only fields show it ('' for empty). */
 export function describeValue(
-	field: Pick<RecordField, 'kind' | 'impl' | 'options'> | null,
+	field: Pick<RecordField, 'kind' | 'impl' | 'options' | 'locale'> | null,
 	value: unknown,
 	members: readonly MemberInfo[]
 ): string {
@@ -19,7 +19,7 @@ export function describeValue(
 	if (!field) return typeof value === 'string' ? value : JSON.stringify(value);
 	const words = kindViews[field.kind].describe?.(value as CellValue, field, members);
 	if (words !== undefined) return words;
-	return formattedOrRaw(field, value as CellValue);
+	return shownOrRaw(field, value as CellValue);
 }
 
 /** A record's name: its title field's value, else its number. */

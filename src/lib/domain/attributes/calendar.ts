@@ -7,6 +7,7 @@ import {
 	fromAbsolute,
 	toCalendarDateTime
 } from '@internationalized/date';
+import { DEFAULT_LOCALE, dateOrder, type DateOrder } from '../locale';
 import { fail, ok, type KindResult } from './kind';
 import { quoted } from './text-input';
 
@@ -40,28 +41,49 @@ export function readIsoDate(text: string): CalendarDate | null {
 	return match ? realDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
 }
 
-// Year first is unambiguous; dots mean day first (Europe); slashes mean month first (US), the
-// order spreadsheets exported in English use. Dashes with the year last are refused rather
-// than guessed.
-const datePatterns: Array<{ pattern: RegExp; order: [year: number, month: number, day: number] }> =
-	[
-		{ pattern: /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/, order: [1, 2, 3] },
-		{ pattern: /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/, order: [3, 2, 1] },
-		{ pattern: /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/, order: [3, 1, 2] }
-	];
+type Groups = [year: number, month: number, day: number];
 
-const dateExamples = 'a date like 2025-03-14, 14.03.2025 or 03/14/2025';
+// Year first is unambiguous; dots mean day first (Europe). Slashes with the year last follow
+// the space's locale: month first only where people write dates that way (en-US), day first
+// everywhere else (10/07/2026 is 10 July in en-GB). Dashes with the year last are refused
+// rather than guessed.
+const yearFirst = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+const slashed = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
-/** Reads a date in any of the accepted spellings. */
-function readDate(text: string): KindResult<CalendarDate> {
-	for (const { pattern, order } of datePatterns) {
+const datePatterns = (order: DateOrder): Array<{ pattern: RegExp; groups: Groups }> => [
+	{ pattern: yearFirst, groups: [1, 2, 3] },
+	{ pattern: dotted, groups: [3, 2, 1] },
+	{ pattern: slashed, groups: order === 'mdy' ? [3, 1, 2] : [3, 2, 1] }
+];
+
+const dateExamples = (order: DateOrder) =>
+	`a date like 2025-03-14, 14.03.2025 or ${order === 'mdy' ? '03/14/2025' : '14/03/2025'}`;
+
+/** Reads a date in any of the accepted spellings, slashes in the locale's order. */
+function readDate(text: string, order: DateOrder): KindResult<CalendarDate> {
+	for (const { pattern, groups } of datePatterns(order)) {
 		const match = pattern.exec(text);
 		if (!match) continue;
-		const [year, month, day] = order.map((group) => Number(match[group]));
+		const [year, month, day] = groups.map((group) => Number(match[group]));
 		const date = realDate(year!, month!, day!);
 		return date ? ok(date) : fail(`There is no date ${quoted(text)}`);
 	}
-	return fail(`Expected ${dateExamples}, got ${quoted(text)}`);
+	return fail(`Expected ${dateExamples(order)}, got ${quoted(text)}`);
+}
+
+/**
+ * The date a typed date-time is read as, when another locale would read it as another day
+ * (10/07/2026: both parts could be the month); null when the text is unambiguous or no date.
+ * The editor shows it back before it is saved.
+ */
+export function ambiguousDate(text: string, locale: string): CalendarDate | null {
+	const parts = splitDateTime(text.trim());
+	const match = parts && slashed.exec(parts.date);
+	if (!match || match[1] === match[2]) return null;
+	if (Number(match[1]) > 12 || Number(match[2]) > 12) return null;
+	const read = readDate(parts.date, dateOrder(locale));
+	return read.ok ? read.value : null;
 }
 
 // date, then 'T' or spaces, a time with optional seconds and fraction, am/pm, and a zone.
@@ -105,22 +127,32 @@ function offsetMinutes(zone: string): number {
 }
 
 /** The date of a date or date-time text, as written; a time part must still be a real time. */
-export function readDateOfDateTime(text: string): KindResult<CalendarDate> {
+export function readDateOfDateTime(
+	text: string,
+	locale = DEFAULT_LOCALE
+): KindResult<CalendarDate> {
+	const order = dateOrder(locale);
 	const parts = splitDateTime(text);
-	if (!parts) return fail(`Expected ${dateExamples}, got ${quoted(text)}`);
-	return readDate(parts.date);
+	if (!parts) return fail(`Expected ${dateExamples(order)}, got ${quoted(text)}`);
+	return readDate(parts.date, order);
 }
 
 const isoExample = 'a date and time like 2025-03-14T09:30:00Z';
 
 /**
  * Reads a date-time as an instant. `strict` is the JSON path: ISO date, a time and a zone
- * are required. Otherwise any accepted date spelling works, a missing time is midnight and a
- * missing zone is `timeZone`.
+ * are required. Otherwise any accepted date spelling works (slashes in `locale`'s order), a
+ * missing time is midnight and a missing zone is `timeZone`.
  */
-export function readInstant(text: string, timeZone: string, strict: boolean): KindResult<Date> {
+export function readInstant(
+	text: string,
+	timeZone: string,
+	strict: boolean,
+	locale = DEFAULT_LOCALE
+): KindResult<Date> {
+	const order = dateOrder(locale);
 	const refusal = fail(
-		`Expected ${strict ? isoExample : `${dateExamples}, with a time like 09:30`}, got ${quoted(text)}`
+		`Expected ${strict ? isoExample : `${dateExamples(order)}, with a time like 09:30`}, got ${quoted(text)}`
 	);
 	const parts = splitDateTime(text);
 	if (!parts) return refusal;
@@ -130,7 +162,7 @@ export function readInstant(text: string, timeZone: string, strict: boolean): Ki
 		if (!written || parts.time === undefined || parts.offset === undefined) return refusal;
 		date = written;
 	} else {
-		const read = readDate(parts.date);
+		const read = readDate(parts.date, order);
 		if (!read.ok) return read;
 		date = read.value;
 	}
@@ -203,4 +235,33 @@ export function formatInstant(instant: Date, timeZone: string): string {
  */
 export function wallClockMillis(instant: number, timeZone: string): number {
 	return toCalendarDateTime(fromAbsolute(instant, timeZone)).toDate('UTC').getTime();
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `${locale}|${JSON.stringify(options)}`;
+	let format = dateFormats.get(key);
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, options);
+		dateFormats.set(key, format);
+	}
+	return format;
+}
+
+/**
+ * A calendar date as people of the locale read it, the month in words so no order can be
+ * misread: "Jul 10, 2026" (en-US), "10 Jul 2026" (en-GB); `style` long spells it out.
+ */
+export function displayDate(
+	date: CalendarDate,
+	locale: string,
+	style: 'medium' | 'long' = 'medium'
+): string {
+	return dateFormat(locale, { dateStyle: style, timeZone: 'UTC' }).format(date.toDate('UTC'));
+}
+
+/** An instant as the locale reads it in the zone, to the minute: "10 Jul 2026, 09:30". */
+export function displayInstant(instant: Date, timeZone: string, locale: string): string {
+	return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(instant);
 }

@@ -25,15 +25,19 @@ export type CurrencyOptions = z.output<typeof optionsSchema>;
 
 const amountFormat = (
 	{ currency, precision }: CurrencyOptions,
-	currencyDisplay: Intl.NumberFormatOptions['currencyDisplay'] = 'symbol'
+	currencyDisplay: Intl.NumberFormatOptions['currencyDisplay'] = 'symbol',
+	locale?: string
 ) =>
-	numberFormat({
-		style: 'currency',
-		currency,
-		currencyDisplay,
-		minimumFractionDigits: precision,
-		maximumFractionDigits: precision
-	});
+	numberFormat(
+		{
+			style: 'currency',
+			currency,
+			currencyDisplay,
+			minimumFractionDigits: precision,
+			maximumFractionDigits: precision
+		},
+		locale
+	);
 
 /** The ways the field's own currency may be written next to an amount: '€', 'CA$', '$', 'CAD'. */
 function currencyMarks(options: CurrencyOptions): string[] {
@@ -86,6 +90,7 @@ export const currencyKind: AttributeKind<CurrencyOptions, number> = {
 			: amountFormat(options)
 					.format(value)
 					.replace(/\u00a0/g, ' '),
+	display: (value, options, locale) => amountFormat(options, 'symbol', locale).format(value),
 	toStorage: (value) => value,
 	fromStorage: readStoredNumber
 };

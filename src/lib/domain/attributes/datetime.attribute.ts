@@ -2,7 +2,13 @@
 // how a pasted time without a zone ('2025-03-14 09:30') is read.
 import { z } from 'zod';
 import { fail, ok, type AttributeKind } from './kind';
-import { canonicalTimeZone, formatInstant, isTimeZone, readInstant } from './calendar';
+import {
+	canonicalTimeZone,
+	displayInstant,
+	formatInstant,
+	isTimeZone,
+	readInstant
+} from './calendar';
 import { readStoredInstant } from './storage';
 
 const optionsSchema = z.object({
@@ -28,14 +34,16 @@ export const datetimeKind: AttributeKind<DateTimeOptions, string> = {
 		const instant = readInstant(input.trim(), options.timeZone, true);
 		return instant.ok ? ok(instant.value.toISOString()) : instant;
 	},
-	parse(text, options) {
+	parse(text, options, locale) {
 		const trimmed = text.trim();
 		if (trimmed === '') return ok(null);
-		const instant = readInstant(trimmed, options.timeZone, false);
+		const instant = readInstant(trimmed, options.timeZone, false, locale);
 		return instant.ok ? ok(instant.value.toISOString()) : instant;
 	},
 	format: (value, options) =>
 		value === null ? '' : formatInstant(new Date(value), options.timeZone),
+	// To the minute, in the locale's words: a created-at's seconds and milliseconds are noise.
+	display: (value, options, locale) => displayInstant(new Date(value), options.timeZone, locale),
 	toStorage: (value) => new Date(value),
 	fromStorage: (raw) => readStoredInstant(raw)?.toISOString() ?? null
 };

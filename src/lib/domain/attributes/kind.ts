@@ -69,10 +69,22 @@ export interface AttributeKind<Options = unknown, Value extends CellValue = Cell
 	 * by the write path.
 	 */
 	validate(input: unknown, options: Options): KindResult<Value | null>;
-	/** Reads a value from text: a pasted cell, a CSV field, a PostgREST filter operand. */
-	parse(text: string, options: Options): KindResult<Value | null>;
-	/** Renders a value as text for display, copy and CSV export. */
+	/**
+	 * Reads a value from text: a pasted cell, a CSV field, a PostgREST filter operand. `locale`
+	 * is the space's (domain/locale.ts): it says whether 10/07/2026 is July or October; en-US
+	 * when not given.
+	 */
+	parse(text: string, options: Options, locale?: string): KindResult<Value | null>;
+	/**
+	 * Renders a value as text for copy, CSV export and the editor's first draft: the same in
+	 * every locale, and read back by `parse` in any.
+	 */
 	format(value: Value | null, options: Options): string;
+	/**
+	 * Renders a value for people to read in the space's locale (grid cells, cards, the record
+	 * page): "10 Jul 2026", "1.234,50 €". Kinds without it show `format`.
+	 */
+	display?(value: Value, options: Options, locale: string): string;
 	/** Turns a normal-form value into what the storage column takes (`pg` parameter). */
 	toStorage(value: Value): string | number | boolean | Date | object;
 	/** Turns what `pg` returns from the storage column back into the normal form. */

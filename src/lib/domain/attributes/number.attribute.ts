@@ -40,6 +40,7 @@ export const numberKind: AttributeKind<NumberOptions, number> = {
 		return checkNumber(value, options);
 	},
 	format: (value, options) => (value === null ? '' : formatDecimal(value, options.precision)),
+	display: (value, options, locale) => formatDecimal(value, options.precision, locale),
 	toStorage: (value) => value,
 	fromStorage: readStoredNumber
 };

@@ -49,22 +49,31 @@ export function roundTo(value: number, decimals: number): number {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** A cached en-US formatter: fixed locale so copy, CSV and tests read the same everywhere. */
-export function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
-	const key = JSON.stringify(options);
+/**
+ * A cached formatter. en-US unless told: copy and CSV read the same everywhere; what people
+ * read on screen takes the space's locale.
+ */
+export function numberFormat(
+	options: Intl.NumberFormatOptions,
+	locale = 'en-US'
+): Intl.NumberFormat {
+	const key = `${locale}|${JSON.stringify(options)}`;
 	let formatter = formatters.get(key);
 	if (!formatter) {
-		formatter = new Intl.NumberFormat('en-US', options);
+		formatter = new Intl.NumberFormat(locale, options);
 		formatters.set(key, formatter);
 	}
 	return formatter;
 }
 
-export const formatDecimal = (value: number, precision: number | undefined) =>
-	numberFormat({
-		minimumFractionDigits: precision ?? 0,
-		maximumFractionDigits: precision ?? maxDecimals
-	}).format(value);
+export const formatDecimal = (value: number, precision: number | undefined, locale?: string) =>
+	numberFormat(
+		{
+			minimumFractionDigits: precision ?? 0,
+			maximumFractionDigits: precision ?? maxDecimals
+		},
+		locale
+	).format(value);
 
 export interface NumberLimits {
 	precision?: number;

@@ -2,7 +2,7 @@
 // pasting and filtering all use the same figure.
 import { z } from 'zod';
 import { fail, ok, type AttributeKind } from './kind';
-import { checkNumber, formatDecimal, readNumber } from './numeric';
+import { checkNumber, formatDecimal, numberFormat, readNumber } from './numeric';
 import { wholeNumber } from './option-schemas';
 import { readStoredNumber } from './storage';
 import { isBlank, quoted } from './text-input';
@@ -30,6 +30,15 @@ export const percentKind: AttributeKind<PercentOptions, number> = {
 		return checkNumber(value, options);
 	},
 	format: (value, options) => (value === null ? '' : `${formatDecimal(value, options.precision)}%`),
+	display: (value, options, locale) =>
+		numberFormat(
+			{
+				style: 'percent',
+				minimumFractionDigits: options.precision ?? 0,
+				maximumFractionDigits: options.precision ?? 10
+			},
+			locale
+		).format(value / 100),
 	toStorage: (value) => value,
 	fromStorage: readStoredNumber
 };

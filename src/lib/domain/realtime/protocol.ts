@@ -80,6 +80,8 @@ export interface SheetChange {
 	values: RecordChange['values'];
 	/** The Yjs update that made the change, for clients that hold the record's doc. */
 	update?: RecordChange['update'];
+	/** Values the edit set that lost to a concurrent one; only beside `update`. */
+	lost?: RecordChange['lost'];
 	/** Who made it (user id), and when (ISO 8601). */
 	by: RecordChange['actorId'];
 	at: RecordChange['at'];

@@ -335,3 +335,136 @@ export function correctFields(
 	}
 	return ops.length ? Y.mergeUpdates(ops) : null;
 }
+
+/**
+ * Whether `item` was written by someone who had seen `ancestor`: a map set names the item it
+ * replaced as its origin, so the chain of origins leads back to every value its writer saw in
+ * that field.
+ */
+export function followsOn(doc: Y.Doc, item: Y.Item | undefined, ancestor: Y.ID): boolean {
+	for (let steps = 0; item && steps < 10_000; steps++) {
+		if (Y.compareIDs(item.id, ancestor)) return true;
+		if (!item.origin) return false;
+		const previous = Y.getItem(doc.store, item.origin);
+		if (!(previous instanceof Y.Item) || previous === item) return false;
+		item = previous;
+	}
+	return false;
+}
+
+/** The values of the record's fields that a transaction added (newly made map items). */
+function* newFieldItems(
+	transaction: Y.Transaction,
+	doc: Y.Doc
+): Generator<Y.Item & { parentSub: string }> {
+	const fields = fieldsOf(doc);
+	for (const [client, after] of transaction.afterState) {
+		const before = transaction.beforeState.get(client) ?? 0;
+		const structs = doc.store.clients.get(client);
+		if (after <= before || !structs) continue;
+		for (let index = Y.findIndexSS(structs, before); index < structs.length; index++) {
+			const struct = structs[index];
+			if (struct instanceof Y.Item && struct.parent === fields && struct.parentSub !== null) {
+				yield struct as Y.Item & { parentSub: string };
+			}
+		}
+	}
+}
+
+const contentValue = (item: Y.Item): CellValue | undefined =>
+	item.content instanceof Y.ContentAny
+		? ((item.content.getContent()[0] ?? null) as CellValue)
+		: undefined;
+
+/**
+ * Applies an update like applyAndCollect, and also returns the values it set that lost at once
+ * to a value their writer had not seen (a concurrent set that Yjs ordered after them). The doc
+ * keeps nothing of such a value once the transaction ends, so this is the only moment it can be
+ * told to the person whose value it beat.
+ */
+export function applyNoticingLosses(
+	doc: Y.Doc,
+	update: Uint8Array,
+	origin: unknown
+): { keys: Set<string>; lost: Record<string, CellValue> } {
+	const keys = new Set<string>();
+	const lost: Record<string, CellValue> = {};
+	const fields = fieldsOf(doc);
+	const inspect = (transaction: Y.Transaction) => {
+		for (const key of changedFields(transaction, doc)) keys.add(key);
+		for (const item of newFieldItems(transaction, doc)) {
+			const value = contentValue(item);
+			if (!item.deleted || value === undefined) continue;
+			if (!followsOn(doc, fields._map.get(item.parentSub), item.id)) lost[item.parentSub] = value;
+		}
+	};
+	doc.on('afterTransaction', inspect);
+	try {
+		Y.applyUpdate(doc, update, origin);
+	} finally {
+		doc.off('afterTransaction', inspect);
+	}
+	return { keys, lost };
+}
+
+/** A value this doc wrote and someone else's set of the same field made without seeing it. */
+export interface FieldClash {
+	field: string;
+	/** What this doc had written. */
+	mine: CellValue;
+	/** What the other writer set. */
+	theirs: CellValue;
+	/** What the field holds now that both are in (Yjs keeps one of the two). */
+	resolved: CellValue;
+}
+
+/**
+ * Applies an update from elsewhere and reports the fields where it sets a value concurrently
+ * with one this doc wrote: the other writer's set does not follow on ours (its chain of origins
+ * never reaches our item), so neither saw the other's value, and Yjs keeps one of the two
+ * silently. A set that lost on the server arrives emptied: `lost` carries its value then (the
+ * change names what it dropped). Sequential writes (theirs made after ours arrived) are no
+ * clash; neither are long texts, which merge character by character, nor two equal values.
+ */
+export function applyNoticingClashes(
+	doc: Y.Doc,
+	update: Uint8Array,
+	origin: unknown,
+	lost: Record<string, CellValue> = {}
+): FieldClash[] {
+	const fields = fieldsOf(doc);
+	const mine = new Map<string, { item: Y.Item; value: CellValue }>();
+	for (const [key, item] of fields._map) {
+		if (item.deleted || item.id.client !== doc.clientID) continue;
+		if (item.content instanceof Y.ContentType) continue;
+		mine.set(key, { item, value: readField(doc, key) });
+	}
+	if (mine.size === 0) {
+		Y.applyUpdate(doc, update, origin);
+		return [];
+	}
+	const found = new Map<string, CellValue>();
+	// After the transaction's observers and before garbage collection, which empties the content
+	// of the value that lost here.
+	const inspect = (transaction: Y.Transaction) => {
+		for (const item of newFieldItems(transaction, doc)) {
+			const own = mine.get(item.parentSub);
+			if (!own || followsOn(doc, item, own.item.id)) continue;
+			const theirs = contentValue(item) ?? lost[item.parentSub];
+			if (theirs === undefined || JSON.stringify(theirs) === JSON.stringify(own.value)) continue;
+			found.set(item.parentSub, theirs);
+		}
+	};
+	doc.on('afterTransaction', inspect);
+	try {
+		Y.applyUpdate(doc, update, origin);
+	} finally {
+		doc.off('afterTransaction', inspect);
+	}
+	return [...found].map(([field, theirs]) => ({
+		field,
+		mine: mine.get(field)!.value,
+		theirs,
+		resolved: readField(doc, field)
+	}));
+}

@@ -113,6 +113,9 @@ export async function seedDemo(
 			DEMO_SPACE_SLUG,
 			'Demo Festival 2026'
 		]);
+		// A European festival (amounts in EUR, vendors from European countries): its people write
+		// 10/07/2026 for 10 July and start their weeks on Monday. English stays the language.
+		await tx.query(`update spaces set locale = 'en-GB' where id = $1`, [rows[0]!.id]);
 		return rows[0]!.id;
 	});
 	// The others join the way anyone does: the owner invites, each accepts the link as

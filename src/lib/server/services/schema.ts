@@ -21,7 +21,8 @@ const schemaKey = (space: SpaceAccess) =>
  * a pg transaction (withActor) or a Prisma one (withPrismaActor).
  */
 export async function resolveSpace(tx: Tx | PrismaTx, slugOrId: string): Promise<SpaceAccess> {
-	const text = `select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion"
+	const text = `select s.id, s.slug, s.name, m.role, s.schema_version::int as "schemaVersion",
+	                      s.locale, s.week_start as "weekStart"
 	                from spaces s join app_memberships() m on m.space_id = s.id
 	               where ${isUuid(slugOrId) ? 's.id = $1::uuid' : 's.slug = $1'}`;
 	const rows =

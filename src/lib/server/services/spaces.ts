@@ -1,10 +1,14 @@
-// Spaces: the caller's list with their role in each, and creating one with the caller as owner.
+// Spaces: the caller's list with their role in each, creating one with the caller as owner, and
+// the space's locale setting.
 import { z } from 'zod';
+import { localeSchema, weekStartSchema, type SpaceLocale } from '$lib/domain/locale';
 import type { SpaceSummary } from '$lib/domain/schema';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
 import type { Actor } from '../auth/actor';
 import type { AppContext } from '../context';
 import { withActor } from '../db';
+import { bumpSchemaVersion } from './schema';
+import { inSpace, requireScope } from './scope';
 import { parseInput } from './validate';
 
 const slugSchema = z
@@ -81,4 +85,38 @@ export async function createSpace(options: {
 		}
 		throw error;
 	}
+}
+
+const localeInput = z.object({ locale: localeSchema, weekStart: weekStartSchema.default(null) });
+
+/**
+ * Sets how a space reads and shows dates and numbers (owners). A locale changes how every
+ * date is read and shown, so it is the schema-changing kind of setting: a token needs the
+ * schema scope, and the schema version moves so that open pages and caches take it up.
+ */
+export async function updateSpaceLocale(options: {
+	context: AppContext;
+	actor: Actor;
+	space: string;
+	input: unknown;
+}): Promise<SpaceLocale> {
+	const { context, actor } = options;
+	requireScope(actor, 'schema');
+	const input = parseInput(localeInput, options.input);
+	return inSpace(context, actor, options.space, async ({ tx, space }) => {
+		if (space.role !== 'owner') {
+			throw new AppError(
+				AppErrorCode.Forbidden,
+				`Your role (${space.role}) may not change the space's locale`,
+				{ field: 'locale' }
+			);
+		}
+		await tx.query('update spaces set locale = $2, week_start = $3 where id = $1', [
+			space.id,
+			input.locale,
+			input.weekStart
+		]);
+		await bumpSchemaVersion(tx, space.id);
+		return { locale: input.locale, weekStart: input.weekStart };
+	});
 }

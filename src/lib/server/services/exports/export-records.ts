@@ -86,7 +86,9 @@ async function planExport(scope: SpaceScope, typeRef: string, view?: string): Pr
 		config = pruneViewConfig(rows[0].config, type);
 	}
 	const hidden = new Set(config.hidden ?? []);
-	const columns = orderedFields(type.attributes, config).filter((field) => !hidden.has(field.key));
+	const columns = orderedFields(type.attributes, config, scope.space).filter(
+		(field) => !hidden.has(field.key)
+	);
 	return { type, title, config, columns };
 }
 

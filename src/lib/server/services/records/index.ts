@@ -77,7 +77,9 @@ async function readRecordById(
 		slug: row.slug,
 		name: row.name,
 		role: row.role,
-		schemaVersion: row.schema_version
+		schemaVersion: row.schema_version,
+		locale: row.locale,
+		weekStart: row.week_start
 	};
 	const types =
 		(await cachedEntityTypes(space, context.kv.cache)) ??

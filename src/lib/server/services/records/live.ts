@@ -37,6 +37,8 @@ export interface LiveEdit {
 	/** The Yjs ops to append: the sender's, as applied, and the server's corrections. */
 	update: Uint8Array | null;
 	values: LiveValue[];
+	/** Values the edit set that lost at once to a concurrent value (see RecordChange.lost). */
+	lost?: Record<string, CellValue>;
 }
 
 /** Fields whose check needs the database: a unique value, a link's target, a user's membership. */
@@ -57,6 +59,7 @@ export function changeOf(edit: LiveEdit, at = new Date().toISOString()): RecordC
 		action: 'update',
 		values,
 		...(edit.update ? { update: edit.update } : {}),
+		...(edit.lost ? { lost: edit.lost } : {}),
 		actorId: edit.actor.userId,
 		via: edit.actor.via,
 		at

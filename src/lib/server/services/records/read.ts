@@ -103,6 +103,7 @@ export const readRecordStatement = {
 	name: 'app_read_record',
 	types: ['uuid'],
 	text: `select s.id as space_id, s.slug, s.name, m.role, s.schema_version::int as schema_version,
+	              s.locale, s.week_start,
 	              e.entity_type_id, e.id, e.seq, e.created_at, e.created_by, e.updated_at, e.updated_by,
 	              (select coalesce(json_agg(json_build_object(
 	                        'attribute_id', v.attribute_id, 'value_text', v.value_text,
@@ -122,6 +123,8 @@ export interface RecordRow extends EntityRow {
 	name: string;
 	role: SpaceAccess['role'];
 	schema_version: number;
+	locale: SpaceAccess['locale'];
+	week_start: SpaceAccess['weekStart'];
 	entity_type_id: string;
 	values: (Omit<ValueRow, 'entity_id' | 'value_time'> & { value_time: string | null })[];
 }

@@ -69,7 +69,10 @@ function invalid(attribute: Attribute, message: string, row?: number): AppError 
  * Returns their normal form; throws an AppError naming the first bad field.
  */
 export function normalizeValues(
-	request: Pick<WriteRequest, 'type' | 'isText'> & { space: Pick<SpaceAccess, 'role'> },
+	// The locale reads text values (isText: imports, CSV); JSON values need none.
+	request: Pick<WriteRequest, 'type' | 'isText'> & {
+		space: Pick<SpaceAccess, 'role'> & Partial<Pick<SpaceAccess, 'locale'>>;
+	},
 	input: ValueInput,
 	row: number | undefined
 ): NormalizedValue[] {
@@ -118,7 +121,7 @@ export function normalizeValues(
 		}
 		const result =
 			request.isText && typeof raw === 'string'
-				? kind.parse(raw, options)
+				? kind.parse(raw, options, space.locale)
 				: kind.validate(raw, options);
 		if (!result.ok) throw invalid(attribute, result.message, row);
 		// Postgres text and jsonb cannot hold U+0000; say so here instead of failing the write.
