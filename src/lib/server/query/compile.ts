@@ -37,7 +37,7 @@ export interface CompiledPage {
 	sortFields: ResolvedSort[];
 }
 
-interface ResolvedSort {
+export interface ResolvedSort {
 	key: SortKey;
 	ref: FieldRef;
 	nullsFirst: boolean;
@@ -124,7 +124,7 @@ function operand(ref: FieldRef, field: string, text: string): unknown {
 	return kind.toStorage(parsed.value as never);
 }
 
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
 	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
@@ -133,7 +133,7 @@ function fieldSql(ref: FieldRef, valueAlias: string): string {
 	return ref.type === 'entity' ? `e.${ref.column}` : `${valueAlias}.${ref.column}`;
 }
 
-class FilterCompiler {
+export class FilterCompiler {
 	private aliasCount = 0;
 
 	/**
@@ -271,7 +271,7 @@ const addedOrder: ResolvedSort = {
 	nullsFirst: false
 };
 
-function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
+export function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
 	if (!sort?.length) return [addedOrder];
 	return sort.map((key) => ({
 		key,
