@@ -3,7 +3,7 @@
 // (remembered after a reload), never draws a header over a cell, lets arrow keys skip headers,
 // and recounts when an edit elsewhere moves a record to another group.
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
 import { signUp } from '$lib/server/auth/users';
@@ -14,6 +14,7 @@ import { createRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
 import { createView } from '$lib/server/services/views';
 import { bootTestApp, stopTestApp } from '../support/app';
+import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
 import { startAppServer, type AppServer } from '../support/server';
 
@@ -286,9 +287,8 @@ describe('grouping', () => {
 				await collapseButton(page, /^Expand group Status: Confirmed$/).waitFor();
 				expect(await overlaps(page)).toEqual([]);
 				await page.screenshot({ path: `${SHOTS}/grouped-${width}-${colorScheme}.png` });
+				if (width === 1440) expect(await audit(page)).toEqual([]);
 				await browserContext.close();
 			}
 	});
 });
-
-export type { Locator };
