@@ -13,13 +13,9 @@
 //   (what the selection, keys, paste and editor address: arrow down is ordinal + 1);
 // - store: the record's offset in the query's order (what the row store pages by).
 
-/** A raw stored group value as the server returns it: text, a checkbox, or none. */
-export type GroupValue = string | boolean | null;
+import type { GroupCount, GroupValue } from '$lib/domain/group-counts';
 
-export interface GroupCount {
-	values: GroupValue[];
-	count: number;
-}
+export type { GroupCount, GroupValue };
 
 /** One grouping level: the field, and how its values read and order as groups. */
 export interface GroupLevel {

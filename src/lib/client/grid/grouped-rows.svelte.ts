@@ -38,9 +38,15 @@ export class GroupedRows implements RowSource {
 		/** Where collapsed groups are remembered: the sheet's own key. */
 		private readonly storageKey: string,
 		private readonly context: () => { fields: GridField[]; members: MemberInfo[] },
-		config: ViewConfig
+		config: ViewConfig,
+		/** Counts read with the page for this config, if any. */
+		counts: GroupCount[] | null = null
 	) {
 		this.config = config;
+		if (counts) {
+			this.counts = counts;
+			this.countedKey = this.key;
+		}
 		this.readCollapsed();
 		store.onPatch = (keys) => {
 			if (keys.some((key) => this.groupBy.includes(key))) this.recountSoon();

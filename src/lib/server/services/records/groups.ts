@@ -5,6 +5,7 @@
 // counts alone which record offsets each group spans.
 import { kindOf } from '$lib/domain/attributes';
 import { AppError, AppErrorCode } from '$lib/domain/errors';
+import { MAX_GROUPS, type GroupCount, type GroupValue } from '$lib/domain/group-counts';
 import type { RecordQuery } from '$lib/domain/query/ast';
 import { checkQueryFields } from '$lib/domain/query/validate';
 import { groupableKinds, MAX_GROUP_LEVELS } from '$lib/domain/view-config';
@@ -14,17 +15,6 @@ import { escapeLike, FilterCompiler, resolveField, resolveSort } from '../../que
 import { Params } from '../../query/sql';
 import { findEntityType } from '../schema';
 import { inSpace } from '../scope';
-
-/** A grid shows at most this many groups; a text field with more values is refused. */
-export const MAX_GROUPS = 5000;
-
-export type GroupValue = string | boolean | null;
-
-export interface GroupCount {
-	/** The raw stored value of each level, outermost first (null: no value). */
-	values: GroupValue[];
-	count: number;
-}
 
 export interface GroupCounts {
 	/** Leaf groups in the order the records query returns their records. */
