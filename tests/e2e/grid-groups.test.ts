@@ -10,7 +10,7 @@ import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
-import { createRecords } from '$lib/server/services/records';
+import { createRecords, getRecord } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
 import { createView } from '$lib/server/services/views';
 import { bootTestApp, stopTestApp } from '../support/app';
@@ -230,6 +230,34 @@ describe('grouping', () => {
 		expect(await activeRowName(page)).toBe(collapsed[at + 3]);
 		await page.keyboard.press('ArrowUp');
 		expect(await activeRowName(page)).toBe(lastInvited);
+
+		// A pasted column runs over the records shown: past the headers, not into the collapsed group.
+		const idOf = (name: string) => ids[Number(name.replace('Guest ', '')) - 1]!;
+		const [pastedA, pastedB] = [idOf(lastInvited), idOf(collapsed[at + 3]!)];
+		await page.evaluate(() => {
+			const data = new DataTransfer();
+			data.setData('text/plain', 'Pasted A\r\nPasted B\r\n');
+			document.activeElement!.dispatchEvent(
+				new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })
+			);
+		});
+		const nameOf = async (id: string) => (await getRecord({ context, actor: owner, id })).name;
+		await expect.poll(() => nameOf(pastedB), { timeout: 15_000 }).toBe('Pasted B');
+		await expect.poll(() => nameOf(pastedA), { timeout: 15_000 }).toBe('Pasted A');
+		for (const index of [1, 4, 7, 10]) expect(await nameOf(ids[index]!)).toBe(`Guest ${index + 1}`);
+
+		// The editor opens over the record it edits, below the headers.
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('Enter');
+		const editor = page.getByRole('textbox', { name: 'Name' });
+		const [editorBox, rowBox] = [
+			await editor.boundingBox(),
+			await page.locator('[role="row"]').filter({ hasText: 'Pasted B' }).boundingBox()
+		];
+		expect(Math.abs(editorBox!.y - rowBox!.y)).toBeLessThan(4);
+		await editor.fill('Edited B');
+		await page.keyboard.press('Enter');
+		await expect.poll(() => nameOf(pastedB), { timeout: 15_000 }).toBe('Edited B');
 
 		// An edit in another tab moves a record from Invited to Declined: both counts follow live.
 		const other = await browserContext.newPage();
