@@ -12,6 +12,7 @@ import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
+import { createView } from '$lib/server/services/views';
 import { openBenchDatabase } from '../query/database';
 import { prepareAppBuild, startAppServer } from '../query/http';
 import { describeMachine, loadAverage, rssMiB } from '../query/machine';
@@ -60,6 +61,8 @@ interface Sheet {
 	actor: Actor;
 	slug: string;
 	typeKey: string;
+	/** BENCH_GROUP_BY: a saved view grouping the sheet, opened instead of the plain sheet. */
+	viewId?: string;
 }
 
 /** A user, a space, a sheet of ten fields and its rows, all through the services. */
@@ -540,6 +543,18 @@ async function startApp(
 	log('Sheet (user, space, 10 fields and every row through the services)');
 	const sheet = await createSheet(context, options.rows);
 	await context.db.owner.query('vacuum (analyze) entities, eav_values');
+	const groupBy = process.env.BENCH_GROUP_BY?.split(',').filter(Boolean) ?? [];
+	if (groupBy.length) {
+		const view = await createView({
+			context,
+			actor: sheet.actor,
+			space: sheet.slug,
+			type: sheet.typeKey,
+			input: { name: 'Grouped', config: { groupBy } }
+		});
+		sheet.viewId = view.id;
+		log(`  grouped by ${groupBy.join(', ')} (a saved view)`);
+	}
 
 	log('');
 	const appDir = path.join(root, '.data', 'bench-ui', 'app');
@@ -688,7 +703,7 @@ export async function main(): Promise<void> {
 		);
 		const { server, sheet } = await startApp(options, cleanup);
 		const { browser, browserContext, page, consoleErrors } = await openBrowser(server, cleanup);
-		const sheetUrl = `${server.url}/s/${sheet.slug}/t/${sheet.typeKey}`;
+		const sheetUrl = `${server.url}/s/${sheet.slug}/t/${sheet.typeKey}${sheet.viewId ? `?view=${sheet.viewId}` : ''}`;
 		const firstRows = await measureFirstRows(page, sheetUrl, options.loads);
 		if (process.env.BENCH_SCREENSHOTS) await takeScreenshots(page, process.env.BENCH_SCREENSHOTS);
 

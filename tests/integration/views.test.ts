@@ -59,7 +59,7 @@ const openTasks: ViewConfig = {
 		]
 	},
 	sort: [{ field: 'due', direction: 'asc' }],
-	groupBy: 'status',
+	groupBy: ['status'],
 	hidden: ['notes'],
 	order: ['title', 'status'],
 	widths: { title: 320 }
@@ -205,7 +205,7 @@ describe('saved views', () => {
 		[{ widths: { title: 20 } }, 'config.widths.title', 'between 40 and 1000'],
 		[{ widths: { title: 5000 } }, 'config.widths.title', 'between 40 and 1000'],
 		[{ widths: { ghost: 100 } }, 'config.widths.ghost', 'has no field "ghost"'],
-		[{ groupBy: 'due' }, 'config.groupBy', 'cannot be used here'],
+		[{ groupBy: 'due' }, 'config.groupBy.0', 'cannot be used here'],
 		[{ colour: 'red' }, 'config', 'Unrecognized key']
 	])('refuses the config %j naming %s', async (config, field, message) => {
 		const error = await failure(() => createView({ ...on(owner), input: { name: 'Bad', config } }));

@@ -57,7 +57,7 @@ describe('viewConfigSchema', () => {
 					{ field: 'due', direction: 'asc', nulls: 'last' },
 					{ field: 'id', direction: 'desc' }
 				],
-				groupBy: 'status',
+				groupBy: ['status', 'title'],
 				search: 'x',
 				hidden: ['files'],
 				order: ['title', 'due'],
@@ -137,7 +137,11 @@ describe('viewConfigSchema', () => {
 			},
 			'sort.1.field: sorts by "due" twice'
 		],
-		[{ groupBy: 'points' }, 'groupBy: Points (Number) cannot be used here'],
+		[{ groupBy: 'points' }, 'groupBy.0: Points (Number) cannot be used here'],
+		[{ groupBy: ['title', 'points'] }, 'groupBy.1: Points (Number) cannot be used here'],
+		[{ groupBy: ['title', 'title'] }, 'groupBy.1: groups by "title" twice'],
+		[{ groupBy: ['title', 'status', 'done', 'title'] }, 'groupBy: must have at most 3 levels'],
+		[{ groupBy: 4 }, 'groupBy: must be a list of field keys'],
 		[{ hidden: ['title', 'ghost'] }, 'hidden.1: "tasks" has no field "ghost"'],
 		[{ order: ['title', 'title'] }, 'order.1: lists "title" twice'],
 		[{ widths: { title: 39 } }, 'widths.title: must be between 40 and 1000'],
@@ -157,6 +161,21 @@ describe('viewConfigSchema', () => {
 });
 
 describe('pruneViewConfig', () => {
+	it('reads a view saved with one group field as one level, and drops levels that no longer fit', () => {
+		expect(pruneViewConfig({ groupBy: 'status' as never }, sheet).groupBy).toEqual(['status']);
+		expect(pruneViewConfig({ groupBy: null as never }, sheet).groupBy).toEqual([]);
+		expect(
+			pruneViewConfig({ groupBy: ['gone', 'status', 'points', 'title'] }, sheet).groupBy
+		).toEqual(['status', 'title']);
+		expect(pruneViewConfig({}, sheet)).toEqual({});
+	});
+
+	it('accepts a single group key from an older client as one level', () => {
+		const parsed = viewConfigSchema(sheet).parse({ groupBy: 'status' });
+		expect(parsed.groupBy).toEqual(['status']);
+		expect(viewConfigSchema(sheet).parse({ groupBy: null }).groupBy).toEqual([]);
+	});
+
 	it('drops what refers to fields that are gone or changed kind', () => {
 		const pruned = pruneViewConfig(
 			{
@@ -172,7 +191,7 @@ describe('pruneViewConfig', () => {
 					{ field: 'gone', direction: 'asc' },
 					{ field: 'due', direction: 'asc' }
 				],
-				groupBy: 'gone',
+				groupBy: ['gone'],
 				hidden: ['gone', 'files'],
 				order: ['gone', 'title'],
 				widths: { gone: 100, title: 200 },
@@ -187,7 +206,7 @@ describe('pruneViewConfig', () => {
 				children: [{ type: 'condition', field: 'title', operator: 'eq', value: 'x' }]
 			},
 			sort: [{ field: 'due', direction: 'asc' }],
-			groupBy: null,
+			groupBy: [],
 			hidden: ['files'],
 			order: ['title'],
 			widths: { title: 200 },

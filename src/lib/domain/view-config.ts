@@ -32,6 +32,8 @@ export const groupableKinds: readonly AttributeKindName[] = [
 	'created_by',
 	'updated_by'
 ];
+/** Grouping levels a grid view can nest (Airtable and Teable stop at three as well). */
+export const MAX_GROUP_LEVELS = 3;
 export const MAX_FILTER_DEPTH = 4;
 export const MAX_FILTER_CHILDREN = 50;
 export const MAX_SORT_KEYS = 10;
@@ -262,8 +264,25 @@ export function viewConfigSchema(sheet: ViewSheet) {
 				});
 			})
 			.optional(),
-		groupBy: fieldKey(fields, sheet.key, groupableKinds, 'text, select, checkbox or user')
-			.nullable()
+		groupBy: z
+			.preprocess(
+				groupLevels,
+				z
+					.array(fieldKey(fields, sheet.key, groupableKinds, 'text, select, checkbox or user'), {
+						error: 'must be a list of field keys'
+					})
+					.max(MAX_GROUP_LEVELS, `must have at most ${MAX_GROUP_LEVELS} levels`)
+					.superRefine((keys, context) => {
+						keys.forEach((key, index) => {
+							if (keys.indexOf(key) !== index)
+								context.addIssue({
+									code: 'custom',
+									path: [index],
+									message: `groups by "${key}" twice`
+								});
+						});
+					})
+			)
 			.optional(),
 		search: z
 			.string({ error: 'must be text' })
@@ -318,6 +337,15 @@ export function viewConfigSchema(sheet: ViewSheet) {
 	}) satisfies z.ZodType<ViewConfig>;
 }
 
+/**
+ * The grouping levels of a config as saved: a list now, one key (or null) in views saved
+ * before there were levels. Anything else is left for the schema to refuse.
+ */
+export function groupLevels(groupBy: unknown): unknown {
+	if (groupBy === null || groupBy === undefined || groupBy === '') return [];
+	return typeof groupBy === 'string' ? [groupBy] : groupBy;
+}
+
 function pruneFilter(node: FilterNode, fields: Map<string, ViewField>): FilterNode | null {
 	if (node.type === 'condition') {
 		if (node.field === 'id') return node;
@@ -340,9 +368,14 @@ export function pruneViewConfig(config: ViewConfig, sheet: ViewSheet): ViewConfi
 	const pruned: ViewConfig = { ...config };
 	if (config.filter) pruned.filter = pruneFilter(config.filter, fields);
 	if (config.sort) pruned.sort = config.sort.filter((key) => key.field === 'id' || has(key.field));
-	if (config.groupBy) {
-		const kind = fields.get(config.groupBy)?.kind;
-		if (!kind || !groupableKinds.includes(kind)) pruned.groupBy = null;
+	if ('groupBy' in config) {
+		const levels = groupLevels(config.groupBy);
+		pruned.groupBy = (Array.isArray(levels) ? levels : [])
+			.filter((key, index, all): key is string => {
+				const kind = typeof key === 'string' ? fields.get(key)?.kind : undefined;
+				return Boolean(kind && groupableKinds.includes(kind)) && all.indexOf(key) === index;
+			})
+			.slice(0, MAX_GROUP_LEVELS);
 	}
 	if (config.hidden) pruned.hidden = config.hidden.filter(has);
 	if (config.order) pruned.order = config.order.filter(has);

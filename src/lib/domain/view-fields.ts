@@ -138,7 +138,7 @@ export function moveColumn(order: string[], key: string, beforeKey: string | nul
 	return without;
 }
 
-const isUserKind = (kind: AttributeKindName) =>
+export const isUserKind = (kind: AttributeKindName) =>
 	kind === 'user' || kind === 'created_by' || kind === 'updated_by';
 
 /** A cell's value as text: what is copied, and what a text editor starts with. */

@@ -200,7 +200,7 @@ describe('viewQueryParams round-trips through the PostgREST parser', () => {
 				{ field: 'age', direction: 'desc', nulls: 'last' },
 				{ field: 'name', direction: 'asc' }
 			],
-			groupBy: 'status',
+			groupBy: ['status'],
 			search: '  Ada Lovelace '
 		};
 		const read = serverReads(config);
@@ -218,13 +218,28 @@ describe('viewQueryParams round-trips through the PostgREST parser', () => {
 				{ field: 'age', direction: 'asc' },
 				{ field: 'status', direction: 'desc', nulls: 'first' }
 			],
-			groupBy: 'status'
+			groupBy: ['status']
 		};
 		expect(serverReads(config).sort).toEqual([
 			{ field: 'status', direction: 'desc', nulls: 'first' },
 			{ field: 'age', direction: 'asc' }
 		]);
 		expect(viewSort(config, { isGroupedFirst: false })).toEqual(config.sort);
+	});
+
+	it('sorts by every group level first, outermost first', () => {
+		const config: ViewConfig = {
+			sort: [
+				{ field: 'age', direction: 'asc' },
+				{ field: 'team', direction: 'desc' }
+			],
+			groupBy: ['status', 'team']
+		};
+		expect(viewSort(config)).toEqual([
+			{ field: 'status', direction: 'asc' },
+			{ field: 'team', direction: 'desc' },
+			{ field: 'age', direction: 'asc' }
+		]);
 	});
 
 	it('passes select, limit and offset', () => {
@@ -235,7 +250,7 @@ describe('viewQueryParams round-trips through the PostgREST parser', () => {
 
 	it('sends nothing for an empty view', () => {
 		expect(viewQueryString({})).toBe('');
-		expect(viewQueryString({ filter: null, sort: [], search: '   ', groupBy: null })).toBe('');
+		expect(viewQueryString({ filter: null, sort: [], search: '   ', groupBy: [] })).toBe('');
 	});
 });
 

@@ -176,13 +176,18 @@ function appendFilter(params: URLSearchParams, node: FilterNode) {
 	params.append(key, `(${node.children.map(treeText).join(',')})`);
 }
 
-/** The sort the server applies: the view's, with the group field first when grouping. */
+/**
+ * The sort the server applies: the view's, with the group fields first (outermost first) when
+ * grouping, each in the direction the view sorts it, ascending otherwise.
+ */
 export function viewSort(config: ViewConfig, options: ViewQueryOptions = {}): SortKey[] {
 	const sort = config.sort ?? [];
-	const groupBy = config.groupBy;
-	if (!groupBy || options.isGroupedFirst === false) return sort;
-	const own = sort.find((key) => key.field === groupBy);
-	return [own ?? { field: groupBy, direction: 'asc' }, ...sort.filter((key) => key !== own)];
+	const groupBy = config.groupBy ?? [];
+	if (groupBy.length === 0 || options.isGroupedFirst === false) return sort;
+	const groups = groupBy.map(
+		(field): SortKey => sort.find((key) => key.field === field) ?? { field, direction: 'asc' }
+	);
+	return [...groups, ...sort.filter((key) => !groupBy.includes(key.field))];
 }
 
 function orderText(sort: SortKey[]): string {
@@ -220,13 +225,14 @@ export const viewQueryString = (config: ViewConfig, options?: ViewQueryOptions) 
 
 /**
  * The view as the grid queries it: without a sort of its own, rows come in creation order
- * through the sheet's auto number (an index walk), so a new row lands at the end.
+ * through the sheet's auto number (an index walk), so a new row lands at the end (of its
+ * group, when grouped).
  */
 export function effectiveConfig(
 	config: ViewConfig,
 	attributes: Pick<Attribute, 'key' | 'kind' | 'position'>[]
 ): ViewConfig {
-	if (config.sort?.length || config.groupBy) return config;
+	if (config.sort?.length) return config;
 	const sequence = [...attributes]
 		.sort((a, b) => a.position - b.position)
 		.find((attribute) => attribute.kind === 'auto_number');

@@ -7,8 +7,12 @@ import type { SummaryName } from './summaries';
 export interface ViewConfig {
 	filter?: FilterNode | null;
 	sort?: SortKey[];
-	/** Attribute key to group rows by (grid), or null. */
-	groupBy?: string | null;
+	/**
+	 * Attribute keys to group rows by (grid), outermost first, at most `MAX_GROUP_LEVELS`.
+	 * Views saved before grouping had levels hold one key (or null): `pruneViewConfig` and the
+	 * config schema read those as a list of one.
+	 */
+	groupBy?: string[];
 	/** Free-text search. */
 	search?: string;
 	/** Attribute keys not shown. */

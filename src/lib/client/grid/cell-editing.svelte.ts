@@ -7,7 +7,7 @@ import { cellText, checkValue, parseCell, type GridColumn, type MemberInfo } fro
 import type { GridLive } from './live.svelte';
 import { sameValue } from './range-edits';
 import { kindViews } from '$lib/components/kinds/registry';
-import type { RowStore } from './row-store.svelte';
+import type { RowSource } from './grouped-rows.svelte';
 import type { Cell } from './selection.svelte';
 
 export interface EditedCell extends Cell {
@@ -20,7 +20,7 @@ export interface EditedCell extends Cell {
 /** What editing needs from the grid, read when it is needed (the props change). */
 export interface EditingContext {
 	live: GridLive | null;
-	store: RowStore;
+	store: RowSource;
 	columns: GridColumn[];
 	members: MemberInfo[];
 	canWrite: boolean;

@@ -7,7 +7,8 @@ import type { GridColumn, MemberInfo } from './fields';
 import type { GridLive } from './live.svelte';
 import { planPaste, splitCreatable } from './paste-plan';
 import { copyRange, planClear } from './range-edits';
-import type { GridRow, RowStore } from './row-store.svelte';
+import type { RowSource } from './grouped-rows.svelte';
+import type { GridRow } from './row-store.svelte';
 import type { Selection } from './selection.svelte';
 import { parseTsv } from './tsv';
 
@@ -17,7 +18,7 @@ export interface ClipboardContext {
 	canWrite: boolean;
 	selection: Selection;
 	columns: GridColumn[];
-	store: RowStore;
+	store: RowSource;
 	members: MemberInfo[];
 	live: GridLive | null;
 	onNotice(message: string, details?: NoticeDetail[]): void;

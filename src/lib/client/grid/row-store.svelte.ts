@@ -57,9 +57,12 @@ export class RowStore {
 	private appended: GridRow[] = [];
 	private generation = 0;
 	private wanted = { first: 0, last: 0 };
+	private wantedRanges = [this.wanted];
 	/** The active row's page: never dropped to make room. */
 	private pinnedPage = -1;
 	private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Told the keys of each patch that changed a loaded row (a grouped grid recounts on them). */
+	onPatch: ((keys: string[]) => void) | null = null;
 
 	constructor(
 		private readonly collectionUrl: string,
@@ -97,13 +100,28 @@ export class RowStore {
 
 	/** Makes sure the rows first..last (inclusive) are loaded or loading. */
 	ensure(first: number, last: number): void {
-		this.wanted = { first, last };
-		const firstPage = Math.max(0, Math.floor(first / PAGE_SIZE));
-		const lastPage = Math.floor(Math.min(last, Math.max(0, this.serverTotal - 1)) / PAGE_SIZE);
+		this.ensureRanges([{ first, last }]);
+	}
+
+	/**
+	 * `ensure` for several ranges at once (a grouped grid shows groups out of the query's
+	 * order); the first range is the one eviction keeps pages near.
+	 */
+	ensureRanges(ranges: { first: number; last: number }[]): void {
+		if (ranges.length === 0) return;
+		this.wanted = ranges[0]!;
+		this.wantedRanges = ranges;
+		const pageRanges = ranges.map(({ first, last }) => ({
+			firstPage: Math.max(0, Math.floor(first / PAGE_SIZE)),
+			lastPage: Math.floor(Math.min(last, Math.max(0, this.serverTotal - 1)) / PAGE_SIZE)
+		}));
 		// Fetches for pages the viewport has long left are dropped, so a fast scroll does not
 		// queue dozens of pages nobody will see.
 		for (const [pageIndex, controller] of this.inflight) {
-			if (pageIndex < firstPage - 2 || pageIndex > lastPage + 2) {
+			const isNear = pageRanges.some(
+				({ firstPage, lastPage }) => pageIndex >= firstPage - 2 && pageIndex <= lastPage + 2
+			);
+			if (!isNear) {
 				controller.abort();
 				this.inflight.delete(pageIndex);
 				this.loadingPages = this.inflight.size;
@@ -113,9 +131,11 @@ export class RowStore {
 			void this.loadPage(0, true);
 			return;
 		}
-		for (let pageIndex = firstPage; pageIndex <= lastPage; pageIndex++) {
-			const page = this.pages.get(pageIndex);
-			if ((!page || page.isStale) && !this.inflight.has(pageIndex)) void this.loadPage(pageIndex);
+		for (const { firstPage, lastPage } of pageRanges) {
+			for (let pageIndex = firstPage; pageIndex <= lastPage; pageIndex++) {
+				const page = this.pages.get(pageIndex);
+				if ((!page || page.isStale) && !this.inflight.has(pageIndex)) void this.loadPage(pageIndex);
+			}
 		}
 	}
 
@@ -162,9 +182,7 @@ export class RowStore {
 			for (const page of this.pages.values()) page.isStale = true;
 			this.appended = [];
 			const firstPage = Math.floor(this.wanted.first / PAGE_SIZE);
-			void this.loadPage(firstPage, true).then(() =>
-				this.ensure(this.wanted.first, this.wanted.last)
-			);
+			void this.loadPage(firstPage, true).then(() => this.ensureRanges(this.wantedRanges));
 		}, delayMs);
 	}
 
@@ -243,7 +261,10 @@ export class RowStore {
 		};
 		for (const page of this.pages.values()) replace(page.rows);
 		replace(this.appended);
-		if (found) this.version++;
+		if (found) {
+			this.version++;
+			this.onPatch?.(Object.keys(values));
+		}
 		return found ? before : null;
 	}
 

@@ -66,7 +66,7 @@ describe('isChanged', () => {
 		).toBe(false);
 		expect(isChanged({ ...saved, widths: { title: 201 } }, saved)).toBe(true);
 		expect(isChanged({}, null)).toBe(false);
-		expect(isChanged({ groupBy: 'title' }, null)).toBe(true);
+		expect(isChanged({ groupBy: ['title'] }, null)).toBe(true);
 	});
 
 	it('saves complete conditions only', () => {

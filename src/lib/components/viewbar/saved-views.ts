@@ -123,7 +123,7 @@ export function savedForm(config: ViewConfig): ViewConfig {
 	const filter = completeFilter(config.filter);
 	if (filter) saved.filter = filter;
 	if (config.sort?.length) saved.sort = config.sort;
-	if (config.groupBy) saved.groupBy = config.groupBy;
+	if (config.groupBy?.length) saved.groupBy = config.groupBy;
 	if (config.hidden?.length) saved.hidden = config.hidden;
 	if (config.order?.length) saved.order = config.order;
 	if (config.widths && Object.keys(config.widths).length > 0) saved.widths = config.widths;

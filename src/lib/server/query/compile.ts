@@ -38,7 +38,7 @@ export interface CompiledPage {
 	sortFields: ResolvedSort[];
 }
 
-interface ResolvedSort {
+export interface ResolvedSort {
 	key: SortKey;
 	ref: FieldRef;
 	nullsFirst: boolean;
@@ -125,7 +125,7 @@ function operand(ref: FieldRef, field: string, text: string): unknown {
 	return kind.toStorage(parsed.value as never);
 }
 
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
 	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
@@ -164,7 +164,7 @@ const tsQueryFunction = {
 	wfts: 'websearch_to_tsquery'
 } as const;
 
-class FilterCompiler {
+export class FilterCompiler {
 	private aliasCount = 0;
 
 	/**
@@ -385,7 +385,7 @@ const addedOrder: ResolvedSort = {
 	nullsFirst: false
 };
 
-function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
+export function resolveSort(type: EntityType, sort: SortKey[] | undefined): ResolvedSort[] {
 	if (!sort?.length) return [addedOrder];
 	return sort.map((key) => ({
 		key,

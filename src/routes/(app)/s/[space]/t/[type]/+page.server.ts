@@ -11,7 +11,9 @@ import type { SavedView, ViewConfig } from '$lib/domain/views';
 import { context } from '$lib/server/context';
 import { requireActor } from '$lib/server/http';
 import { listMembers } from '$lib/server/services/members';
+import type { GroupCount } from '$lib/domain/group-counts';
 import { queryRecords } from '$lib/server/services/records';
+import { countGroups } from '$lib/server/services/records/groups';
 import { listViews } from '$lib/server/services/views';
 import type { PageServerLoad } from './$types';
 
@@ -36,17 +38,17 @@ export const load: PageServerLoad = async ({ locals, params, parent, url, untrac
 			).config;
 	}
 	const query = effectiveConfig(config, type.attributes);
+	const recordQuery = {
+		filter: serverFilter(query.filter) ?? undefined,
+		sort: viewSort(query),
+		search: query.search?.trim() || undefined
+	};
 
-	const [page, members] = await Promise.all([
+	const [page, members, groupCounts] = await Promise.all([
 		queryRecords({
 			...scope,
 			type: type.key,
-			query: {
-				filter: serverFilter(query.filter) ?? undefined,
-				sort: viewSort(query),
-				search: query.search?.trim() || undefined,
-				limit: PAGE_SIZE
-			},
+			query: { ...recordQuery, limit: PAGE_SIZE },
 			count: true
 		}).then(
 			(result): { firstPage: FirstPage; loadError: null } => ({
@@ -65,8 +67,16 @@ export const load: PageServerLoad = async ({ locals, params, parent, url, untrac
 			({ members }): MemberIdentity[] =>
 				members.map(({ userId, name, email }) => ({ userId, name, email })),
 			() => []
-		)
+		),
+		// A grouped view's counts come with its first rows, so it opens grouped; the grid asks
+		// again (and says why) if they could not be read here.
+		query.groupBy?.length
+			? countGroups({ ...scope, type: type.key, query: recordQuery, groupBy: query.groupBy }).then(
+					(counted): GroupCount[] | null => counted.groups,
+					() => null
+				)
+			: null
 	]);
 
-	return { type, views, config, members, ...page };
+	return { type, views, config, members, groupCounts, ...page };
 };
