@@ -123,7 +123,12 @@ const headers = (page: Page, level: number) => page.locator(`[data-group-header=
 /** Each drawn row from the top, as "# <header text>" or the record's name. */
 async function drawnRows(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
-		const rows = [...document.querySelectorAll<HTMLElement>('[role="grid"] [role="row"]')]
+		// Body rows only: the summaries footer is a row of the grid too.
+		const rows = [
+			...document.querySelectorAll<HTMLElement>(
+				'[role="grid"] [role="row"]:not([data-testid="grid-footer"])'
+			)
+		]
 			.filter((row) => Number(row.getAttribute('aria-rowindex')) >= 2)
 			.sort(
 				(a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex'))
@@ -152,7 +157,10 @@ async function overlaps(page: Page): Promise<string[]> {
 				box: element.getBoundingClientRect()
 			}));
 		const headerRows = boxes('[data-group-header]');
-		const cells = boxes('[role="row"]:not([data-group-header]) [role="gridcell"]');
+		// The sticky summaries footer lies over the rows scrolled under it, as the header does.
+		const cells = boxes(
+			'[role="row"]:not([data-group-header]):not([data-testid="grid-footer"]) [role="gridcell"]'
+		);
 		const found: string[] = [];
 		for (const header of headerRows)
 			for (const cell of cells) {
