@@ -167,6 +167,8 @@ const sameValue = (a: unknown, b: unknown) =>
 
 export class Engine {
 	readonly docs = new Map<string, LiveDoc>();
+	/** Rechecks under way per space (see recheck): edits wait for them. */
+	private readonly rechecks = new Map<string, Promise<void>>();
 	private readonly loading = new Map<string, Promise<LiveDoc>>();
 	private readonly listeners = new Map<string, Set<DocListener>>();
 	private readonly sweeper: NodeJS.Timeout;
@@ -318,6 +320,14 @@ export class Engine {
 		}
 		let live = this.docs.get(id);
 		if (!live?.holders.has(connection.id)) live = await this.openForEdit(connection, id);
+		// An access or schema change published before this edit arrived is applied first: the
+		// edit is judged by the role and the fields (a choice just added) that came before it.
+		const recheck = this.rechecks.get(live.spaceId);
+		if (recheck) {
+			await recheck;
+			live = this.docs.get(id);
+			if (!live?.holders.has(connection.id)) live = await this.openForEdit(connection, id);
+		}
 		const holder = live.holders.get(connection.id)!;
 		if (!canWriteRecords(holder.role)) {
 			throw failure(RealtimeErrorCode.Forbidden, `Your role (${holder.role}) may not edit here`, {
@@ -711,7 +721,18 @@ export class Engine {
 	 * Holders that may no longer read lose the doc; the others keep it with their new role and
 	 * the fresh field definitions.
 	 */
-	async recheck(spaceId: string, userId?: string): Promise<void> {
+	recheck(spaceId: string, userId?: string): Promise<void> {
+		const previous = this.rechecks.get(spaceId);
+		const run = this.recheckNow(spaceId, userId);
+		const settled = Promise.allSettled([previous, run]).then(() => undefined);
+		this.rechecks.set(spaceId, settled);
+		void settled.then(() => {
+			if (this.rechecks.get(spaceId) === settled) this.rechecks.delete(spaceId);
+		});
+		return run;
+	}
+
+	private async recheckNow(spaceId: string, userId?: string): Promise<void> {
 		const load = this.provider('onLoadDocument');
 		const checks: Promise<void>[] = [];
 		for (const live of this.docs.values()) {
