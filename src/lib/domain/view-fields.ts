@@ -138,6 +138,19 @@ export function moveColumn(order: string[], key: string, beforeKey: string | nul
 	return without;
 }
 
+/** `key` moved beside `neighbour` in `order` (left or right of it); at the end without it. */
+export function placeBeside(
+	order: string[],
+	key: string,
+	neighbour: string,
+	side: 'left' | 'right'
+): string[] {
+	const without = order.filter((candidate) => candidate !== key);
+	const at = without.indexOf(neighbour);
+	if (at < 0) return [...without, key];
+	return moveColumn(without, key, side === 'left' ? neighbour : (without[at + 1] ?? null));
+}
+
 export const isUserKind = (kind: AttributeKindName) =>
 	kind === 'user' || kind === 'created_by' || kind === 'updated_by';
 
