@@ -133,7 +133,9 @@ export function startRealtime(context: AppContext, server: HttpServer): Realtime
 			yWebsocket.close();
 			sockets.close();
 			fanout.close();
-			io.disconnectSockets(true);
+			// Only this process's sockets: `io.disconnectSockets` goes through the Redis adapter
+			// to every process, so one stopping process dropped every browser in the cluster.
+			io.local.disconnectSockets(true);
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			await redis?.close();
 			engine.close();
@@ -165,7 +167,9 @@ export function startRelay(context: AppContext): { close(): Promise<void> } {
 		async close() {
 			unsubscribe();
 			unsubscribeAccess();
-			await new Promise<void>((resolve) => io.close(() => resolve()));
+			// This server was never attached to an HTTP server, so io.close() (which closes the
+			// engine) threw and the worker's shutdown stopped there; only its adapter is open.
+			await io.of('/').adapter.close();
 			await redis.close();
 		}
 	};

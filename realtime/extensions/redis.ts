@@ -114,7 +114,14 @@ export function attachRedis(options: {
 		},
 		async close() {
 			// Nothing queued needs delivering at shutdown; quit() would wait for a Redis that
-			// may be gone.
+			// may be gone. A client still connecting is given a moment, though: disconnecting it
+			// rejects the adapter's own subscribe calls, which nobody awaits.
+			const ready = (client: Redis) =>
+				client.status === 'ready'
+					? undefined
+					: new Promise((resolve) => client.once('ready', resolve));
+			const cap = new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+			await Promise.race([Promise.all([ready(pub), ready(sub)]), cap]);
 			pub.disconnect();
 			sub.disconnect();
 		}
