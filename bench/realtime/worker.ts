@@ -3,16 +3,12 @@
 // full Y.Doc per simulated client needs more CPU than the server it measures: an editing client
 // holds only the one record it edits as a Y.Doc and makes real Yjs edits on it; every client
 // times arrivals from the `values` of `changes` entries without decoding Yjs.
-import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
-import type {
-	ClientToServerEvents,
-	ServerToClientEvents,
-	SheetChangeBatch
-} from '$lib/domain/realtime/protocol';
+import type { Ack, DocSyncReply, SheetChangeBatch } from '$lib/domain/realtime/protocol';
+import type { RealtimeError } from '$lib/domain/realtime/errors';
 import { clock } from './clock';
 import { Histogram } from './histogram';
-import { cachingParser } from './parser';
+import { WireSocket } from './wire';
 import {
 	serverOf,
 	type ClientPlan,
@@ -23,8 +19,6 @@ import {
 	type Failures,
 	type Reply
 } from './messages';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The prefix of every value the bench writes: `bench:<client>:<seq>:<sent at, ms>`. */
 const PREFIX = 'bench:';
@@ -41,7 +35,7 @@ const MAX_OUTSTANDING = 1;
 const FROM_SERVER = Symbol('from-server');
 
 interface Client extends ClientPlan {
-	socket?: ClientSocket;
+	socket?: WireSocket;
 	doc?: Y.Doc;
 	seq: number;
 	outstanding: number;
@@ -116,11 +110,14 @@ interface Arrival {
 	key: string;
 }
 
-const arrivalsOf = new WeakMap<SheetChangeBatch, Arrival[]>();
+const arrivalsOf = new WeakMap<SheetChangeBatch['changes'], Arrival[]>();
 
-/** The batch's changes as arrivals; parsed once however many clients got the same batch. */
+/**
+ * The batch's changes as arrivals; read once however many clients got the same batch (the
+ * wire client shares one parse of a frame, and a batch with bytes shares its `changes`).
+ */
 function arrivals(batch: SheetChangeBatch): Arrival[] {
-	let parsed = arrivalsOf.get(batch);
+	let parsed = arrivalsOf.get(batch.changes);
 	if (parsed) return parsed;
 	parsed = [];
 	for (const change of batch.changes) {
@@ -134,7 +131,7 @@ function arrivals(batch: SheetChangeBatch): Arrival[] {
 		}
 		parsed.push(arrival);
 	}
-	arrivalsOf.set(batch, parsed);
+	arrivalsOf.set(batch.changes, parsed);
 	return parsed;
 }
 
@@ -161,10 +158,10 @@ function receive(client: Client, batch: SheetChangeBatch): void {
 	}
 }
 
-function listen(client: Client, socket: ClientSocket): void {
-	socket.on('changes', (batch) => receive(client, batch));
-	socket.on('problem', (error) => tally(problems, error.code));
-	socket.on('disconnect', (reason) => {
+function listen(client: Client, socket: WireSocket): void {
+	socket.on('changes', (batch: SheetChangeBatch) => receive(client, batch));
+	socket.on('problem', (error: RealtimeError) => tally(problems, error.code));
+	socket.on('disconnect', (reason: string) => {
 		if (!isClosing) tally(disconnects, reason);
 	});
 }
@@ -172,23 +169,20 @@ function listen(client: Client, socket: ClientSocket): void {
 async function connectClient(client: Client, command: ConnectCommand): Promise<number> {
 	const started = clock();
 	const target = command.sheets[client.sheet]!;
-	const socket: ClientSocket = io(command.servers[client.server]!, {
-		transports: ['websocket'],
+	const socket = new WireSocket(command.servers[client.server]!, {
 		auth: { token: target.token },
-		forceNew: true,
-		reconnection: false,
-		parser: cachingParser,
 		timeout: CONNECT_TIMEOUT_MS
 	});
 	client.socket = socket;
 	try {
-		await new Promise<void>((resolve, reject) => {
-			socket.once('connect', () => resolve());
-			socket.once('connect_error', (error) => reject(new Error(`connect_error ${error.message}`)));
+		await socket.connect().catch((error: Error) => {
+			throw new Error(`connect_error ${error.message}`);
 		});
-		const reply = await socket
-			.timeout(ACK_TIMEOUT_MS)
-			.emitWithAck('sheet:join', { space: target.space, type: target.sheet });
+		const reply = await socket.emitWithAck<Ack<unknown>>(
+			'sheet:join',
+			{ space: target.space, type: target.sheet },
+			ACK_TIMEOUT_MS
+		);
 		if (!reply.ok) throw new Error(`sheet:join ${reply.error.code}`);
 	} catch (error) {
 		socket.disconnect();
@@ -233,21 +227,24 @@ function sendEdit(client: Client, update: Uint8Array): void {
 	}
 	client.outstanding++;
 	outstandingAcks++;
-	client
-		.socket!.timeout(editAckTimeout)
-		.emit('doc:update', { doc: client.record!, update }, (error, reply) => {
+	client.socket!.emit(
+		'doc:update',
+		{ doc: client.record!, update },
+		editAckTimeout,
+		(error, reply?: Ack<unknown>) => {
 			const ackedAt = clock();
 			client.outstanding--;
 			outstandingAcks--;
 			// An ack that arrives in the current phase's window counts there, whenever it was sent.
-			if (!error && reply.ok && isMeasured(ackedAt)) stats.ackedInWindow++;
+			if (!error && reply!.ok && isMeasured(ackedAt)) stats.ackedInWindow++;
 			if (!isCounted) return;
 			if (error) sentIn.timeouts++;
-			else if (reply.ok) {
+			else if (reply!.ok) {
 				sentIn.acked++;
 				sentIn.ackTimes.push(ackedAt - sentAt);
-			} else fail(sentIn.failed, reply.error.code);
-		});
+			} else fail(sentIn.failed, reply!.error.code);
+		}
+	);
 }
 
 async function sync(): Promise<void> {
@@ -257,9 +254,11 @@ async function sync(): Promise<void> {
 	await pool(editors, 50, async (client) => {
 		const started = clock();
 		try {
-			const reply = await client
-				.socket!.timeout(ACK_TIMEOUT_MS)
-				.emitWithAck('doc:sync', { doc: client.record! });
+			const reply = await client.socket!.emitWithAck<Ack<DocSyncReply>>(
+				'doc:sync',
+				{ doc: client.record! },
+				ACK_TIMEOUT_MS
+			);
 			if (!reply.ok) throw new Error(`doc:sync ${reply.error.code}`);
 			const doc = new Y.Doc();
 			Y.applyUpdate(doc, reply.update, FROM_SERVER);
