@@ -2,11 +2,13 @@
 // per flush, encoded once for the whole room. Check-in members get a copy with only the fields
 // their role may read and no Yjs bytes (a doc holds every field).
 //
-// A flush costs one write per socket in the sheet, whatever the batch holds, so a busy sheet
-// is flushed at most every `flushInterval(sockets)` ms (50 ms for 1,000 sockets, 500 ms for
-// 10,000): an idle sheet still gets each change on the next event-loop turn, while a sheet of
-// thousands under a stream of edits gets them in fewer, fuller batches instead of falling
-// behind (bench:realtime, the 10,000-client run).
+// A flush costs one socket write per socket in the sheet, whatever the batch holds: about 10 to
+// 20 µs each here, most of it the `writev` syscall (a CPU profile of 1,000 clients at 200
+// edits/s spent half the app's busy time in it). So each sheet's flushes are paced by what
+// they are measured to cost: an idle or small sheet gets each change on the next event-loop
+// turn, and a sheet of thousands under a stream of edits is flushed again only once the
+// fan-out has used no more than its share of the event loop, in fewer, fuller batches instead
+// of falling behind (see FlushPacer).
 import type { Server } from 'socket.io';
 import type { RecordChange } from '$lib/domain/record-change';
 import {
@@ -41,22 +43,62 @@ export function toSheetChange(change: RecordChange): SheetChange {
 }
 
 /**
- * Socket writes per second one sheet's flushes may cost before they are spaced out. A write is
- * a syscall of ~10 µs: in a CPU profile of 10,000 clients at 40,000 writes/s, `writev` alone
- * took 40% of the app's core.
+ * When a sheet may be flushed again, from what its flushes cost. A flush that kept the event
+ * loop busy for `c` ms (its chunks together) is followed by a pause of `c * (1 / share - 1)` ms
+ * once it has gone out, so one sheet's fan-out takes at most `share` of the loop and the rest
+ * (acks, commits, other sheets) keeps its turn; at a share of 1 a busy sheet is flushed
+ * continuously, as an in-memory server does. The cost is a moving average, so one slow flush (a
+ * GC pause) does not stall the next ones. Time is passed in, so the rule is tested without a
+ * clock.
  */
-const SENDS_PER_SECOND = 20_000;
-const MAX_INTERVAL_MS = 1_000;
+export class FlushPacer {
+	private cost = 0;
+	private finishedAt = -Infinity;
 
-/** The least time between two flushes of a sheet with this many sockets: 0 up to 20. */
-export const flushInterval = (sockets: number) =>
-	Math.min(MAX_INTERVAL_MS, (sockets * 1000) / SENDS_PER_SECOND);
+	constructor(
+		/** Of the event loop, what one sheet's flushes may take (0 to 1]. */
+		private readonly share: number,
+		private readonly maxPauseMs = 1_000
+	) {}
+
+	/** A flush that went out by `finishedAt`, having kept the loop busy for `costMs`. */
+	flushed(finishedAt: number, costMs: number): void {
+		this.finishedAt = finishedAt;
+		this.cost = this.cost === 0 ? costMs : this.cost * 0.7 + costMs * 0.3;
+	}
+
+	/** The earliest time the next flush may begin. */
+	nextAt(): number {
+		return this.finishedAt + Math.min(this.maxPauseMs, this.cost * (1 / this.share - 1));
+	}
+}
+
+/** Of the event loop, what one sheet's fan-out may take before its flushes are spaced out. */
+const FANOUT_SHARE = 0.5;
+/**
+ * Sockets written to in one go. Between two chunks the event loop polls, so a commit's answer
+ * or an incoming edit waits for one chunk (about a millisecond), not for a whole sheet of
+ * thousands (10 to 20 ms per 1,000 sockets).
+ */
+const CHUNK = 100;
+
+type Payload = Parameters<ServerToClientEvents['changes']>[0];
+
+/** One flush's writes: who gets which payload, and the rooms that entitle them to it. */
+interface Delivery {
+	ids: string[];
+	payload: Payload;
+	rooms: string[];
+}
 
 export class Fanout {
 	private pending = new Map<string, SheetBatch>();
 	/** Each sheet's scheduled flush, and how to cancel it (a timeout or an immediate). */
 	private timers = new Map<string, () => void>();
-	private lastFlush = new Map<string, number>();
+	/** Sheets whose flush is still going out, chunk by chunk. */
+	private flushing = new Set<string>();
+	private pacers = new Map<string, FlushPacer>();
+	private closed = false;
 	/** Field keys a check-in member may read, per entity type, learned when one joins. */
 	readonly checkinKeys = new Map<string, Set<string>>();
 
@@ -69,14 +111,12 @@ export class Fanout {
 			if (!batch) this.pending.set(typeId, (batch = { changes: [], docRooms: new Set() }));
 			batch.changes.push(toSheetChange(change));
 			batch.docRooms.add(docRoom(change.entityId));
-			if (!this.timers.has(typeId)) this.schedule(typeId);
+			if (!this.timers.has(typeId) && !this.flushing.has(typeId)) this.schedule(typeId);
 		}
 	}
 
 	private schedule(typeId: string): void {
-		const sockets = this.io.of('/').adapter.rooms.get(sheetRoom(typeId))?.size ?? 0;
-		const due = (this.lastFlush.get(typeId) ?? 0) + flushInterval(sockets);
-		const wait = due - performance.now();
+		const wait = (this.pacers.get(typeId)?.nextAt() ?? 0) - performance.now();
 		const flush = () => this.flushSheet(typeId);
 		if (wait > 0) {
 			const timeout = setTimeout(flush, wait);
@@ -87,41 +127,103 @@ export class Fanout {
 		}
 	}
 
+	/**
+	 * Sends what is pending for a sheet, a chunk of sockets per event-loop turn. Changes that
+	 * arrive meanwhile wait for the next flush, so every socket gets a sheet's batches in order.
+	 */
 	private flushSheet(typeId: string): void {
 		this.timers.delete(typeId);
 		const batch = this.pending.get(typeId);
 		this.pending.delete(typeId);
 		if (!batch) return;
-		this.lastFlush.set(typeId, performance.now());
-		const docRooms = [...batch.docRooms];
+		const began = performance.now();
+		const deliveries = this.deliveries(typeId, batch);
+		/** The loop time this flush took: its chunks, not the turns between them. */
+		let cost = performance.now() - began;
+		let delivery = 0;
+		let offset = 0;
+		this.flushing.add(typeId);
+		const step = () => {
+			if (this.closed) return;
+			const started = performance.now();
+			let budget = CHUNK;
+			while (budget > 0 && delivery < deliveries.length) {
+				const { ids, payload, rooms } = deliveries[delivery]!;
+				// A socket that left its rooms since the flush began (access lost) gets nothing.
+				const chunk = ids.slice(offset, offset + budget).filter((id) => this.isIn(id, rooms));
+				if (chunk.length) this.io.local.to(chunk).emit('changes', payload);
+				const taken = Math.min(budget, ids.length - offset);
+				budget -= taken;
+				offset += taken;
+				if (offset >= ids.length) {
+					delivery++;
+					offset = 0;
+				}
+			}
+			const now = performance.now();
+			cost += now - started;
+			if (delivery < deliveries.length) {
+				setImmediate(step);
+				return;
+			}
+			this.flushing.delete(typeId);
+			let pacer = this.pacers.get(typeId);
+			if (!pacer) this.pacers.set(typeId, (pacer = new FlushPacer(FANOUT_SHARE)));
+			pacer.flushed(now, cost);
+			if (this.pending.has(typeId)) this.schedule(typeId);
+		};
+		step();
+	}
+
+	/** The sockets a batch goes to, each with its payload, read from the rooms as they are now. */
+	private deliveries(typeId: string, batch: SheetBatch): Delivery[] {
+		const rooms = this.io.of('/').adapter.rooms;
 		const packed = packChanges(batch.changes);
-		if (!packed.bytes) {
-			this.io.local.to([sheetRoom(typeId), ...docRooms]).emit('changes', packed);
-		} else {
-			// Yjs bytes go only to sockets that hold one of these records; the rest of the sheet
-			// gets the values: one frame per socket instead of a text and a binary frame.
-			this.io.local.to(docRooms).emit('changes', packed);
-			this.io.local
-				.to(sheetRoom(typeId))
-				.except(docRooms)
-				.emit('changes', {
-					changes: packed.changes.map(({ u: _u, lost: _lost, ...change }) => change)
-				});
-		}
+		// Yjs bytes go only to sockets that hold one of these records (they may not have joined
+		// the sheet: a record page); the rest of the sheet gets the values alone.
+		const holders = new Set<string>();
+		for (const room of batch.docRooms) for (const id of rooms.get(room) ?? []) holders.add(id);
+		const others: string[] = [];
+		for (const id of rooms.get(sheetRoom(typeId)) ?? []) if (!holders.has(id)) others.push(id);
+		const docRooms = [...batch.docRooms];
+		const deliveries: Delivery[] = [{ ids: [...holders], payload: packed, rooms: docRooms }];
+		deliveries.push({
+			ids: others,
+			rooms: [sheetRoom(typeId)],
+			payload: packed.bytes
+				? { changes: packed.changes.map(({ u: _u, lost: _lost, ...change }) => change) }
+				: packed
+		});
 		const keys = this.checkinKeys.get(typeId);
-		if (!keys) return;
-		const visible: Omit<SheetChange, 'update'>[] = [];
-		for (const { update: _update, lost: _lost, ...change } of batch.changes) {
-			const values = visibleValues(change.action, change.values, keys);
-			if (values) visible.push({ ...change, values });
+		if (keys) {
+			const visible: Omit<SheetChange, 'update'>[] = [];
+			for (const { update: _update, lost: _lost, ...change } of batch.changes) {
+				const values = visibleValues(change.action, change.values, keys);
+				if (values) visible.push({ ...change, values });
+			}
+			const checkin = [...(rooms.get(checkinRoom(typeId)) ?? [])];
+			if (visible.length) {
+				deliveries.push({
+					ids: checkin,
+					payload: { changes: visible },
+					rooms: [checkinRoom(typeId)]
+				});
+			}
 		}
-		if (visible.length) this.io.local.to(checkinRoom(typeId)).emit('changes', { changes: visible });
+		return deliveries;
+	}
+
+	private isIn(id: string, rooms: string[]): boolean {
+		const all = this.io.of('/').adapter.rooms;
+		return rooms.some((room) => all.get(room)?.has(id));
 	}
 
 	close(): void {
+		this.closed = true;
 		for (const cancel of this.timers.values()) cancel();
 		this.timers.clear();
 		this.pending.clear();
-		this.lastFlush.clear();
+		this.pacers.clear();
+		this.flushing.clear();
 	}
 }
