@@ -12,7 +12,7 @@ import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { readSchema } from '$lib/server/services/read-schema';
-import { createRecords, getRecord } from '$lib/server/services/records';
+import { createRecords, deleteRecords, getRecord } from '$lib/server/services/records';
 import { readBoard } from '$lib/server/services/records/board';
 import { createSpace } from '$lib/server/services/spaces';
 import { addMember, bootTestApp, stopTestApp } from '../support/app';
@@ -371,6 +371,83 @@ describe('the board on a phone', () => {
 			.poll(async () => (await storedTitles('Doing')).includes('Order badges'))
 			.toBe(true);
 		await phone.screenshot({ path: 'test-results/board-phone-light.png' });
+	});
+});
+
+/** Counts the page's requests for the board's data (the load `invalidate('app:board')` re-runs). */
+function countBoardLoads(page: Page): { readonly count: number } {
+	const counter = { count: 0 };
+	page.on('request', (request) => {
+		if (new URL(request.url()).pathname.endsWith('/board/__data.json')) counter.count++;
+	});
+	return counter;
+}
+
+/** Long enough for a reload the board would ask for (it waits 120 ms for a burst) to start. */
+const settleTime = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+
+describe('live changes without reloading the board', () => {
+	it('patches, moves and removes cards in place, without asking for the board again', async () => {
+		const scope = { context, actor: alice, space: slug, type: 'tasks' };
+		const { created } = await createRecords({
+			...scope,
+			values: [
+				{ title: 'Sweep hall', status: 'To do', assignee: ids.bob },
+				{ title: 'Stack chairs', status: 'Done', assignee: ids.bob },
+				{ title: 'Fold flyers', status: 'Done', assignee: ids.bob }
+			]
+		});
+		const [sweep, stack, fold] = created.map((record) => record.id);
+		const a = await signedIn('alice');
+		const b = await signedIn('bob');
+		const mine = await signedIn('bob');
+		await openBoard(a);
+		await openBoard(b);
+		await openBoard(mine, '?assignee=me');
+		const loads = { a: countBoardLoads(a), b: countBoardLoads(b), mine: countBoardLoads(mine) };
+
+		// A's own move: shown at once, kept after the server agrees, and B sees it too.
+		const done = column(a, 'Done');
+		const below = (await done.locator('[data-card-id]').last().boundingBox())!;
+		await mouseDrag(a, card(a, 'Sweep hall'), { x: below.x + 40, y: below.y + below.height + 12 });
+		await expect.poll(async () => (await storedTitles('Done')).at(-1), patient).toBe('Sweep hall');
+		await expect.poll(async () => (await titlesIn(b, 'Done')).at(-1), patient).toBe('Sweep hall');
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await b.emulateMedia({ colorScheme });
+			for (const width of [1440, 375]) {
+				await b.setViewportSize({ width, height: width > 800 ? 900 : 812 });
+				await column(b, 'Done').evaluate((element) =>
+					element.scrollIntoView({ inline: 'center', block: 'nearest' })
+				);
+				// The colours change with a short transition.
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				await b.screenshot({ path: `test-results/board-live-move-${width}-${colorScheme}.png` });
+			}
+		}
+		await b.emulateMedia({ colorScheme: 'light' });
+		await b.setViewportSize({ width: 1280, height: 800 });
+		await settleTime();
+		expect((await titlesIn(a, 'Done')).at(-1)).toBe('Sweep hall');
+		expect(loads.a.count).toBe(0);
+
+		// Someone else's edit, delete and reassignment (A's, through the API as the page would)
+		// patch the one card on B's boards.
+		const rest = (method: 'patch' | 'delete', id: string, data?: object) =>
+			a.request[method](`${server.url}/api/spaces/${slug}/rest/tasks?id=eq.${id}`, { data });
+		const before = { b: loads.b.count, mine: loads.mine.count };
+		expect((await rest('patch', fold!, { due: '2026-07-04' })).ok()).toBe(true);
+		await card(column(b, 'Done'), 'Fold flyers').getByText('Jul 4, 2026').waitFor(patient);
+		expect((await rest('delete', stack!)).ok()).toBe(true);
+		await expect.poll(() => titlesIn(b, 'Done'), patient).not.toContain('Stack chairs');
+		await expect.poll(() => titlesIn(mine, 'Done'), patient).not.toContain('Stack chairs');
+		expect((await rest('patch', sweep!, { assignee: ids.alice })).ok()).toBe(true);
+		await expect.poll(() => titlesIn(mine, 'Done'), patient).toEqual(['Fold flyers']);
+		await card(column(b, 'Done'), 'Sweep hall').getByText('Alice Owner').waitFor(patient);
+		await settleTime();
+		expect(await titlesIn(b, 'Done')).toEqual(await storedTitles('Done'));
+		expect(loads.b.count - before.b).toBe(0);
+		expect(loads.mine.count - before.mine).toBe(0);
+		await deleteRecords({ ...scope, ids: [sweep!, fold!] });
 	});
 });
 

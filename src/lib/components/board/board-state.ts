@@ -1,7 +1,8 @@
 // The board as the page holds it: columns of cards, and the pure steps a drag or a keyboard
-// move takes on them. The server has the last word (it re-sends the board after each change);
-// these keep the page responsive until it does.
+// move takes on them, and the diff a live change makes. The server has the last word: the page
+// asks for the board again where a change does not say enough to patch it.
 import type { AttributeKindName, CellValue } from '$lib/domain/attributes/kind';
+import type { SheetChange } from '$lib/domain/realtime/protocol';
 import type { FieldDef } from '$lib/components/fields/types';
 
 export type CardRecord = { id: string; type: string } & Record<string, CellValue>;
@@ -134,22 +135,111 @@ export function arrowTarget(
 	return column === from.column && index === from.index ? null : { column, index };
 }
 
-/**
- * Whether a live change can move a card between columns or off this board (a new or deleted
- * record, a change to the board's field, or to the assignee the board is narrowed to): then
- * the board is asked for again instead of patching the card in place.
- */
-export function canMoveCard(
-	change: { action: string; values: Record<string, unknown> },
-	board: { field: string | null; assigneeField: string | null; isNarrowedToAssignee: boolean }
-): boolean {
-	const keys = Object.keys(change.values);
-	return (
-		change.action !== 'update' ||
-		keys.length === 0 ||
-		(board.field !== null && keys.includes(board.field)) ||
-		(board.assigneeField !== null &&
-			board.isNarrowedToAssignee &&
-			keys.includes(board.assigneeField))
+/** What decides which records a board shows: its column field and the assignee it is narrowed to. */
+export interface BoardLens {
+	field: string | null;
+	assigneeField: string | null;
+	/** A user id, 'none' for the unassigned, or null when the board shows everyone's cards. */
+	assignee: string | null;
+}
+
+/** What the board reads of a live change. */
+export type CardChange = Pick<SheetChange, 'id' | 'action' | 'values'>;
+
+/** The board after a live change, or a reload when the change does not say enough. */
+export interface ChangeOutcome {
+	columns: BoardColumn[];
+	isReloadNeeded: boolean;
+}
+
+const isAssignedAs = (value: CellValue | undefined, assignee: string) =>
+	assignee === 'none' ? value === null || value === undefined : value === assignee;
+
+/** Whether some column holds more records than it shows cards (the board loads the first ones). */
+const isCut = (columns: BoardColumn[]) =>
+	columns.some((column) => column.total > column.cards.length);
+
+/** The column a value of the board's field shows in: a value that is no choice shows as empty. */
+export function columnOfValue(columns: BoardColumn[], value: CellValue | undefined): number {
+	const index = columns.findIndex((column) => column.value === (value ?? null));
+	return index === -1 ? columns.findIndex((column) => column.value === null) : index;
+}
+
+function withoutCard(columns: BoardColumn[], place: CardPlace): BoardColumn[] {
+	return columns.map((column, index) =>
+		index === place.column
+			? {
+					...column,
+					total: Math.max(0, column.total - 1),
+					cards: column.cards.filter((_, cardIndex) => cardIndex !== place.index)
+				}
+			: column
 	);
+}
+
+function withValues(columns: BoardColumn[], place: CardPlace, values: CardChange['values']) {
+	return columns.map((column, index) =>
+		index === place.column
+			? {
+					...column,
+					cards: column.cards.map((card, cardIndex) =>
+						cardIndex === place.index
+							? { ...card, record: { ...card.record, ...values } as CardRecord }
+							: card
+					)
+				}
+			: column
+	);
+}
+
+/**
+ * The board after someone's change to one record, as a diff: the card's values patched, the
+ * card taken off when the record was deleted or left the assignee the board is narrowed to, and
+ * nothing for a record the board does not show and will not. `isPlacedHere` says the change's
+ * place is one this page already shows (its own move coming back).
+ *
+ * A change carries the record's values but not its place in a column (`entities.position`), so
+ * a reload stays the answer where the place matters and is unknown: another page's move or
+ * reorder (an update of the column field, or one without values), a new record the board shows,
+ * and a record it does not hold that may now belong (assigned to the board's person, or moved
+ * while beyond the first cards of a column). So does a deleted record it does not hold while a
+ * column shows only its first cards: which count fell is unknown.
+ */
+export function withLiveChange(
+	columns: BoardColumn[],
+	change: CardChange,
+	lens: BoardLens,
+	isPlacedHere = false
+): ChangeOutcome {
+	const place = locate(columns, change.id);
+	const keys = Object.keys(change.values);
+	const isAssigneeChange =
+		lens.assignee !== null && lens.assigneeField !== null && keys.includes(lens.assigneeField);
+	const isAssigned =
+		lens.assignee === null ||
+		lens.assigneeField === null ||
+		isAssignedAs(change.values[lens.assigneeField], lens.assignee);
+	const same = { columns, isReloadNeeded: false };
+	const reload = { columns, isReloadNeeded: true };
+	if (change.action === 'delete') {
+		if (place) return { columns: withoutCard(columns, place), isReloadNeeded: false };
+		return isCut(columns) ? reload : same;
+	}
+	if (change.action === 'create') return isAssigned ? reload : same;
+	const isPlaceChange =
+		keys.length === 0 ||
+		(lens.field !== null &&
+			keys.includes(lens.field) &&
+			columnOfValue(columns, change.values[lens.field]) !== place?.column);
+	if (!place) {
+		if (isAssigneeChange && isAssigned) return reload;
+		return isPlaceChange && isCut(columns) ? reload : same;
+	}
+	if (isAssigneeChange && !isAssigned) {
+		return { columns: withoutCard(columns, place), isReloadNeeded: false };
+	}
+	if (isPlaceChange && !isPlacedHere) return reload;
+	return keys.length
+		? { columns: withValues(columns, place, change.values), isReloadNeeded: false }
+		: same;
 }
