@@ -3,16 +3,15 @@
 // checkin.test.ts.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
+import { openSignedIn, signUpPerson, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -27,8 +26,8 @@ const password = 'a11y-e2e-password';
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({ context, input: { ...owner, password } }))!;
-	const actor: Actor = { userId: user.id, via: 'web' };
+	const user = await signUpPerson(context, { ...owner, password });
+	const { actor } = user;
 	const space = await createSpace({
 		context,
 		actor,
@@ -79,11 +78,7 @@ beforeAll(async () => {
 	browser = await launchBrowser();
 }, 120_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 const screens = [
 	{ name: 'overview', path: () => `/s/${slug}`, ready: 'h1' },
@@ -109,16 +104,12 @@ describe.each(['light', 'dark'] as const)('in %s mode', (colorScheme) => {
 	});
 
 	it('every workspace screen passes the WCAG A and AA rules', async () => {
-		const browserContext = await browser.newContext({
-			viewport: { width: 1280, height: 800 },
-			colorScheme
-		});
-		const page = await browserContext.newPage();
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(owner.email);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		const { browserContext, page } = await openSignedIn(
+			browser,
+			server,
+			{ email: owner.email, password },
+			{ colorScheme }
+		);
 		const findings: Record<string, string[]> = {};
 		for (const screen of screens) {
 			await page.goto(`${server.url}${screen.path()}`);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '$lib/server/adapters/postgres/embedded';
 import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp-server';
 
@@ -40,9 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
+	await stopSuite({ browser, server });
 	await smtp?.stop();
 });
 

@@ -5,12 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { createSpace } from '$lib/server/services/spaces';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
+import { collectErrors, inSpace, openSignedIn, signUpPerson, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -28,22 +28,17 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 120_000);
 
-afterAll(async () => {
-	for (const browserContext of contexts) await browserContext.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
 async function newPerson(name: string) {
 	const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${run}.${Math.random().toString(36).slice(2, 7)}@example.test`;
-	const user = (await signUp({ context, input: { name, email, password: firstPassword } }))!;
+	const user = await signUpPerson(context, { name, email, password: firstPassword });
 	await createSpace({
 		context,
-		actor: { userId: user.id, via: 'web' },
+		actor: user.actor,
 		input: { name: `${name}'s Fair`, slug: `fair-${run}-${user.id.slice(0, 6)}` }
 	});
-	return { ...user, password: firstPassword };
+	return { name, email, password: firstPassword };
 }
 
 /** A browser of its own (its own cookies), signed in; console errors are collected. */
@@ -56,23 +51,14 @@ async function signedIn(
 		userAgent?: string;
 	} = {}
 ): Promise<{ page: Page; problems: string[] }> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-		colorScheme: options.colorScheme ?? 'light',
-		userAgent: options.userAgent
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
 	const problems: string[] = [];
-	page.on('console', (message) => {
-		if (message.type() === 'error') problems.push(message.text());
+	const { page } = await openSignedIn(browser, server, person, {
+		...options,
+		height: options.height ?? 900,
+		contexts,
+		watch: (page) => collectErrors(page, problems),
+		landing: inSpace
 	});
-	page.on('pageerror', (error) => problems.push(error.message));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(person.email);
-	await page.getByLabel('Password').fill(person.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => url.pathname.startsWith('/s/'));
 	return { page, problems };
 }
 

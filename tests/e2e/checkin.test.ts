@@ -13,9 +13,10 @@ import type { AppContext } from '$lib/server/context';
 import { DEMO_SPACE_SLUG, demoLogins, isDemoSeeded, seedDemo } from '$lib/server/seed/demo';
 import { countCheckins, listAttendees } from '$lib/server/services/checkin';
 import type { AttendeeList } from '$lib/domain/checkin';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { CHROMIUM_PATH, launchBrowser } from '../support/browser';
+import { signIn, stopSuite, submitSignIn } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -63,11 +64,7 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 600_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function ownerActor() {
 	const { rows } = await context.db.owner.query<{ id: string }>(
@@ -95,9 +92,7 @@ async function openDesk(role: 'owner' | 'checkin', options = phone) {
 	watch(page, role);
 	await page.goto(deskUrl());
 	expect(new URL(page.url()).pathname).toBe('/signin');
-	await page.getByLabel('Email').fill(login(role).email);
-	await page.getByLabel('Password').fill(login(role).password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await submitSignIn(page, login(role));
 	await page.waitForURL(deskUrl());
 	await page.getByTestId('list-status').waitFor({ timeout: 60_000 });
 	return { context: browserContext, page };
@@ -407,11 +402,7 @@ describe('door staff in the workspace', () => {
 		const browserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 		const page = await browserContext.newPage();
 		watch(page, 'door staff');
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(login('checkin').email);
-		await page.getByLabel('Password').fill(login('checkin').password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(deskUrl());
+		await signIn(page, server, login('checkin'), { landing: deskUrl() });
 		await page.goto(`${server.url}/s/${DEMO_SPACE_SLUG}/t/attendees`);
 		expect(page.url()).toBe(deskUrl());
 		await page.getByTestId('list-status').waitFor({ timeout: 60_000 });
@@ -440,9 +431,7 @@ describe('the camera', () => {
 			const page = await browserContext.newPage();
 			watch(page, 'camera');
 			await page.goto(deskUrl());
-			await page.getByLabel('Email').fill(login('checkin').email);
-			await page.getByLabel('Password').fill(login('checkin').password);
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await submitSignIn(page, login('checkin'));
 			await page.getByTestId('list-status').waitFor({ timeout: 60_000 });
 			await page.getByRole('button', { name: 'Scan a ticket with the camera' }).tap();
 			await page.getByRole('dialog', { name: 'Scan a ticket' }).waitFor();

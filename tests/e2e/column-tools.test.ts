@@ -4,15 +4,13 @@
 // offered, and the shortcut sheet on `?`.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { createSpaceWithMembers, openSignedIn, signUpPeople, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 vi.setConfig({ testTimeout: 150_000 });
@@ -34,23 +32,15 @@ const scoreOf = (index: number) => (index % 50) + 1;
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const owner = (await signUp({ context, input: { ...people.owner, password } }))!;
-	const viewer = (await signUp({ context, input: { ...people.viewer, password } }))!;
-	const actor: Actor = { userId: owner.id, via: 'web' };
-	const space = await createSpace({
+	const users = await signUpPeople(context, people, password);
+	const space = await createSpaceWithMembers(
 		context,
-		actor,
-		input: { name: 'Column Tools', slug: `cols-${run}` }
-	});
-	slug = space.slug;
-	await addMember(
-		context,
-		{ id: owner.id, email: people.owner.email, actor },
-		space.id,
-		{ id: viewer.id, email: people.viewer.email, actor: { userId: viewer.id, via: 'web' } },
-		'viewer'
+		users.owner,
+		{ name: 'Column Tools', slug: `cols-${run}` },
+		[[users.viewer, 'viewer']]
 	);
-	const scope = { context, actor, space: slug };
+	slug = space.slug;
+	const scope = { context, actor: users.owner.actor, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Guests', key: 'guests' } });
 	for (const input of [
 		{ name: 'Name', key: 'name', kind: 'text' },
@@ -81,22 +71,15 @@ beforeAll(async () => {
 	browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function openSheet(
 	person: keyof typeof people
 ): Promise<{ browserContext: BrowserContext; page: Page }> {
-	const browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-	const page = await browserContext.newPage();
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { browserContext, page } = await openSignedIn(browser, server, {
+		email: people[person].email,
+		password
+	});
 	await page.goto(`${server.url}/s/${slug}/t/guests`);
 	await page.locator('[data-live-mode="socket"]').waitFor();
 	return { browserContext, page };

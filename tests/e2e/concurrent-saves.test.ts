@@ -6,14 +6,13 @@
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, queryRecords } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { createSpaceWithMembers, signIn, signUpPeople, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -33,24 +32,15 @@ const people = {
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const ids: Record<string, string> = {};
-	for (const [role, person] of Object.entries(people)) {
-		ids[role] = (await signUp({ context, input: { ...person, password } }))!.id;
-	}
-	owner = { userId: ids.owner!, via: 'web' };
-	const space = await createSpace({
+	const users = await signUpPeople(context, people, password);
+	owner = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: owner,
-		input: { name: 'Clash Fest', slug: `clash-${run}` }
-	});
-	slug = space.slug;
-	await addMember(
-		context,
-		{ id: ids.owner!, email: people.owner.email, actor: owner },
-		space.id,
-		{ id: ids.editor!, email: people.editor.email, actor: { userId: ids.editor!, via: 'web' } },
-		'editor'
+		users.owner,
+		{ name: 'Clash Fest', slug: `clash-${run}` },
+		[[users.editor, 'editor']]
 	);
+	slug = space.slug;
 	const scope = { context, actor: owner, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Vendors', key: 'vendors' } });
 	await addAttribute({
@@ -67,11 +57,7 @@ beforeAll(async () => {
 	browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 /** The socket of a page, with a switch that holds what the page sends until released. */
 interface HeldSocket {
@@ -106,11 +92,7 @@ async function openSheet(
 			for (const message of queue.splice(0)) toServer?.send(message);
 		};
 	}
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	await signIn(page, server, { email: people[person].email, password });
 	await page.goto(`${server.url}/s/${slug}/t/vendors`);
 	await page.locator('[data-live-mode="socket"]').waitFor();
 	return { browserContext, page };

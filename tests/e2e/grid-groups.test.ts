@@ -6,16 +6,16 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, getRecord } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
 import { createView } from '$lib/server/services/views';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
+import { openSignedIn, signUpPerson, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 vi.setConfig({ testTimeout: 150_000 });
@@ -46,8 +46,7 @@ const countOf = (status: string | null) => guests.filter((guest) => guest.status
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({ context, input: { ...person, password } }))!;
-	owner = { userId: user.id, via: 'web' };
+	owner = (await signUpPerson(context, { ...person, password })).actor;
 	slug = (
 		await createSpace({ context, actor: owner, input: { name: 'Groups', slug: `groups-${run}` } })
 	).slug;
@@ -91,27 +90,17 @@ beforeAll(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function openSheet(
 	options: { width?: number; colorScheme?: 'light' | 'dark'; search?: string } = {}
 ): Promise<{ browserContext: BrowserContext; page: Page }> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: 800 },
-		colorScheme: options.colorScheme ?? 'light'
-	});
-	const page = await browserContext.newPage();
-	const errors: string[] = [];
-	page.on('pageerror', (error) => errors.push(error.message));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(person.email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { browserContext, page } = await openSignedIn(
+		browser,
+		server,
+		{ email: person.email, password },
+		{ width: options.width, colorScheme: options.colorScheme }
+	);
 	await page.goto(`${server.url}/s/${slug}/t/guests${options.search ?? ''}`);
 	await page.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]').first().waitFor();
 	await page.locator('[data-live-mode="socket"]').waitFor();

@@ -6,14 +6,20 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, queryRecords } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signIn,
+	signUpPeople,
+	stopSuite
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 // Two browsers against a built server on a shared machine: pages take a few seconds each.
@@ -30,7 +36,7 @@ const people = {
 	editor: { name: 'Ben Editor', email: `ben.${run}@example.test` },
 	viewer: { name: 'Vera Viewer', email: `vera.${run}@example.test` }
 };
-const ids: Record<keyof typeof people, string> = { owner: '', editor: '', viewer: '' };
+let users: Record<keyof typeof people, TestUser>;
 let owner: Actor;
 let slug: string;
 const SEEDED = 30;
@@ -44,26 +50,18 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		const user = (await signUp({ context, input: { ...person, password } }))!;
-		ids[role as keyof typeof people] = user.id;
-	}
-	owner = { userId: ids.owner, via: 'web' };
-	const space = await createSpace({
+	users = await signUpPeople(context, people, password);
+	owner = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: owner,
-		input: { name: 'Grid Festival', slug: `grid-${run}` }
-	});
+		users.owner,
+		{ name: 'Grid Festival', slug: `grid-${run}` },
+		[
+			[users.editor, 'editor'],
+			[users.viewer, 'viewer']
+		]
+	);
 	slug = space.slug;
-	const ownerUser = { id: ids.owner, email: people.owner.email, actor: owner };
-	for (const role of ['editor', 'viewer'] as const) {
-		const member = {
-			id: ids[role],
-			email: people[role].email,
-			actor: { userId: ids[role], via: 'web' as const }
-		};
-		await addMember(context, ownerUser, space.id, member, role);
-	}
 	const scope = { context, actor: owner, space: slug };
 	const tables = await createEntityType({ ...scope, input: { name: 'Tables', key: 'tables' } });
 	await addAttribute({
@@ -132,7 +130,7 @@ beforeAll(async () => {
 			vip: index % 4 === 0,
 			rating: (index % 5) + 1,
 			arrives: `2026-07-${String((index % 28) + 1).padStart(2, '0')}`,
-			host: index % 2 === 0 ? ids.owner : ids.editor
+			host: index % 2 === 0 ? users.owner.id : users.editor.id
 		}))
 	});
 	server = await startAppServer();
@@ -140,30 +138,21 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function openSheet(
 	person: keyof typeof people,
 	options: { colorScheme?: 'light' | 'dark'; width?: number } = {}
 ): Promise<{ browserContext: BrowserContext; page: Page }> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: 800 },
-		colorScheme: options.colorScheme ?? 'light'
-	});
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { browserContext, page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...options,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person })
+		}
+	);
 	await page.goto(`${server.url}/s/${slug}/t/guests`);
 	await cell(page, 0, 'Name').waitFor();
 	// Hydrated, with the live connection up.
@@ -453,7 +442,7 @@ describe('editing', () => {
 		await page.getByRole('combobox', { name: 'Host' }).fill('ben');
 		await page.keyboard.press('Enter');
 		await expect.poll(() => cell(page, 6, 'Host').textContent()).toContain(people.editor.name);
-		await expect.poll(async () => (await restRows())[6]!.host).toBe(ids.editor);
+		await expect.poll(async () => (await restRows())[6]!.host).toBe(users.editor.id);
 		await browserContext.close();
 	});
 
@@ -600,11 +589,7 @@ describe('roles and rows', () => {
 		const browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 		await browserContext.route('**/socket.io/**', (route) => route.abort());
 		const page = await browserContext.newPage();
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(people.owner.email);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		await signIn(page, server, { email: people.owner.email, password });
 		await page.goto(`${server.url}/s/${slug}/t/guests`);
 		await page
 			.getByText('Live updates over HTTP (socket unavailable)')

@@ -6,13 +6,19 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createSpace } from '$lib/server/services/spaces';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	openSignedIn,
+	signUpPerson,
+	stopSuite,
+	type SessionState
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -34,8 +40,7 @@ const shots = path.join('test-results', 'import');
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({ context, input: person }))!;
-	const actor = { userId: user.id, via: 'web' as const };
+	const { actor } = await signUpPerson(context, person);
 	const space = await createSpace({
 		context,
 		actor,
@@ -53,34 +58,23 @@ beforeAll(async () => {
 	mkdirSync(shots, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
-let session: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+/** Signed in through the form once; later pages reuse the session. */
+const sessions = new Map<string, SessionState>();
 
 async function signedIn(
 	options: { width?: number; colorScheme?: 'light' | 'dark' } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1440, height: 900 },
-		colorScheme: options.colorScheme ?? 'light',
-		storageState: session
+	const { page } = await openSignedIn(browser, server, person, {
+		width: options.width ?? 1440,
+		height: 900,
+		colorScheme: options.colorScheme,
+		contexts,
+		sessions,
+		watch: (page) => collectErrors(page, consoleErrors, { uncaughtOnly: true }),
+		timeout: patient.timeout
 	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('pageerror', (error) => consoleErrors.push(error.message));
-	if (!session) {
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(person.email);
-		await page.getByLabel('Password').fill(person.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), patient);
-		session = await browserContext.storageState();
-	}
 	return page;
 }
 

@@ -7,16 +7,21 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute, deleteAttribute, updateAttribute } from '$lib/server/services/attributes';
 import { addComment } from '$lib/server/services/comments';
 import { createEntityType, deleteEntityType } from '$lib/server/services/entity-types';
 import { createRecords, updateRecords } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -31,7 +36,7 @@ const people = {
 	viewer: { name: 'Vera Viewer', email: `vera.live.${run}@example.test` }
 };
 type Person = keyof typeof people;
-const ids: Record<Person, string> = { owner: '', editor: '', viewer: '' };
+let users: Record<Person, TestUser>;
 let owner: Actor;
 let slug: string;
 let recordIds: string[] = [];
@@ -43,25 +48,18 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		ids[role as Person] = (await signUp({ context, input: { ...person, password } }))!.id;
-	}
-	owner = { userId: ids.owner, via: 'web' };
-	const space = await createSpace({
+	users = await signUpPeople(context, people, password);
+	owner = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: owner,
-		input: { name: 'Riverside Live', slug: `riverside-${run}` }
-	});
+		users.owner,
+		{ name: 'Riverside Live', slug: `riverside-${run}` },
+		[
+			[users.editor, 'editor'],
+			[users.viewer, 'viewer']
+		]
+	);
 	slug = space.slug;
-	for (const role of ['editor', 'viewer'] as const) {
-		await addMember(
-			context,
-			{ id: ids.owner, email: people.owner.email, actor: owner },
-			space.id,
-			{ id: ids[role], email: people[role].email, actor: { userId: ids[role], via: 'web' } },
-			role
-		);
-	}
 	const scope = { context, actor: owner, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Tasks' } });
 	for (const input of [
@@ -97,32 +95,23 @@ beforeAll(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
 async function signedIn(
 	person: Person,
 	options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
-		colorScheme: options.colorScheme ?? 'light'
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...options,
+			height: options.height ?? 860,
+			contexts,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person })
+		}
+	);
 	return page;
 }
 
@@ -201,7 +190,7 @@ describe('the inbox', () => {
 			actor: owner,
 			space: slug,
 			type: 'tasks',
-			updates: [{ id: recordIds[2]!, values: { assignee: ids.editor } }]
+			updates: [{ id: recordIds[2]!, values: { assignee: users.editor.id } }]
 		});
 		await bob.getByRole('link', { name: /assigned you to Print the badges/ }).waitFor({
 			timeout: 15_000

@@ -8,17 +8,22 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
 import { createApiToken } from '$lib/server/auth/api-tokens';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { mergeRecords } from '$lib/server/services/merge';
 import { createRecords, getRecord } from '$lib/server/services/records';
 import { readSchema } from '$lib/server/services/read-schema';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { audit } from '../support/axe';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -32,7 +37,6 @@ const people = {
 	editor: { name: 'Eli Editor', email: `eli.${run}@example.test` }
 };
 type Person = keyof typeof people;
-const ids: Record<Person, string> = { owner: '', editor: '' };
 let ownerActor: Actor;
 let slug: string;
 let token: string;
@@ -46,23 +50,15 @@ const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeou
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		ids[role as Person] = (await signUp({ context, input: { ...person, password } }))!.id;
-	}
-	ownerActor = { userId: ids.owner, via: 'web' };
-	const space = await createSpace({
+	const users = await signUpPeople(context, people, password);
+	ownerActor = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: ownerActor,
-		input: { name: 'Dockside Expo', slug: `dockside-${run}` }
-	});
-	slug = space.slug;
-	await addMember(
-		context,
-		{ id: ids.owner, email: people.owner.email, actor: ownerActor },
-		space.id,
-		{ id: ids.editor, email: people.editor.email, actor: { userId: ids.editor, via: 'web' } },
-		'editor'
+		users.owner,
+		{ name: 'Dockside Expo', slug: `dockside-${run}` },
+		[[users.editor, 'editor']]
 	);
+	slug = space.slug;
 	const scope = { context, actor: ownerActor, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Customers', key: 'customers' } });
 	for (const input of [
@@ -133,29 +129,23 @@ beforeAll(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
 async function signedIn(
 	person: Person,
 	options: { width?: number; colorScheme?: 'light' | 'dark' } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: 900 },
-		colorScheme: options.colorScheme ?? 'light'
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...options,
+			height: 900,
+			contexts,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person, uncaughtOnly: true })
+		}
+	);
 	return page;
 }
 

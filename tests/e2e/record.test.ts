@@ -6,16 +6,21 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { listComments } from '$lib/server/services/comments';
 import { readSchema } from '$lib/server/services/read-schema';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, getRecord } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -30,7 +35,7 @@ const people = {
 	viewer: { name: 'Vera Viewer', email: `vera.${run}@example.test` }
 };
 type Person = keyof typeof people;
-const ids: Record<Person, string> = { owner: '', editor: '', viewer: '' };
+let users: Record<Person, TestUser>;
 let ownerActor: Actor;
 let slug: string;
 let recordId: string;
@@ -46,26 +51,18 @@ const recordPath = (id: string) => `/s/${slug}/t/tasks/r/${id}`;
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		const user = (await signUp({ context, input: { ...person, password } }))!;
-		ids[role as Person] = user.id;
-	}
-	ownerActor = { userId: ids.owner, via: 'web' };
-	const space = await createSpace({
+	users = await signUpPeople(context, people, password);
+	ownerActor = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: ownerActor,
-		input: { name: 'Harbour Lights', slug: `harbour-${run}` }
-	});
+		users.owner,
+		{ name: 'Harbour Lights', slug: `harbour-${run}` },
+		[
+			[users.editor, 'editor'],
+			[users.viewer, 'viewer']
+		]
+	);
 	slug = space.slug;
-	const owner = { id: ids.owner, email: people.owner.email, actor: ownerActor };
-	for (const role of ['editor', 'viewer'] as const) {
-		const member = {
-			id: ids[role],
-			email: people[role].email,
-			actor: { userId: ids[role], via: 'web' as const }
-		};
-		await addMember(context, owner, space.id, member, role);
-	}
 	const scope = { context, actor: ownerActor, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Venues' } });
 	await addAttribute({ ...scope, type: 'venues', input: { name: 'Name', kind: 'text' } });
@@ -125,7 +122,7 @@ beforeAll(async () => {
 			{
 				title: 'Rig the harbour lights',
 				status: 'Doing',
-				owner: ids.editor,
+				owner: users.editor.id,
 				due: '2026-07-04',
 				budget: 1250,
 				score: 7,
@@ -145,32 +142,23 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
 async function signedIn(
 	person: Person,
 	options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-		colorScheme: options.colorScheme ?? 'light'
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...options,
+			height: options.height ?? 900,
+			contexts,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person })
+		}
+	);
 	return page;
 }
 
@@ -325,7 +313,7 @@ describe('comments', () => {
 		await comment.locator('span', { hasText: '@Eddie Editor' }).first().waitFor();
 		expect(await box.inputValue()).toBe('');
 		const stored = await listComments({ context, actor: ownerActor, space: slug, id: recordId });
-		expect(stored.at(-1)!.mentions).toEqual([{ id: ids.editor, name: 'Eddie Editor' }]);
+		expect(stored.at(-1)!.mentions).toEqual([{ id: users.editor.id, name: 'Eddie Editor' }]);
 		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});

@@ -5,15 +5,23 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import { listApiTokens } from '$lib/server/auth/api-tokens';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { listMembers } from '$lib/server/services/members';
 import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	inSpace,
+	signIn,
+	signUpPeople,
+	stopSuite,
+	submitSignIn
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -28,7 +36,7 @@ const people = {
 	editor: { name: 'Mia Member', email: `mia.${run}@example.test` },
 	leaver: { name: 'Lou Leaving', email: `lou.${run}@example.test` }
 };
-const ids: Record<keyof typeof people, string> = { owner: '', viewer: '', editor: '', leaver: '' };
+let users: Record<keyof typeof people, TestUser>;
 let ownerActor: Actor;
 // Named so the owner's first space (by name) is the one the tests work in.
 let mainSlug: string;
@@ -36,16 +44,18 @@ let otherSlug: string;
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		const user = (await signUp({ context, input: { ...person, password } }))!;
-		ids[role as keyof typeof people] = user.id;
-	}
-	ownerActor = { userId: ids.owner, via: 'web' };
-	const main = await createSpace({
+	users = await signUpPeople(context, people, password);
+	ownerActor = users.owner.actor;
+	const main = await createSpaceWithMembers(
 		context,
-		actor: ownerActor,
-		input: { name: 'Aurora Festival', slug: `aurora-${run}` }
-	});
+		users.owner,
+		{ name: 'Aurora Festival', slug: `aurora-${run}` },
+		[
+			[users.viewer, 'viewer'],
+			[users.editor, 'editor'],
+			[users.leaver, 'editor']
+		]
+	);
 	const other = await createSpace({
 		context,
 		actor: ownerActor,
@@ -66,25 +76,12 @@ beforeAll(async () => {
 			options: { choices: [{ name: 'To do' }, { name: 'Done' }] }
 		}
 	});
-	const owner = { id: ids.owner, email: people.owner.email, actor: ownerActor };
-	const member = (role: keyof typeof people) => ({
-		id: ids[role],
-		email: people[role].email,
-		actor: { userId: ids[role], via: 'web' as const }
-	});
-	await addMember(context, owner, main.id, member('viewer'), 'viewer');
-	await addMember(context, owner, main.id, member('editor'), 'editor');
-	await addMember(context, owner, main.id, member('leaver'), 'editor');
 	server = await startAppServer();
 	browser = await launchBrowser();
 	mkdirSync('test-results', { recursive: true });
 }, 120_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 /** A signed-in page; console errors and uncaught exceptions are collected for the caller. */
 async function signedIn(
@@ -93,15 +90,8 @@ async function signedIn(
 ): Promise<{ page: Page; problems: string[] }> {
 	const page = await browser.newPage({ viewport });
 	const problems: string[] = [];
-	page.on('console', (message) => {
-		if (message.type() === 'error') problems.push(message.text());
-	});
-	page.on('pageerror', (error) => problems.push(error.message));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[who].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => url.pathname.startsWith('/s/'));
+	collectErrors(page, problems);
+	await signIn(page, server, { email: people[who].email, password }, { landing: inSpace });
 	return { page, problems };
 }
 
@@ -196,7 +186,7 @@ describe('members', () => {
 		await expect
 			.poll(async () => {
 				const { members } = await listMembers({ context, actor: ownerActor, space: mainSlug });
-				return members.find((member) => member.userId === ids.editor)?.role;
+				return members.find((member) => member.userId === users.editor.id)?.role;
 			})
 			.toBe('viewer');
 		await expect
@@ -221,7 +211,7 @@ describe('members', () => {
 		await dialog.waitFor({ state: 'hidden' });
 		await expect.poll(() => page.getByRole('row', { name: people.leaver.name }).count()).toBe(0);
 		const { members } = await listMembers({ context, actor: ownerActor, space: mainSlug });
-		expect(members.map((member) => member.userId)).not.toContain(ids.leaver);
+		expect(members.map((member) => member.userId)).not.toContain(users.leaver.id);
 
 		// Withdraw the newcomer's invitation (its link stops working: tests/integration/auth).
 		await page.getByRole('button', { name: `Withdraw the invitation for ${invitee}` }).click();
@@ -468,9 +458,7 @@ describe('a newcomer without a space', () => {
 		// The same answer whether or not the address had an account; the mail tells them apart.
 		await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
 		await page.getByRole('link', { name: 'Sign in' }).click();
-		await page.getByLabel('Email').fill(`nia.${run}@example.test`);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		await submitSignIn(page, { email: `nia.${run}@example.test`, password });
 		await page.getByRole('heading', { name: 'No spaces yet' }).waitFor();
 		expect(new URL(page.url()).pathname).toBe('/');
 		// Signed in before confirming the address: the banner asks for it.

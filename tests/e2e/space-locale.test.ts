@@ -6,14 +6,14 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, queryRecords } from '$lib/server/services/records';
 import { createSpace } from '$lib/server/services/spaces';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { openSignedIn, signUpPerson, stopSuite } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 vi.setConfig({ testTimeout: 150_000 });
@@ -29,11 +29,7 @@ const person = { name: 'Liz Locale', email: `liz.${run}@example.test`, password:
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({
-		context,
-		input: { name: person.name, email: person.email, password: person.password }
-	}))!;
-	owner = { userId: user.id, via: 'web' };
+	owner = (await signUpPerson(context, person)).actor;
 	slug = (
 		await createSpace({ context, actor: owner, input: { name: 'Euro Fest', slug: `euro-${run}` } })
 	).slug;
@@ -58,23 +54,10 @@ beforeAll(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function signedIn(width: number, colorScheme: 'light' | 'dark'): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width, height: 800 },
-		colorScheme
-	});
-	const page = await browserContext.newPage();
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(person.email);
-	await page.getByLabel('Password').fill(person.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	const { page } = await openSignedIn(browser, server, person, { width, colorScheme });
 	return page;
 }
 

@@ -6,15 +6,20 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createRecords, queryRecords } from '$lib/server/services/records';
-import { createSpace } from '$lib/server/services/spaces';
 import { createView } from '$lib/server/services/views';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 // Several browser contexts against a built server on a shared machine: pages take seconds each.
@@ -31,7 +36,6 @@ const people = {
 	editor: { name: 'Emil Editor', email: `emil.${run}@example.test` },
 	viewer: { name: 'Vik Viewer', email: `vik.${run}@example.test` }
 };
-const ids: Record<keyof typeof people, string> = { owner: '', editor: '', viewer: '' };
 let owner: Actor;
 let slug: string;
 const consoleErrors: string[] = [];
@@ -59,26 +63,18 @@ const viewerView = { name: 'Confirmed, best first', status: 'Confirmed' as const
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [role, person] of Object.entries(people)) {
-		const user = (await signUp({ context, input: { ...person, password } }))!;
-		ids[role as keyof typeof people] = user.id;
-	}
-	owner = { userId: ids.owner, via: 'web' };
-	const space = await createSpace({
+	const users = await signUpPeople(context, people, password);
+	owner = users.owner.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: owner,
-		input: { name: 'Views Gala', slug: `views-${run}` }
-	});
+		users.owner,
+		{ name: 'Views Gala', slug: `views-${run}` },
+		[
+			[users.editor, 'editor'],
+			[users.viewer, 'viewer']
+		]
+	);
 	slug = space.slug;
-	const ownerUser = { id: ids.owner, email: people.owner.email, actor: owner };
-	for (const role of ['editor', 'viewer'] as const) {
-		const member = {
-			id: ids[role],
-			email: people[role].email,
-			actor: { userId: ids[role], via: 'web' as const }
-		};
-		await addMember(context, ownerUser, space.id, member, role);
-	}
 	const scope = { context, actor: owner, space: slug, type: 'guests' };
 	await createEntityType({ ...scope, input: { name: 'Guests', key: 'guests' } });
 	for (const input of [
@@ -117,28 +113,18 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
-async function signIn(
+function signedIn(
 	person: keyof typeof people,
 	viewport: { width: number; height: number } = { width: 1280, height: 800 }
 ): Promise<{ browserContext: BrowserContext; page: Page }> {
-	const browserContext = await browser.newContext({ viewport });
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	await page.goto(`${server.url}/signin`);
-	await page.getByLabel('Email').fill(people[person].email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-	return { browserContext, page };
+	return openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{ ...viewport, watch: (page) => collectErrors(page, consoleErrors, { who: person }) }
+	);
 }
 
 /** The guests sheet, hydrated with its live connection up; `search` is appended to the URL. */
@@ -156,7 +142,7 @@ async function openSheet(
 	person: keyof typeof people,
 	viewport?: { width: number; height: number }
 ): Promise<{ browserContext: BrowserContext; page: Page }> {
-	const session = await signIn(person, viewport);
+	const session = await signedIn(person, viewport);
 	await gotoSheet(session.page);
 	return session;
 }
@@ -462,7 +448,7 @@ describe('saved views', () => {
 		expect(await header(b.page, 'email').count()).toBe(0);
 		await leave(b);
 
-		const c = await signIn('editor');
+		const c = await signedIn('editor');
 		await gotoSheet(c.page, `?view=${encodeURIComponent(viewId)}`);
 		await viewBar(c.page)
 			.getByRole('button', { name: `Saved views: ${name}` })

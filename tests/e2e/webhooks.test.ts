@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { createSpace } from '$lib/server/services/spaces';
 import { bootTestApp, stopTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { openSignedIn, signUpPerson, type SessionState } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -36,8 +36,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({ context, input: person }))!;
-	const actor = { userId: user.id, via: 'web' as const };
+	const { actor } = await signUpPerson(context, person);
 	slug = (
 		await createSpace({ context, actor, input: { name: 'Quay Market', slug: `quay-${run}` } })
 	).slug;
@@ -73,24 +72,18 @@ afterAll(async () => {
 	await stopTestApp();
 });
 
-let session: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+/** Signed in through the form once; later pages reuse the session. */
+const sessions = new Map<string, SessionState>();
 
 async function signedIn(width = 1440, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width, height: 900 },
+	const { page } = await openSignedIn(browser, server, person, {
+		width,
+		height: 900,
 		colorScheme,
-		storageState: session
+		contexts,
+		sessions,
+		timeout: patient.timeout
 	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	if (!session) {
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(person.email);
-		await page.getByLabel('Password').fill(person.password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), patient);
-		session = await browserContext.storageState();
-	}
 	return page;
 }
 

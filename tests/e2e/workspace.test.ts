@@ -3,14 +3,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { withActor } from '$lib/server/db';
 import { addAttribute } from '$lib/server/services/attributes';
 import { inviteMember } from '$lib/server/services/members';
 import { createEntityType } from '$lib/server/services/entity-types';
-import { bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import { signIn, signUpPerson, stopSuite, submitSignIn } from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -24,13 +24,12 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	const user = (await signUp({ context, input: { name: 'Erin End-to-End', email, password } }))!;
-	ownerId = user.id;
+	const { id, actor } = await signUpPerson(context, { name: 'Erin End-to-End', email, password });
+	ownerId = id;
 	spaceSlug = `e2e-${Date.now()}`;
-	await withActor(context.db.runtime, { userId: user.id, via: 'web' }, (tx) =>
+	await withActor(context.db.runtime, actor, (tx) =>
 		tx.query('select app_create_space($1, $2)', [spaceSlug, 'E2E Festival'])
 	);
-	const actor = { userId: user.id, via: 'web' as const };
 	await createEntityType({ context, actor, space: spaceSlug, input: { name: 'Guests' } });
 	await addAttribute({
 		context,
@@ -44,11 +43,7 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 120_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ browser, server }));
 
 async function newPage(): Promise<Page> {
 	const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -81,10 +76,7 @@ describe('signing in', () => {
 describe('API tokens from the UI', () => {
 	it('creates a token with the chosen role that reads and writes over the REST API', async () => {
 		const page = await newPage();
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(email);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		await signIn(page, server, { email, password });
 		await page.getByRole('heading', { name: 'E2E Festival' }).waitFor();
 
 		await page
@@ -145,9 +137,7 @@ describe('invitations', () => {
 		// Sign-up ends at "check your inbox"; signing in then leads back to the invitation.
 		await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
 		await page.getByRole('link', { name: 'Sign in' }).click();
-		await page.getByLabel('Email').fill(newcomer);
-		await page.getByLabel('Password').fill('invited-and-happy');
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		await submitSignIn(page, { email: newcomer, password: 'invited-and-happy' });
 		await page.getByRole('button', { name: 'Join the space' }).waitFor();
 		await page.screenshot({ path: 'test-results/invitation.png' });
 		await page.getByRole('button', { name: 'Join the space' }).click();
