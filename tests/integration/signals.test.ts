@@ -275,3 +275,33 @@ describe('the inbox', () => {
 		).rejects.toMatchObject({ code: 'INVALID_INPUT' });
 	});
 });
+
+describe('a lost listener', () => {
+	it('ends the streams once it listens again, so pages read again what they missed', async () => {
+		const reader = await listen(editor.actor);
+		// Cut this process's LISTEN connection, as a Postgres restart or a network blip would.
+		const { rows } = await context.db.owner.query<{ pid: number }>(
+			`select pid from pg_stat_activity
+			  where datname = current_database() and query = 'listen roster_signals'`
+		);
+		expect(rows.length).toBeGreaterThan(0);
+		await context.db.owner.query('select pg_terminate_backend(pid) from unnest($1::int[]) pid', [
+			rows.map((row) => row.pid)
+		]);
+		// A signal sent while nobody listened is lost; the stream must not carry on as if whole.
+		await Promise.race([
+			reader.ended,
+			new Promise((_, reject) => setTimeout(() => reject(new Error('the stream went on')), 10_000))
+		]);
+		// Listening again: a new stream hears signals as before.
+		const again = await listen(editor.actor);
+		await addComment({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			id: recordId,
+			input: { body: 'After the gap' }
+		});
+		await again.until((frame) => frame.event === 'comments');
+	});
+});

@@ -13,6 +13,11 @@ const RETRY_MS = 1_000;
 
 export interface SignalBus {
 	subscribe(listener: (signal: Signal) => void): () => void;
+	/**
+	 * Calls `listener` when this process listens again after losing its connection: signals sent
+	 * in the gap were never heard, so whoever relied on them must read what they show again.
+	 */
+	onGap(listener: () => void): () => void;
 	/** Resolves once this process is listening (a signal sent before then is not heard). */
 	ready(): Promise<void>;
 	close(): Promise<void>;
@@ -34,6 +39,8 @@ export function createSignalBus(connectionString: string): SignalBus {
 	let retry: ReturnType<typeof setTimeout> | undefined;
 	let isClosed = false;
 	let listening: Promise<void> = Promise.resolve();
+	/** Set once a LISTEN has been lost: the next one that succeeds closes a gap. */
+	let hasLost = false;
 
 	const connect = () => {
 		if (client || isClosed) return;
@@ -42,6 +49,7 @@ export function createSignalBus(connectionString: string): SignalBus {
 		const reconnect = () => {
 			if (client !== listener) return;
 			client = null;
+			hasLost = true;
 			void listener.end().catch(() => undefined);
 			if (!isClosed) retry = setTimeout(connect, RETRY_MS);
 		};
@@ -59,6 +67,10 @@ export function createSignalBus(connectionString: string): SignalBus {
 			try {
 				await listener.connect();
 				await listener.query(`listen ${CHANNEL}`);
+				if (hasLost) {
+					hasLost = false;
+					emitter.emit('gap');
+				}
 			} catch (error) {
 				console.error('Listening for signals failed; retrying', error);
 				reconnect();
@@ -71,6 +83,10 @@ export function createSignalBus(connectionString: string): SignalBus {
 			connect();
 			emitter.on('signal', listener);
 			return () => emitter.off('signal', listener);
+		},
+		onGap(listener) {
+			emitter.on('gap', listener);
+			return () => emitter.off('gap', listener);
 		},
 		ready: () => listening,
 		async close() {

@@ -61,6 +61,12 @@ export async function followSignals(options: {
 
 	const cleanUps = [
 		context.signals.subscribe(deliver),
+		// Signals sent while this process was not listening are lost: end the stream, so the
+		// browser connects again and its pages read what they show afresh ('resync').
+		context.signals.onGap(() => {
+			stop();
+			sink.end();
+		}),
 		context.access.subscribe((change) => {
 			if (actor.sessionId && change.sessionIds?.includes(actor.sessionId)) {
 				stop();
