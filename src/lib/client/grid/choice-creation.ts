@@ -16,11 +16,13 @@ export const provideChoiceCreation = (create: CreateChoice) => setContext(key, c
 export const choiceCreation = (): CreateChoice | undefined => getContext<CreateChoice>(key);
 
 /**
- * Provides choice creation through a sheet's fields API (editors and owners only), then reloads
- * the schema: the cell checks its value against the field's choices, so it needs the new ones.
+ * Provides choice creation through a sheet's fields API (its space and type slugs, read when a
+ * choice is added), then reloads the schema: the cell checks its value against the field's
+ * choices, so it needs the new ones.
  */
-export function provideSheetChoiceCreation(space: string, type: string): void {
+export function provideSheetChoiceCreation(sheet: () => { space: string; type: string }): void {
 	provideChoiceCreation(async (fieldKey, name) => {
+		const { space, type } = sheet();
 		const choice = await apiRequest<{ name: string }>(
 			`${fieldsUrl(space, type)}/${encodeURIComponent(fieldKey)}/choices`,
 			{ method: 'POST', body: { name } }
