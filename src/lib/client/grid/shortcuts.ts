@@ -57,3 +57,14 @@ export function shortcutGroups(mod: string): ShortcutGroup[] {
 		}
 	];
 }
+
+/**
+ * Whether a key pressed on the page (outside the grid's cells, which ask on their own) opens
+ * the shortcut sheet: `?` or Mod+/, unless typed into a text box or a dialog.
+ */
+export function opensShortcutSheet(event: KeyboardEvent): boolean {
+	const isHelpKey = event.key === '?' || (event.key === '/' && (event.ctrlKey || event.metaKey));
+	if (event.defaultPrevented || !isHelpKey) return false;
+	const target = event.target as HTMLElement | null;
+	return !target?.closest('input, textarea, select, [contenteditable], [role="dialog"]');
+}
