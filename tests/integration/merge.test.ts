@@ -8,6 +8,7 @@ import { addAttribute } from '$lib/server/services/attributes';
 import { addComment, listComments } from '$lib/server/services/comments';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { readHistory } from '$lib/server/services/history';
+import { getMatchRules, saveMatchRules } from '$lib/server/services/matching';
 import {
 	mergeRecords,
 	previewMerge,
@@ -253,6 +254,43 @@ describe('merge and unmerge', () => {
 				input: { mergeId: merge.id }
 			})
 		).rejects.toMatchObject({ code: 'CONFLICT' });
+	});
+
+	it('offers the pairs of an undone merge for review again', async () => {
+		// Same name, one without an email: a pair at a lowered review threshold.
+		const scope = { context, actor: owner.actor, space: space.slug, type: 'customers' };
+		const { rules } = await getMatchRules(scope);
+		await saveMatchRules({ ...scope, input: { ...rules, reviewThreshold: 0.5 } });
+		const [kept] = await add('customers', [
+			{ name: 'Margaret Hamilton', email: 'margaret@example.org' }
+		]);
+		const [gone] = await add('customers', [{ name: 'Margaret Hamilton' }]);
+		const openPair = async () => {
+			const { rows } = await context.db.owner.query(
+				`select status from match_pairs
+				  where record_a = least($1::uuid, $2::uuid) and record_b = greatest($1::uuid, $2::uuid)`,
+				[kept!.id, gone!.id]
+			);
+			return rows[0]?.status ?? null;
+		};
+		// Found when the second was written.
+		expect(await openPair()).toBe('open');
+		const { merge } = await mergeRecords({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			type: 'customers',
+			input: { survivorId: kept!.id, mergedIds: [gone!.id] }
+		});
+		expect(await openPair()).toBeNull();
+		await unmergeRecords({
+			context,
+			actor: owner.actor,
+			space: space.slug,
+			input: { mergeId: merge.id }
+		});
+		// Both records are back on their own: still alike, so back in the queue.
+		expect(await openPair()).toBe('open');
 	});
 
 	it('follows an old id through a chain of merges', async () => {

@@ -12,6 +12,7 @@ import type { EntityType } from '$lib/domain/schema';
 import type { Actor } from '../../auth/actor';
 import type { AppContext } from '../../context';
 import type { Tx } from '../../db';
+import { warnPossibleDuplicates } from '../matching/on-write';
 import { loadRecords } from '../records/read';
 import { writeRecords } from '../records/write';
 import { findEntityType } from '../schema';
@@ -206,6 +207,10 @@ export async function unmergeRecords(options: {
 			mergedIds,
 			mergeId
 		});
+
+		// The merge took their review-queue pairs with the merged records (they cascade): the
+		// records are back on their own, so whatever still looks alike is offered again.
+		await warnPossibleDuplicates(scope, type, [survivorId, ...mergedIds]);
 
 		// Open sheets learn of the records that came back as creates, with all their values.
 		const restored = await loadRecords({ tx, spaceId: space.id, type, ids: mergedIds });
