@@ -7,16 +7,22 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { readSchema } from '$lib/server/services/read-schema';
 import { createRecords, deleteRecords, getRecord } from '$lib/server/services/records';
 import { readBoard } from '$lib/server/services/records/board';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite,
+	type SessionState
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -31,7 +37,7 @@ const people = {
 	carol: { name: 'Carol Viewer', email: `carol.${run}@example.test` }
 };
 type Person = keyof typeof people;
-const ids: Record<Person, string> = { alice: '', bob: '', carol: '' };
+let users: Record<Person, TestUser>;
 const records: Record<string, string> = {};
 let alice: Actor;
 let slug: string;
@@ -41,32 +47,22 @@ const patient = { timeout: 15_000 };
 // Each test signs in one or two people and drives several pages.
 vi.setConfig({ testTimeout: 120_000 });
 const contexts: BrowserContext[] = [];
-const sessions: Partial<Record<Person, Awaited<ReturnType<BrowserContext['storageState']>>>> = {};
+const sessions = new Map<string, SessionState>();
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [key, person] of Object.entries(people)) {
-		ids[key as Person] = (await signUp({ context, input: { ...person, password } }))!.id;
-	}
-	alice = { userId: ids.alice, via: 'web' };
-	const space = await createSpace({
+	users = await signUpPeople(context, people, password);
+	alice = users.alice.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: alice,
-		input: { name: 'Riverside Fair', slug: `riverside-${run}` }
-	});
+		users.alice,
+		{ name: 'Riverside Fair', slug: `riverside-${run}` },
+		[
+			[users.bob, 'editor'],
+			[users.carol, 'viewer']
+		]
+	);
 	slug = space.slug;
-	for (const [person, role] of [
-		['bob', 'editor'],
-		['carol', 'viewer']
-	] as const) {
-		await addMember(
-			context,
-			{ id: ids.alice, email: people.alice.email, actor: alice },
-			space.id,
-			{ id: ids[person], email: people[person].email, actor: { userId: ids[person], via: 'web' } },
-			role
-		);
-	}
 	const scope = { context, actor: alice, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Tasks' } });
 	for (const input of [
@@ -95,13 +91,13 @@ beforeAll(async () => {
 			{
 				title: 'Write brief',
 				status: 'To do',
-				assignee: ids.alice,
+				assignee: users.alice.id,
 				due: '2026-06-01',
 				notes: '12'
 			},
-			{ title: 'Book venue', status: 'To do', assignee: ids.bob, notes: 'twelve' },
+			{ title: 'Book venue', status: 'To do', assignee: users.bob.id, notes: 'twelve' },
 			{ title: 'Order badges', status: 'To do', notes: '7.5' },
-			{ title: 'Hire crew', status: 'Doing', assignee: ids.bob, notes: 'soon' },
+			{ title: 'Hire crew', status: 'Doing', assignee: users.bob.id, notes: 'soon' },
 			{ title: 'Print map', status: 'Done', due: '2026-06-20' }
 		]
 	});
@@ -111,38 +107,27 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
+/** A page of its own for `person`, signed in once per person; `touch` makes it a phone. */
 async function signedIn(
 	person: Person,
 	options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; touch?: boolean } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-		colorScheme: options.colorScheme ?? 'light',
-		hasTouch: options.touch ?? false,
-		isMobile: options.touch ?? false,
-		storageState: sessions[person]
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	if (!sessions[person]) {
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(people[person].email);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-		sessions[person] = await browserContext.storageState();
-	}
+	const { touch = false, ...size } = options;
+	const { page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...size,
+			hasTouch: touch,
+			isMobile: touch,
+			contexts,
+			sessions,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person })
+		}
+	);
 	return page;
 }
 
@@ -392,9 +377,9 @@ describe('live changes without reloading the board', () => {
 		const { created } = await createRecords({
 			...scope,
 			values: [
-				{ title: 'Sweep hall', status: 'To do', assignee: ids.bob },
-				{ title: 'Stack chairs', status: 'Done', assignee: ids.bob },
-				{ title: 'Fold flyers', status: 'Done', assignee: ids.bob }
+				{ title: 'Sweep hall', status: 'To do', assignee: users.bob.id },
+				{ title: 'Stack chairs', status: 'Done', assignee: users.bob.id },
+				{ title: 'Fold flyers', status: 'Done', assignee: users.bob.id }
 			]
 		});
 		const [sweep, stack, fold] = created.map((record) => record.id);
@@ -440,7 +425,7 @@ describe('live changes without reloading the board', () => {
 		expect((await rest('delete', stack!)).ok()).toBe(true);
 		await expect.poll(() => titlesIn(b, 'Done'), patient).not.toContain('Stack chairs');
 		await expect.poll(() => titlesIn(mine, 'Done'), patient).not.toContain('Stack chairs');
-		expect((await rest('patch', sweep!, { assignee: ids.alice })).ok()).toBe(true);
+		expect((await rest('patch', sweep!, { assignee: users.alice.id })).ok()).toBe(true);
 		await expect.poll(() => titlesIn(mine, 'Done'), patient).toEqual(['Fold flyers']);
 		await card(column(b, 'Done'), 'Sweep hall').getByText('Alice Owner').waitFor(patient);
 		await settleTime();
