@@ -1,8 +1,10 @@
 // The kanban board and the field editor in a real browser. Two people on one board: a card one
 // drags with the mouse moves on the other's screen; an order within a column survives a reload;
 // a card moves from the keyboard; on a 375 px phone a long press drags a card to the next column
-// while a quick swipe still scrolls. Then the field editor: add, rename, change a kind with the
-// preview listing the values that will not convert, and select choices with colours.
+// while a quick swipe still scrolls; others' edits, deletes, moves and reorders land in place on
+// an open board without it asking for the board again. Then the field editor: add, rename,
+// change a kind with the preview listing the values that will not convert, and select choices
+// with colours.
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -140,6 +142,11 @@ const column = (page: Page, name: string) =>
 	page
 		.locator('[data-board-column]')
 		.filter({ has: page.getByRole('heading', { name, exact: true }) });
+/** The number of cards a column's header counts. */
+const countIn = (page: Page, name: string) =>
+	column(page, name)
+		.locator('header > span')
+		.evaluate((element) => Number.parseInt(element.textContent ?? '', 10));
 const card = (scope: Page | Locator, title: string) => scope.getByRole('button', { name: title });
 const titlesIn = (page: Page, name: string) =>
 	column(page, name)
@@ -433,6 +440,63 @@ describe('live changes without reloading the board', () => {
 		expect(loads.b.count - before.b).toBe(0);
 		expect(loads.mine.count - before.mine).toBe(0);
 		await deleteRecords({ ...scope, ids: [sweep!, fold!] });
+	});
+
+	it('puts another person’s move and reorder in place, in order, on B’s board', async () => {
+		const scope = { context, actor: alice, space: slug, type: 'tasks' };
+		const { created } = await createRecords({
+			...scope,
+			values: ['Pack van', 'Load stage', 'Light lamps'].map((title) => ({ title, status: 'Done' }))
+		});
+		const [pack, , lamps] = created.map((record) => record.id);
+		const brief = records['Write brief']!;
+		const a = await signedIn('alice');
+		const b = await signedIn('bob');
+		await openBoard(b);
+		const loads = countBoardLoads(b);
+		const toDo = (await titlesIn(b, 'To do')).filter((title) => title !== 'Write brief');
+		const done = await titlesIn(b, 'Done');
+		expect(done.slice(-3)).toEqual(['Pack van', 'Load stage', 'Light lamps']);
+		const earlier = done.slice(0, -3);
+
+		// A moves through the app's move endpoint, as A's board would: into Done, after the first.
+		const move = (id: string, input: object) =>
+			a.request.post(`${server.url}/api/spaces/${slug}/types/tasks/records/${id}/move`, {
+				data: input
+			});
+		expect((await move(brief, { status: 'Done', after: pack })).ok()).toBe(true);
+		const moved = [...earlier, 'Pack van', 'Write brief', 'Load stage', 'Light lamps'];
+		await expect.poll(() => titlesIn(b, 'Done'), patient).toEqual(moved);
+		expect(await titlesIn(b, 'To do')).toEqual(toDo);
+		expect(await countIn(b, 'Done')).toBe(moved.length);
+		expect(await countIn(b, 'To do')).toBe(toDo.length);
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await b.emulateMedia({ colorScheme });
+			for (const width of [1440, 375]) {
+				await b.setViewportSize({ width, height: width > 800 ? 900 : 812 });
+				await column(b, 'Done').evaluate((element) =>
+					element.scrollIntoView({ inline: 'center', block: 'nearest' })
+				);
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				await b.screenshot({
+					path: `test-results/board-remote-move-${width}-${colorScheme}.png`
+				});
+			}
+		}
+		await b.emulateMedia({ colorScheme: 'light' });
+		await b.setViewportSize({ width: 1280, height: 800 });
+
+		// A reorders within the column: to the top.
+		expect((await move(lamps!, { status: 'Done', before: pack })).ok()).toBe(true);
+		const reordered = [...earlier, 'Light lamps', 'Pack van', 'Write brief', 'Load stage'];
+		await expect.poll(() => titlesIn(b, 'Done'), patient).toEqual(reordered);
+		await settleTime();
+		expect(await storedTitles('Done')).toEqual(reordered);
+		expect(await titlesIn(b, 'Done')).toEqual(reordered);
+		expect(loads.count).toBe(0);
+
+		expect((await move(brief, { status: 'To do' })).ok()).toBe(true);
+		await deleteRecords({ ...scope, ids: created.map((record) => record.id) });
 	});
 });
 
