@@ -38,7 +38,8 @@ export function toSheetChange(change: RecordChange): SheetChange {
 		...(change.update && change.lost ? { lost: change.lost } : {}),
 		by: change.actorId,
 		at: change.at,
-		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {}),
+		...(change.position !== undefined ? { position: change.position } : {})
 	};
 }
 

@@ -1,22 +1,30 @@
 // The kanban board and the field editor in a real browser. Two people on one board: a card one
 // drags with the mouse moves on the other's screen; an order within a column survives a reload;
 // a card moves from the keyboard; on a 375 px phone a long press drags a card to the next column
-// while a quick swipe still scrolls. Then the field editor: add, rename, change a kind with the
-// preview listing the values that will not convert, and select choices with colours.
+// while a quick swipe still scrolls; others' edits, deletes, moves and reorders land in place on
+// an open board without it asking for the board again. Then the field editor: add, rename,
+// change a kind with the preview listing the values that will not convert, and select choices
+// with colours.
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/server/auth/actor';
-import { signUp } from '$lib/server/auth/users';
 import type { AppContext } from '$lib/server/context';
 import { addAttribute } from '$lib/server/services/attributes';
 import { createEntityType } from '$lib/server/services/entity-types';
 import { readSchema } from '$lib/server/services/read-schema';
 import { createRecords, deleteRecords, getRecord } from '$lib/server/services/records';
 import { readBoard } from '$lib/server/services/records/board';
-import { createSpace } from '$lib/server/services/spaces';
-import { addMember, bootTestApp, stopTestApp } from '../support/app';
+import { bootTestApp, type TestUser } from '../support/app';
 import { launchBrowser } from '../support/browser';
+import {
+	collectErrors,
+	createSpaceWithMembers,
+	openSignedIn,
+	signUpPeople,
+	stopSuite,
+	type SessionState
+} from '../support/e2e';
 import { startAppServer, type AppServer } from '../support/server';
 
 let context: AppContext;
@@ -31,7 +39,7 @@ const people = {
 	carol: { name: 'Carol Viewer', email: `carol.${run}@example.test` }
 };
 type Person = keyof typeof people;
-const ids: Record<Person, string> = { alice: '', bob: '', carol: '' };
+let users: Record<Person, TestUser>;
 const records: Record<string, string> = {};
 let alice: Actor;
 let slug: string;
@@ -41,32 +49,22 @@ const patient = { timeout: 15_000 };
 // Each test signs in one or two people and drives several pages.
 vi.setConfig({ testTimeout: 120_000 });
 const contexts: BrowserContext[] = [];
-const sessions: Partial<Record<Person, Awaited<ReturnType<BrowserContext['storageState']>>>> = {};
+const sessions = new Map<string, SessionState>();
 
 beforeAll(async () => {
 	context = await bootTestApp();
-	for (const [key, person] of Object.entries(people)) {
-		ids[key as Person] = (await signUp({ context, input: { ...person, password } }))!.id;
-	}
-	alice = { userId: ids.alice, via: 'web' };
-	const space = await createSpace({
+	users = await signUpPeople(context, people, password);
+	alice = users.alice.actor;
+	const space = await createSpaceWithMembers(
 		context,
-		actor: alice,
-		input: { name: 'Riverside Fair', slug: `riverside-${run}` }
-	});
+		users.alice,
+		{ name: 'Riverside Fair', slug: `riverside-${run}` },
+		[
+			[users.bob, 'editor'],
+			[users.carol, 'viewer']
+		]
+	);
 	slug = space.slug;
-	for (const [person, role] of [
-		['bob', 'editor'],
-		['carol', 'viewer']
-	] as const) {
-		await addMember(
-			context,
-			{ id: ids.alice, email: people.alice.email, actor: alice },
-			space.id,
-			{ id: ids[person], email: people[person].email, actor: { userId: ids[person], via: 'web' } },
-			role
-		);
-	}
 	const scope = { context, actor: alice, space: slug };
 	await createEntityType({ ...scope, input: { name: 'Tasks' } });
 	for (const input of [
@@ -95,13 +93,13 @@ beforeAll(async () => {
 			{
 				title: 'Write brief',
 				status: 'To do',
-				assignee: ids.alice,
+				assignee: users.alice.id,
 				due: '2026-06-01',
 				notes: '12'
 			},
-			{ title: 'Book venue', status: 'To do', assignee: ids.bob, notes: 'twelve' },
+			{ title: 'Book venue', status: 'To do', assignee: users.bob.id, notes: 'twelve' },
 			{ title: 'Order badges', status: 'To do', notes: '7.5' },
-			{ title: 'Hire crew', status: 'Doing', assignee: ids.bob, notes: 'soon' },
+			{ title: 'Hire crew', status: 'Doing', assignee: users.bob.id, notes: 'soon' },
 			{ title: 'Print map', status: 'Done', due: '2026-06-20' }
 		]
 	});
@@ -111,38 +109,27 @@ beforeAll(async () => {
 	mkdirSync('test-results', { recursive: true });
 }, 180_000);
 
-afterAll(async () => {
-	for (const each of contexts) await each.close().catch(() => undefined);
-	await browser?.close();
-	await server?.stop();
-	await stopTestApp();
-});
+afterAll(() => stopSuite({ contexts, browser, server }));
 
+/** A page of its own for `person`, signed in once per person; `touch` makes it a phone. */
 async function signedIn(
 	person: Person,
 	options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; touch?: boolean } = {}
 ): Promise<Page> {
-	const browserContext = await browser.newContext({
-		viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-		colorScheme: options.colorScheme ?? 'light',
-		hasTouch: options.touch ?? false,
-		isMobile: options.touch ?? false,
-		storageState: sessions[person]
-	});
-	contexts.push(browserContext);
-	const page = await browserContext.newPage();
-	page.on('console', (message) => {
-		if (message.type() === 'error') consoleErrors.push(`${person}: ${message.text()}`);
-	});
-	page.on('pageerror', (error) => consoleErrors.push(`${person}: ${error.message}`));
-	if (!sessions[person]) {
-		await page.goto(`${server.url}/signin`);
-		await page.getByLabel('Email').fill(people[person].email);
-		await page.getByLabel('Password').fill(password);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-		sessions[person] = await browserContext.storageState();
-	}
+	const { touch = false, ...size } = options;
+	const { page } = await openSignedIn(
+		browser,
+		server,
+		{ email: people[person].email, password },
+		{
+			...size,
+			hasTouch: touch,
+			isMobile: touch,
+			contexts,
+			sessions,
+			watch: (page) => collectErrors(page, consoleErrors, { who: person })
+		}
+	);
 	return page;
 }
 
@@ -155,6 +142,11 @@ const column = (page: Page, name: string) =>
 	page
 		.locator('[data-board-column]')
 		.filter({ has: page.getByRole('heading', { name, exact: true }) });
+/** The number of cards a column's header counts. */
+const countIn = (page: Page, name: string) =>
+	column(page, name)
+		.locator('header > span')
+		.evaluate((element) => Number.parseInt(element.textContent ?? '', 10));
 const card = (scope: Page | Locator, title: string) => scope.getByRole('button', { name: title });
 const titlesIn = (page: Page, name: string) =>
 	column(page, name)
@@ -392,9 +384,9 @@ describe('live changes without reloading the board', () => {
 		const { created } = await createRecords({
 			...scope,
 			values: [
-				{ title: 'Sweep hall', status: 'To do', assignee: ids.bob },
-				{ title: 'Stack chairs', status: 'Done', assignee: ids.bob },
-				{ title: 'Fold flyers', status: 'Done', assignee: ids.bob }
+				{ title: 'Sweep hall', status: 'To do', assignee: users.bob.id },
+				{ title: 'Stack chairs', status: 'Done', assignee: users.bob.id },
+				{ title: 'Fold flyers', status: 'Done', assignee: users.bob.id }
 			]
 		});
 		const [sweep, stack, fold] = created.map((record) => record.id);
@@ -440,7 +432,7 @@ describe('live changes without reloading the board', () => {
 		expect((await rest('delete', stack!)).ok()).toBe(true);
 		await expect.poll(() => titlesIn(b, 'Done'), patient).not.toContain('Stack chairs');
 		await expect.poll(() => titlesIn(mine, 'Done'), patient).not.toContain('Stack chairs');
-		expect((await rest('patch', sweep!, { assignee: ids.alice })).ok()).toBe(true);
+		expect((await rest('patch', sweep!, { assignee: users.alice.id })).ok()).toBe(true);
 		await expect.poll(() => titlesIn(mine, 'Done'), patient).toEqual(['Fold flyers']);
 		await card(column(b, 'Done'), 'Sweep hall').getByText('Alice Owner').waitFor(patient);
 		await settleTime();
@@ -448,6 +440,63 @@ describe('live changes without reloading the board', () => {
 		expect(loads.b.count - before.b).toBe(0);
 		expect(loads.mine.count - before.mine).toBe(0);
 		await deleteRecords({ ...scope, ids: [sweep!, fold!] });
+	});
+
+	it('puts another person’s move and reorder in place, in order, on B’s board', async () => {
+		const scope = { context, actor: alice, space: slug, type: 'tasks' };
+		const { created } = await createRecords({
+			...scope,
+			values: ['Pack van', 'Load stage', 'Light lamps'].map((title) => ({ title, status: 'Done' }))
+		});
+		const [pack, , lamps] = created.map((record) => record.id);
+		const brief = records['Write brief']!;
+		const a = await signedIn('alice');
+		const b = await signedIn('bob');
+		await openBoard(b);
+		const loads = countBoardLoads(b);
+		const toDo = (await titlesIn(b, 'To do')).filter((title) => title !== 'Write brief');
+		const done = await titlesIn(b, 'Done');
+		expect(done.slice(-3)).toEqual(['Pack van', 'Load stage', 'Light lamps']);
+		const earlier = done.slice(0, -3);
+
+		// A moves through the app's move endpoint, as A's board would: into Done, after the first.
+		const move = (id: string, input: object) =>
+			a.request.post(`${server.url}/api/spaces/${slug}/types/tasks/records/${id}/move`, {
+				data: input
+			});
+		expect((await move(brief, { status: 'Done', after: pack })).ok()).toBe(true);
+		const moved = [...earlier, 'Pack van', 'Write brief', 'Load stage', 'Light lamps'];
+		await expect.poll(() => titlesIn(b, 'Done'), patient).toEqual(moved);
+		expect(await titlesIn(b, 'To do')).toEqual(toDo);
+		expect(await countIn(b, 'Done')).toBe(moved.length);
+		expect(await countIn(b, 'To do')).toBe(toDo.length);
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await b.emulateMedia({ colorScheme });
+			for (const width of [1440, 375]) {
+				await b.setViewportSize({ width, height: width > 800 ? 900 : 812 });
+				await column(b, 'Done').evaluate((element) =>
+					element.scrollIntoView({ inline: 'center', block: 'nearest' })
+				);
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				await b.screenshot({
+					path: `test-results/board-remote-move-${width}-${colorScheme}.png`
+				});
+			}
+		}
+		await b.emulateMedia({ colorScheme: 'light' });
+		await b.setViewportSize({ width: 1280, height: 800 });
+
+		// A reorders within the column: to the top.
+		expect((await move(lamps!, { status: 'Done', before: pack })).ok()).toBe(true);
+		const reordered = [...earlier, 'Light lamps', 'Pack van', 'Write brief', 'Load stage'];
+		await expect.poll(() => titlesIn(b, 'Done'), patient).toEqual(reordered);
+		await settleTime();
+		expect(await storedTitles('Done')).toEqual(reordered);
+		expect(await titlesIn(b, 'Done')).toEqual(reordered);
+		expect(loads.count).toBe(0);
+
+		expect((await move(brief, { status: 'To do' })).ok()).toBe(true);
+		await deleteRecords({ ...scope, ids: created.map((record) => record.id) });
 	});
 });
 

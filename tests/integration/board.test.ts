@@ -110,8 +110,13 @@ describe('moving cards', () => {
 		expect(await titlesIn('To do')).toEqual(['A', 'B', 'C']);
 		const record = await getRecord({ context, actor: owner.actor, id: ids.D! });
 		expect(record.status).toBe('In progress');
+		// With the card's new place, so open boards put it there without reading the board again.
 		expect(published).toContainEqual(
-			expect.objectContaining({ entityId: ids.D, values: { status: 'In progress' } })
+			expect.objectContaining({
+				entityId: ids.D,
+				values: { status: 'In progress' },
+				position: result.position
+			})
 		);
 	});
 
@@ -127,19 +132,32 @@ describe('moving cards', () => {
 	it('tells live clients about a move within a column with a change without values', async () => {
 		const published: RecordChange[] = [];
 		const unsubscribe = context.changes.subscribe((changes) => published.push(...changes));
-		await move(ids.C!, { status: 'To do', before: ids.A });
+		const result = await move(ids.C!, { status: 'To do', before: ids.A });
 		unsubscribe();
 		expect(published).toEqual([
-			expect.objectContaining({ entityId: ids.C, action: 'update', values: {} })
+			expect.objectContaining({
+				entityId: ids.C,
+				action: 'update',
+				values: {},
+				position: result.position
+			})
 		]);
 		expect(await titlesIn('To do')).toEqual(['C', 'A', 'B']);
 	});
 
 	it('renumbers a crowded column and keeps its order', async () => {
+		const published: RecordChange[] = [];
+		const unsubscribe = context.changes.subscribe((changes) => published.push(...changes));
 		// Each move lands between C and the card placed last: the gap halves every time.
 		for (let round = 0; round < 30; round++) {
 			await move(ids[round % 2 === 0 ? 'A' : 'B']!, { status: 'To do', after: ids.C });
 		}
+		unsubscribe();
+		// The move that renumbered says its place is not told: the others' places changed too.
+		const positions = published.map((change) => change.position);
+		expect(positions).toHaveLength(30);
+		expect(positions.filter((position) => position === null).length).toBeGreaterThan(0);
+		expect(positions.filter((position) => position !== null).every(Number.isFinite)).toBe(true);
 		const board = await readBoard({
 			context,
 			actor: owner.actor,
@@ -148,8 +166,8 @@ describe('moving cards', () => {
 		});
 		const column = board.columns.find((each) => each.value === 'To do')!;
 		expect(column.cards.map((card) => card.record.title)).toEqual(['C', 'B', 'A']);
-		const positions = column.cards.map((card) => card.position);
-		expect(new Set(positions).size).toBe(positions.length);
+		const placed = column.cards.map((card) => card.position);
+		expect(new Set(placed).size).toBe(placed.length);
 	});
 
 	it('moves a card into and out of the column without a value', async () => {

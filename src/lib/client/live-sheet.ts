@@ -99,7 +99,8 @@ export class LiveSheet {
 						values: change.values,
 						by: change.by,
 						at: change.at,
-						...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
+						...(change.mergedInto ? { mergedInto: change.mergedInto } : {}),
+						...(change.position !== undefined ? { position: change.position } : {})
 					}
 				]),
 			onReset: () => this.options.onResync?.(),

@@ -27,6 +27,13 @@ export interface RecordChange {
 	/** On a delete: the record this one was merged into, so open grids and pages can say so. */
 	mergedInto?: string;
 	/**
+	 * On a move: the record's new place among its sheet's records (`entities.position`), which
+	 * orders a board's columns. Null when the move renumbered the column, changing other
+	 * records' places without changes of their own: whoever holds places reads them again.
+	 * Absent on every other change, which leaves the record's place as it was.
+	 */
+	position?: number | null;
+	/**
 	 * Values this live edit set that lost at once to a concurrent value its writer had not seen;
 	 * the update holds them emptied. Travels only with the update, to the clients holding the
 	 * doc, whose writer of the kept value is told (the "theirs / mine" prompt).

@@ -32,10 +32,8 @@ export interface BoardMovesOptions {
 	placeOf(columns: BoardColumn[], id: string): string;
 	announce(text: string): void;
 	onProblem(message: string | null): void;
-	/** The move was sent: its change will come back. */
-	onSent(id: string): void;
 	/** The server refused the move. */
-	onRefused(id: string): void;
+	onRefused(): void;
 	/** The move ended, taken, refused or cancelled. */
 	onSettled(): void;
 	focusCard(id: string): void;
@@ -128,7 +126,6 @@ export class BoardMoves implements KeyboardMoveBoard {
 		options.board.columns = next;
 		options.onProblem(null);
 		this.pending++;
-		options.onSent(id);
 		try {
 			await boardApi.move(options.space(), options.type(), id, {
 				field,
@@ -141,7 +138,7 @@ export class BoardMoves implements KeyboardMoveBoard {
 			const problem = `${title} was not moved: ${messageOf(failure)}`;
 			options.onProblem(problem);
 			options.announce(problem);
-			options.onRefused(id);
+			options.onRefused();
 		} finally {
 			this.pending--;
 			options.onSettled();

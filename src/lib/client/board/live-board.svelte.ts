@@ -1,8 +1,8 @@
-// The board's live side: others' changes to the sheet (through LiveSheet) patched into the cards
-// shown as diffs, and who else has the board open. While the user moves a card the changes wait,
-// so nothing shifts under the pointer or the picked-up card; a change the board cannot apply by
-// itself (see withLiveChange) asks for the whole board again through the gate.
-/* eslint-disable svelte/prefer-svelte-reactivity -- `moves` is bookkeeping no view reads. */
+// The board's live side: changes to the sheet (through LiveSheet) patched into the cards shown
+// as diffs, and who else has the board open. While the user moves a card the changes wait, so
+// nothing shifts under the pointer or the picked-up card; a change the board cannot apply by
+// itself (see withLiveChange) asks for the whole board again through the gate. The user's own
+// moves come back too, with the position the server gave them, and land where they are shown.
 import { SvelteSet } from 'svelte/reactivity';
 import { LiveSheet, type LiveChange, type LiveMode } from '$lib/client/live-sheet';
 import { RealtimeClient } from '$lib/client/realtime';
@@ -16,12 +16,6 @@ import type { RefreshGate } from '$lib/components/board/refresh-gate';
 
 /** How long a card someone else changed stays highlighted. */
 const HIGHLIGHT_MS = 1800;
-/**
- * How long this page waits for its own move to come back as a change. A move that changed
- * nothing on the server sends none; after this a change by the same person (in another tab) is
- * theirs again, not this page's echo.
- */
-const ECHO_MS = 30_000;
 
 /** Whose board this is, on which sheet. */
 export interface LiveBoardSession {
@@ -45,8 +39,6 @@ export class LiveBoard {
 	presence = $state<SheetPresence | null>(null);
 	readonly highlighted = new SvelteSet<string>();
 	private held: LiveChange[] = [];
-	/** Cards this page moved whose change has not come back yet, with the timer forgetting them. */
-	private readonly moves = new Map<string, ReturnType<typeof setTimeout>>();
 
 	constructor(private readonly options: LiveBoardOptions) {}
 
@@ -71,23 +63,7 @@ export class LiveBoard {
 			presence.stop();
 			live.stop();
 			client.close();
-			for (const timer of this.moves.values()) clearTimeout(timer);
 		};
-	}
-
-	/** This page moved the card: the change coming back is its own, already shown. */
-	expectMove(id: string): void {
-		this.forgetMove(id);
-		this.moves.set(
-			id,
-			setTimeout(() => this.moves.delete(id), ECHO_MS)
-		);
-	}
-
-	/** The move was refused: no change will come back. */
-	forgetMove(id: string): void {
-		clearTimeout(this.moves.get(id));
-		this.moves.delete(id);
 	}
 
 	/** The user's move ended: applies the changes held back meanwhile. */
@@ -105,14 +81,11 @@ export class LiveBoard {
 	}
 
 	private apply(changes: LiveChange[]): void {
-		const { board, me, gate } = this.options;
+		const { board, gate } = this.options;
 		let columns = board.columns;
 		let isReloadNeeded = false;
 		for (const change of changes) {
-			const isOwnMove =
-				change.by === me() && change.action === 'update' && this.moves.has(change.id);
-			if (isOwnMove) this.forgetMove(change.id);
-			const outcome = withLiveChange(columns, change, board.lens, isOwnMove);
+			const outcome = withLiveChange(columns, change, board.lens);
 			columns = outcome.columns;
 			isReloadNeeded ||= outcome.isReloadNeeded;
 		}

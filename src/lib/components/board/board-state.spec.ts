@@ -177,25 +177,90 @@ describe('withLiveChange', () => {
 		]);
 	});
 
-	it('reloads for a move or reorder by someone else: the change does not say where in the column', () => {
-		expect(withLiveChange(board(), update('a', { status: 'Done' }), everyone).isReloadNeeded).toBe(
-			true
-		);
-		expect(withLiveChange(board(), update('a', {}), everyone).isReloadNeeded).toBe(true);
-		// A value that is no choice shows with the empty ones: that is a move too.
-		expect(withLiveChange(board(), update('a', { status: 'Gone' }), everyone).isReloadNeeded).toBe(
-			true
-		);
+	const moved = (id: string, values: CardChange['values'], position: number | null) => ({
+		...update(id, values),
+		position
+	});
+	/** The board with each card at the position its order gives it: a 1, b 2, c 3, d 4. */
+	const placed = (): BoardColumn[] => {
+		const columns = board();
+		for (const [index, each] of columns.flatMap((column) => column.cards).entries()) {
+			each.position = index + 1;
+		}
+		return columns;
+	};
+
+	it('puts a card someone moved to another column where its position places it', () => {
+		const outcome = withLiveChange(placed(), moved('a', { status: 'Done' }, 5), everyone);
+		expect(outcome.isReloadNeeded).toBe(false);
+		expect(ids(outcome.columns)).toEqual([[], ['b', 'c'], ['d', 'a']]);
+		expect(totals(outcome.columns)).toEqual([0, 2, 2]);
+		expect(outcome.columns[2]!.cards[1]).toMatchObject({
+			position: 5,
+			record: { id: 'a', status: 'Done' }
+		});
+		const between = withLiveChange(placed(), moved('d', { status: 'To do' }, 2.5), everyone);
+		expect(ids(between.columns)).toEqual([[], ['a', 'b', 'd', 'c'], []]);
+		expect(totals(between.columns)).toEqual([0, 4, 0]);
+		// A value that is no choice shows with the empty ones.
+		const gone = withLiveChange(placed(), moved('b', { status: 'Gone' }, 2), everyone);
+		expect(ids(gone.columns)).toEqual([['b'], ['a', 'c'], ['d']]);
 	});
 
-	it('keeps the place of its own move coming back, patching the other values', () => {
-		const moved = withCardMoved(board(), 'a', { column: 2, index: 1 });
-		const echo = withLiveChange(moved, update('a', { status: 'Done', title: 'x' }), everyone, true);
+	it('reorders a card within its column by the position of a move without values', () => {
+		const top = withLiveChange(placed(), moved('c', {}, 0.5), everyone);
+		expect(top.isReloadNeeded).toBe(false);
+		expect(ids(top.columns)).toEqual([[], ['c', 'a', 'b'], ['d']]);
+		expect(totals(top.columns)).toEqual([0, 3, 1]);
+		expect(ids(withLiveChange(placed(), moved('a', {}, 2.5), everyone).columns)).toEqual([
+			[],
+			['b', 'a', 'c'],
+			['d']
+		]);
+		// Equal positions fall back to the ids, as the server orders them.
+		expect(ids(withLiveChange(placed(), moved('c', {}, 2), everyone).columns)).toEqual([
+			[],
+			['a', 'b', 'c'],
+			['d']
+		]);
+	});
+
+	it('leaves its own move where the page put it when the change comes back', () => {
+		const columns = placed();
+		const mine = withCardMoved(columns, 'c', { column: 1, index: 0 });
+		const echo = withLiveChange(mine, moved('c', {}, 0.5), everyone);
 		expect(echo.isReloadNeeded).toBe(false);
-		expect(ids(echo.columns)).toEqual([[], ['b', 'c'], ['d', 'a']]);
-		expect(echo.columns[2]!.cards[1]!.record.title).toBe('x');
-		const reorder = withLiveChange(moved, update('a', {}), everyone, true);
-		expect(reorder).toEqual({ columns: moved, isReloadNeeded: false });
+		expect(ids(echo.columns)).toEqual(ids(mine));
+		expect(echo.columns[1]!.cards[0]!.position).toBe(0.5);
+	});
+
+	it('keeps the position of a card whose column changed by an edit, not a move', () => {
+		const outcome = withLiveChange(placed(), update('a', { status: 'Done' }), everyone);
+		expect(outcome.isReloadNeeded).toBe(false);
+		expect(ids(outcome.columns)).toEqual([[], ['b', 'c'], ['a', 'd']]);
+		expect(totals(outcome.columns)).toEqual([0, 2, 2]);
+	});
+
+	it('reloads for a move that renumbered its column: the places it holds are stale', () => {
+		expect(withLiveChange(placed(), moved('a', { status: 'Done' }, null), everyone)).toEqual({
+			columns: placed(),
+			isReloadNeeded: true
+		});
+		expect(withLiveChange(placed(), moved('x', {}, null), mine).isReloadNeeded).toBe(true);
+	});
+
+	it('counts a card moved past the first cards of a column without showing it', () => {
+		const cut = placed();
+		cut[2]!.total = 250;
+		const past = withLiveChange(cut, moved('a', { status: 'Done' }, 9), everyone);
+		expect(past.isReloadNeeded).toBe(false);
+		expect(ids(past.columns)).toEqual([[], ['b', 'c'], ['d']]);
+		expect(totals(past.columns)).toEqual([0, 2, 251]);
+		const among = withLiveChange(cut, moved('a', { status: 'Done' }, 3.5), everyone);
+		expect(ids(among.columns)).toEqual([[], ['b', 'c'], ['a', 'd']]);
+		// The end of a column that shows all its cards is still on the board.
+		const end = withLiveChange(placed(), moved('a', {}, 9), everyone);
+		expect(ids(end.columns)).toEqual([[], ['b', 'c', 'a'], ['d']]);
 	});
 
 	it('patches a change of the column field that leaves the card in its column', () => {
@@ -236,7 +301,11 @@ describe('withLiveChange', () => {
 		expect(withLiveChange(cut, update('x', { status: 'To do' }), everyone).isReloadNeeded).toBe(
 			true
 		);
-		expect(withLiveChange(cut, update('x', {}), everyone).isReloadNeeded).toBe(true);
+		expect(withLiveChange(cut, moved('x', {}, 3), everyone).isReloadNeeded).toBe(true);
+		expect(withLiveChange(columns, moved('x', {}, 3), everyone)).toEqual({
+			columns,
+			isReloadNeeded: false
+		});
 		expect(
 			withLiveChange(cut, { id: 'x', action: 'delete', values: {} }, everyone).isReloadNeeded
 		).toBe(true);

@@ -144,7 +144,7 @@ export interface BoardLens {
 }
 
 /** What the board reads of a live change. */
-export type CardChange = Pick<SheetChange, 'id' | 'action' | 'values'>;
+export type CardChange = Pick<SheetChange, 'id' | 'action' | 'values' | 'position'>;
 
 /** The board after a live change, or a reload when the change does not say enough. */
 export interface ChangeOutcome {
@@ -165,6 +165,10 @@ export function columnOfValue(columns: BoardColumn[], value: CellValue | undefin
 	return index === -1 ? columns.findIndex((column) => column.value === null) : index;
 }
 
+/** Board order, as the server reads it: by position, then by id. */
+const isBefore = (card: BoardCard, other: BoardCard) =>
+	card.position < other.position || (card.position === other.position && card.id < other.id);
+
 function withoutCard(columns: BoardColumn[], place: CardPlace): BoardColumn[] {
 	return columns.map((column, index) =>
 		index === place.column
@@ -177,15 +181,18 @@ function withoutCard(columns: BoardColumn[], place: CardPlace): BoardColumn[] {
 	);
 }
 
+const patched = (card: BoardCard, values: CardChange['values']): BoardCard => ({
+	...card,
+	record: { ...card.record, ...values } as CardRecord
+});
+
 function withValues(columns: BoardColumn[], place: CardPlace, values: CardChange['values']) {
 	return columns.map((column, index) =>
 		index === place.column
 			? {
 					...column,
 					cards: column.cards.map((card, cardIndex) =>
-						cardIndex === place.index
-							? { ...card, record: { ...card.record, ...values } as CardRecord }
-							: card
+						cardIndex === place.index ? patched(card, values) : card
 					)
 				}
 			: column
@@ -193,23 +200,48 @@ function withValues(columns: BoardColumn[], place: CardPlace, values: CardChange
 }
 
 /**
+ * The columns with the card at `from` taken out and put into column `to` where `card` belongs
+ * in board order. A column showing only its first cards does not show one that belongs after
+ * them, but counts it.
+ */
+function withCardPlaced(
+	columns: BoardColumn[],
+	from: CardPlace,
+	to: number,
+	card: BoardCard
+): BoardColumn[] {
+	const next = columns.map((column) => ({ ...column, cards: [...column.cards] }));
+	next[from.column]!.cards.splice(from.index, 1);
+	const target = next[to]!;
+	if (from.column !== to) {
+		next[from.column]!.total = Math.max(0, next[from.column]!.total - 1);
+		target.total += 1;
+	}
+	const index = target.cards.findIndex((other) => isBefore(card, other));
+	if (index !== -1) target.cards.splice(index, 0, card);
+	else if (target.total <= target.cards.length + 1) target.cards.push(card);
+	return next;
+}
+
+/**
  * The board after someone's change to one record, as a diff: the card's values patched, the
- * card taken off when the record was deleted or left the assignee the board is narrowed to, and
- * nothing for a record the board does not show and will not. `isPlacedHere` says the change's
- * place is one this page already shows (its own move coming back).
+ * card put where its column and position now place it, taken off when the record was deleted
+ * or left the assignee the board is narrowed to, and nothing for a record the board does not
+ * show and will not. A move says the record's new position; any other change leaves it as it
+ * was, so a card whose column changed keeps its position in the new one. This page's own moves
+ * come back the same way and land where the page already put them.
  *
- * A change carries the record's values but not its place in a column (`entities.position`), so
- * a reload stays the answer where the place matters and is unknown: another page's move or
- * reorder (an update of the column field, or one without values), a new record the board shows,
- * and a record it does not hold that may now belong (assigned to the board's person, or moved
- * while beyond the first cards of a column). So does a deleted record it does not hold while a
- * column shows only its first cards: which count fell is unknown.
+ * A reload stays the answer where the change does not say enough: a move that renumbered its
+ * column (`position: null`: the places this page holds are stale), a new record the board shows
+ * (where it goes and its count), a record it does not hold that may now belong (assigned to the
+ * board's person, or moved while beyond the first cards of a column: its values are unknown),
+ * and a deleted record it does not hold while a column shows only its first cards (which count
+ * fell is unknown).
  */
 export function withLiveChange(
 	columns: BoardColumn[],
 	change: CardChange,
-	lens: BoardLens,
-	isPlacedHere = false
+	lens: BoardLens
 ): ChangeOutcome {
 	const place = locate(columns, change.id);
 	const keys = Object.keys(change.values);
@@ -226,20 +258,24 @@ export function withLiveChange(
 		return isCut(columns) ? reload : same;
 	}
 	if (change.action === 'create') return isAssigned ? reload : same;
-	const isPlaceChange =
-		keys.length === 0 ||
-		(lens.field !== null &&
-			keys.includes(lens.field) &&
-			columnOfValue(columns, change.values[lens.field]) !== place?.column);
+	if (change.position === null) return reload;
+	const isColumnChange = lens.field !== null && keys.includes(lens.field);
 	if (!place) {
 		if (isAssigneeChange && isAssigned) return reload;
+		const isPlaceChange = isColumnChange || change.position !== undefined;
 		return isPlaceChange && isCut(columns) ? reload : same;
 	}
 	if (isAssigneeChange && !isAssigned) {
 		return { columns: withoutCard(columns, place), isReloadNeeded: false };
 	}
-	if (isPlaceChange && !isPlacedHere) return reload;
-	return keys.length
-		? { columns: withValues(columns, place, change.values), isReloadNeeded: false }
-		: same;
+	const to = isColumnChange ? columnOfValue(columns, change.values[lens.field!]) : place.column;
+	if (to === -1) return reload;
+	if (to === place.column && change.position === undefined) {
+		return keys.length
+			? { columns: withValues(columns, place, change.values), isReloadNeeded: false }
+			: same;
+	}
+	const card = patched(columns[place.column]!.cards[place.index]!, change.values);
+	if (change.position !== undefined) card.position = change.position;
+	return { columns: withCardPlaced(columns, place, to, card), isReloadNeeded: false };
 }

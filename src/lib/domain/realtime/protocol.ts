@@ -87,6 +87,8 @@ export interface SheetChange {
 	at: RecordChange['at'];
 	/** On a delete: the record it was merged into. */
 	mergedInto?: RecordChange['mergedInto'];
+	/** On a move: the record's new place, or null when other records' places changed too. */
+	position?: RecordChange['position'];
 }
 
 /**

@@ -57,7 +57,8 @@ export function toChangeEvent(change: RecordChange): ChangeEvent {
 		values: change.values,
 		actorId: change.actorId,
 		at: change.at,
-		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {}),
+		...(change.position !== undefined ? { position: change.position } : {})
 	};
 }
 

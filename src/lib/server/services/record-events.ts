@@ -117,7 +117,8 @@ function project(access: Access, change: ChangeEvent): RecordChangeEvent | undef
 		values,
 		by: change.actorId,
 		at: change.at,
-		...(change.mergedInto ? { mergedInto: change.mergedInto } : {})
+		...(change.mergedInto ? { mergedInto: change.mergedInto } : {}),
+		...(change.position !== undefined ? { position: change.position } : {})
 	};
 }
 

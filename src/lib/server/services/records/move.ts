@@ -2,12 +2,13 @@
 // records sharing that value, in one transaction. The value goes through the one write path
 // (role, validation, audit, Yjs doc, broadcast); the place is `entities.position`.
 //
-// Live clients learn of the new place from the record's change: a move publishes one, and when
-// only the order changed it is an `update` whose `values` is empty. An update with no
-// values therefore means "this record's place in the sheet changed": clients that show an
-// order (the board) re-read it. Renumbering a crowded column changes other records' positions
-// without a change of their own; they keep their relative order, and the moved record's change
-// makes every board re-read the column anyway.
+// Live clients learn of the new place from the record's change: a move publishes one carrying
+// the record's new `position` (when only the order changed, an `update` whose `values` is
+// empty), and boards place the card by it among the cards they hold. Renumbering a crowded
+// column changes other records' positions without a change of their own, so the moved record's
+// change then says `position: null`, "moved, place not told": the positions boards hold for
+// that column are stale, and they read the board again. Null rather than left out, because a
+// change without a position is any other edit, which leaves the record's place as it was.
 import { z } from 'zod';
 import type { RecordChange } from '$lib/domain/record-change';
 import type { Attribute } from '$lib/domain/schema';
@@ -146,12 +147,13 @@ function between(upper: Placed | null, lower: Placed | null): number | null {
  * The moved record's new position: right after `after` if that record is in the column, else
  * right before `before` if it is, else at the end. An anchor someone else moved away meanwhile
  * is skipped rather than refused: the card still lands in the column the user chose.
+ * `isRenumbered` says the column's other records got new positions on the way.
  */
 async function placeIn(
 	column: Column,
 	anchors: { before?: string; after?: string },
 	current: number
-): Promise<number> {
+): Promise<{ position: number; isRenumbered: boolean }> {
 	for (let attempt = 0; attempt < 2; attempt++) {
 		const after = anchors.after ? await findInColumn(column, anchors.after) : null;
 		const before = !after && anchors.before ? await findInColumn(column, anchors.before) : null;
@@ -167,10 +169,10 @@ async function placeIn(
 			upper = await lastInColumn(column);
 			lower = null;
 			// An empty column: the record keeps its position.
-			if (!upper) return current;
+			if (!upper) return { position: current, isRenumbered: attempt > 0 };
 		}
 		const position = between(upper, lower);
-		if (position !== null) return position;
+		if (position !== null) return { position, isRenumbered: attempt > 0 };
 		await renumber(column);
 	}
 	throw new AppError(AppErrorCode.Internal, 'Could not find room in the column');
@@ -224,7 +226,7 @@ export async function moveRecord(options: {
 			[scope.space.id, options.id]
 		);
 		const current = rows[0]!.position;
-		const position = await placeIn(
+		const { position, isRenumbered } = await placeIn(
 			{
 				tx: scope.tx,
 				spaceId: scope.space.id,
@@ -243,9 +245,14 @@ export async function moveRecord(options: {
 				position
 			]);
 		}
-		const changes = written.changes;
+		// Other records' positions changed with a renumbering and are not published: boards
+		// holding the column's old positions read it again (see the top).
+		const place = { position: isRenumbered ? null : position };
+		const changes = written.changes.map((change) =>
+			change.entityId === options.id ? { ...change, ...place } : change
+		);
 		const hasValueChange = changes.some((change) => change.entityId === options.id);
-		if (!hasValueChange && position !== current) {
+		if (!hasValueChange && (position !== current || isRenumbered)) {
 			changes.push({
 				spaceId: scope.space.id,
 				entityTypeId: type.id,
@@ -255,7 +262,8 @@ export async function moveRecord(options: {
 				values: {},
 				actorId: scope.actor.userId,
 				via: scope.actor.via,
-				at: new Date().toISOString()
+				at: new Date().toISOString(),
+				...place
 			});
 		}
 		return { id: options.id, field: field.key, value, position, changes };
