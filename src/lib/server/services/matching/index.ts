@@ -1,5 +1,7 @@
 // Finding duplicates (issue 10): match rules, scans, the review queue and the write warning.
-// The merge itself is the merge service's; it calls markPairsMerged inside its transaction.
+// The merge itself is the merge service's. A merge deletes the merged records, and their pairs
+// go with them (match_pairs cascades), so nothing calls markPairsMerged today; an unmerge
+// checks the restored records again (merge/unmerge-records.ts).
 export { canEditMatchRules, canReviewDuplicates } from './access';
 export { getMatchRules, saveMatchRules, resetMatchRules, previewMatchRules } from './rules';
 export {

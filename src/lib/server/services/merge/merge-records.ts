@@ -41,8 +41,8 @@ export type AfterMergeHook = (event: MergeEvent) => Promise<void>;
 
 /**
  * Run after every merge, inside its transaction, so that what depends on the merged records
- * (the duplicate-review queue's pairs) changes with it or not at all. The lead wires the
- * queue's markPairsMerged here when the match and merge branches meet.
+ * changes with it or not at all. Empty today: the duplicate-review queue's pairs of merged
+ * records are deleted with them (match_pairs cascades), so markPairsMerged is not wired here.
  */
 export const afterMergeHooks: AfterMergeHook[] = [];
 
