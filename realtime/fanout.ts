@@ -138,32 +138,30 @@ export class Fanout {
 		this.pending.delete(typeId);
 		if (!batch) return;
 		const began = performance.now();
-		const deliveries = this.deliveries(typeId, batch);
+		const chunks = this.deliveries(typeId, batch).flatMap(({ ids, payload, rooms }) =>
+			Array.from({ length: Math.ceil(ids.length / CHUNK) }, (_, index) => ({
+				ids: ids.slice(index * CHUNK, (index + 1) * CHUNK),
+				payload,
+				rooms
+			}))
+		);
 		/** The loop time this flush took: its chunks, not the turns between them. */
 		let cost = performance.now() - began;
-		let delivery = 0;
-		let offset = 0;
+		let next = 0;
 		this.flushing.add(typeId);
 		const step = () => {
 			if (this.closed) return;
 			const started = performance.now();
-			let budget = CHUNK;
-			while (budget > 0 && delivery < deliveries.length) {
-				const { ids, payload, rooms } = deliveries[delivery]!;
+			if (next < chunks.length) {
+				const { ids, payload, rooms } = chunks[next++]!;
 				// A socket that left its rooms since the flush began (access lost) gets nothing.
-				const chunk = ids.slice(offset, offset + budget).filter((id) => this.isIn(id, rooms));
-				if (chunk.length) this.io.local.to(chunk).emit('changes', payload);
-				const taken = Math.min(budget, ids.length - offset);
-				budget -= taken;
-				offset += taken;
-				if (offset >= ids.length) {
-					delivery++;
-					offset = 0;
-				}
+				const all = this.io.of('/').adapter.rooms;
+				const still = ids.filter((id) => rooms.some((room) => all.get(room)?.has(id)));
+				if (still.length) this.io.local.to(still).emit('changes', payload);
 			}
 			const now = performance.now();
 			cost += now - started;
-			if (delivery < deliveries.length) {
+			if (next < chunks.length) {
 				setImmediate(step);
 				return;
 			}
@@ -212,11 +210,6 @@ export class Fanout {
 			}
 		}
 		return deliveries;
-	}
-
-	private isIn(id: string, rooms: string[]): boolean {
-		const all = this.io.of('/').adapter.rooms;
-		return rooms.some((room) => all.get(room)?.has(id));
 	}
 
 	close(): void {

@@ -64,26 +64,18 @@ const isPlaceholder = (value: unknown): value is Placeholder =>
 	(value as Placeholder)._placeholder === true &&
 	typeof (value as Placeholder).num === 'number';
 
-/** A copy of `value` with its placeholders replaced by their attachments (shared parts stay shared). */
+/**
+ * `value` with its placeholders replaced by their attachments. Only the objects on the way to a
+ * placeholder are copied; everything else stays the shared parse, returned as it is.
+ */
 function fill(value: unknown, attachments: Uint8Array[]): unknown {
 	if (isPlaceholder(value)) return attachments[value.num];
-	if (Array.isArray(value)) return value.map((item) => fill(item, attachments));
-	if (typeof value === 'object' && value !== null) {
-		const out: Record<string, unknown> = {};
-		for (const [key, item] of Object.entries(value)) {
-			// Only objects holding a placeholder are copied; the rest is the shared parse.
-			out[key] = hasPlaceholder(item) ? fill(item, attachments) : item;
-		}
-		return out;
-	}
-	return value;
-}
-
-function hasPlaceholder(value: unknown): boolean {
-	if (isPlaceholder(value)) return true;
-	if (Array.isArray(value)) return value.some(hasPlaceholder);
-	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasPlaceholder);
-	return false;
+	if (typeof value !== 'object' || value === null) return value;
+	const entries = Object.entries(value);
+	const filled = entries.map(([, item]) => fill(item, attachments));
+	if (filled.every((item, index) => item === entries[index]![1])) return value;
+	if (Array.isArray(value)) return filled;
+	return Object.fromEntries(entries.map(([key], index) => [key, filled[index]]));
 }
 
 /** `value` with its binary parts taken out into `attachments` and replaced by placeholders. */
