@@ -184,6 +184,10 @@ describe('the board for two people', () => {
 		await openBoard(a);
 		await openBoard(b);
 		expect(await titlesIn(b, 'To do')).toEqual(['Write brief', 'Book venue', 'Order badges']);
+		// The count reads "3 cards" to a screen reader, not "3cards".
+		expect(await column(b, 'To do').locator('header > span').textContent()).toMatch(
+			/^\s*3\s+cards\s*$/
+		);
 
 		const doing = column(a, 'Doing');
 		const below = (await doing.locator('[data-card-id]').last().boundingBox())!;
