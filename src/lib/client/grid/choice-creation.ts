@@ -11,7 +11,7 @@ export type CreateChoice = (fieldKey: string, name: string) => Promise<string>;
 
 const key = Symbol('choice-creation');
 
-export const provideChoiceCreation = (create: CreateChoice) => setContext(key, create);
+const provideChoiceCreation = (create: CreateChoice) => setContext(key, create);
 
 export const choiceCreation = (): CreateChoice | undefined => getContext<CreateChoice>(key);
 

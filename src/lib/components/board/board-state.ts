@@ -160,7 +160,7 @@ const isCut = (columns: BoardColumn[]) =>
 	columns.some((column) => column.total > column.cards.length);
 
 /** The column a value of the board's field shows in: a value that is no choice shows as empty. */
-export function columnOfValue(columns: BoardColumn[], value: CellValue | undefined): number {
+function columnOfValue(columns: BoardColumn[], value: CellValue | undefined): number {
 	const index = columns.findIndex((column) => column.value === (value ?? null));
 	return index === -1 ? columns.findIndex((column) => column.value === null) : index;
 }
